@@ -1,0 +1,134 @@
+// Lint, including the layering table: who may import what. Violations are errors.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import pluginVue from 'eslint-plugin-vue';
+import globals from 'globals';
+import { defineConfig } from 'eslint/config';
+
+const nodeBuiltins = [
+  { regex: '^node:', message: 'Node built-ins are for hosts only (src-sim/host, src-main).' },
+  {
+    regex: '^(fs|path|os|child_process|worker_threads|net|http|https|crypto|url|util|stream|events|perf_hooks)(/.*)?$',
+    message: 'Node built-ins are for hosts only (src-sim/host, src-main).',
+  },
+];
+const uiAndHosts = ['electron', 'vue', 'pinia', 'ws', 'monaco-editor', 'uplot', 'playwright-core'].map((name) => ({
+  name,
+  message: 'The simulator core and shared code run in every process: no UI, Electron or host libraries.',
+}));
+const wallClock = [
+  { object: 'Date', property: 'now', message: 'Use virtual time (engine.now); the wall clock lives in src-sim/host.' },
+  { object: 'performance', property: 'now', message: 'Use virtual time (engine.now); the wall clock lives in src-sim/host.' },
+  { object: 'Math', property: 'random', message: 'Use a named seeded stream (sim.rng.stream(name)).' },
+];
+const timers = ['setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask'].map((name) => ({
+  name,
+  message: 'Schedule a Timer on the engine; pacing against the wall clock lives in src-sim/host.',
+}));
+
+export default defineConfig([
+  { ignores: ['out/**', 'node_modules/**', 'test-results/**', 'dist/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  ...pluginVue.configs['flat/essential'],
+  {
+    files: ['**/*.vue'],
+    languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.vue'] } },
+  },
+  {
+    files: ['**/*.ts', '**/*.vue'],
+    rules: {
+      'no-undef': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+  { files: ['**/*.js', '**/*.mjs'], languageOptions: { globals: { ...globals.node } } },
+  { files: ['test/e2e/**'], languageOptions: { globals: { ...globals.node, ...globals.browser } } },
+
+  // Simulator core and shared code: pure TypeScript, no hosts, no clocks, no unseeded randomness.
+  {
+    files: ['src-sim/**/*.ts', 'src-shared/**/*.ts'],
+    ignores: ['src-sim/host/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: uiAndHosts,
+          patterns: [
+            ...nodeBuiltins,
+            { group: ['**/src-renderer/**', '**/src-main/**', '**/src-preload/**', '**/host/**'], message: 'The core imports no host or UI code.' },
+          ],
+        },
+      ],
+      'no-restricted-properties': ['error', ...wallClock],
+      'no-restricted-globals': ['error', ...timers, { name: 'window', message: 'No DOM in the core.' }, { name: 'document', message: 'No DOM in the core.' }, { name: 'process', message: 'No Node in the core.' }],
+      'no-console': 'error',
+    },
+  },
+  // Shared code imports nothing outside src-shared.
+  {
+    files: ['src-shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: uiAndHosts,
+          patterns: [...nodeBuiltins, { group: ['**/src-sim/**', '**/src-renderer/**', '**/src-main/**', '**/src-preload/**'], message: 'src-shared imports nothing outside itself.' }],
+        },
+      ],
+    },
+  },
+  // The simulator's hosts may use Node, but not the UI or Electron's main-process modules.
+  {
+    files: ['src-sim/host/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['electron', 'vue', 'pinia', 'monaco-editor', 'uplot'].map((name) => ({ name, message: 'The simulator process has no UI; Electron objects arrive as parentPort.' })),
+          patterns: [{ group: ['**/src-renderer/**', '**/src-main/**', '**/src-preload/**'], message: 'The simulator never imports app or UI code.' }],
+        },
+      ],
+    },
+  },
+  // Renderer: browser code that speaks only the protocol.
+  {
+    files: ['src-renderer/**/*.ts', 'src-renderer/**/*.vue'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'The renderer is sandboxed: use the preload bridge (window.vtdw).' }, { name: 'ws', message: 'Use the browser WebSocket.' }],
+          patterns: [...nodeBuiltins, { group: ['**/src-sim/**', '**/src-main/**'], message: 'The renderer talks to the simulator only through src-shared/protocol.' }],
+        },
+      ],
+    },
+  },
+  // Main and preload broker; they never import the renderer or the simulator's internals.
+  {
+    files: ['src-main/**/*.ts', 'src-preload/**/*.ts'],
+    ignores: ['src-main/cli/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/src-renderer/**'], message: 'Main does not import the renderer.' }, { group: ['**/src-sim/**'], message: 'Main forks the simulator; it does not import it.' }] },
+      ],
+    },
+  },
+  // The CLI may enter the simulator only through src-sim/host's headless door.
+  {
+    files: ['src-main/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/src-renderer/**'], message: 'The CLI does not import the renderer.' },
+            { group: ['**/src-sim/**', '!**/src-sim/host/headless.ts'], message: "The CLI reaches the simulator only through src-sim/host/headless.ts." },
+          ],
+        },
+      ],
+    },
+  },
+]);

@@ -1,0 +1,43 @@
+/**
+ * Makes sure the built app exists and is not older than its sources, building it when needed,
+ * so `npm ci && npm start` works on a fresh clone without a separate build step.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { appRoot, mainBundle, rendererOut, simBundle } from './app-paths.ts';
+
+const SOURCE_DIRS = ['src-main', 'src-preload', 'src-renderer', 'src-sim', 'src-shared', 'resources'];
+const SOURCE_FILES = ['electron.vite.config.ts', 'package.json'];
+
+function newestMtime(path: string): number {
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    return 0;
+  }
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = st.mtimeMs;
+  for (const name of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, name)));
+  return newest;
+}
+
+export function buildIsStale(): boolean {
+  const outputs = [mainBundle, simBundle, join(rendererOut, 'index.html')];
+  if (!outputs.every((p) => existsSync(p))) return true;
+  const built = Math.min(...outputs.map((p) => statSync(p).mtimeMs));
+  const sources = Math.max(...[...SOURCE_DIRS, ...SOURCE_FILES].map((p) => newestMtime(join(appRoot, p))));
+  return sources > built;
+}
+
+/** Builds when stale; returns an error message or undefined. */
+export function ensureBuilt(say: (line: string) => void): string | undefined {
+  if (!buildIsStale()) return undefined;
+  say('building the app (electron-vite build)…');
+  const bin = join(appRoot, 'node_modules', '.bin', 'electron-vite');
+  const r = spawnSync(bin, ['build'], { cwd: appRoot, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  if (r.error) return `could not run electron-vite: ${r.error.message} (did you run npm ci?)`;
+  if (r.status !== 0) return `the build failed:\n${r.stderr.trim()}`;
+  return undefined;
+}

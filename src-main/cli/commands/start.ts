@@ -1,0 +1,38 @@
+/**
+ * `vtdw start` (what `npm start` runs): the Electron app when its binary is available, otherwise
+ * one line saying why and browser mode.
+ */
+import { parseArgs } from 'node:util';
+import { UsageError, type CliIO, type Command } from '../io.ts';
+import { runBrowserMode } from '../browser-mode.ts';
+import { ensureBuilt } from '../build.ts';
+import { launchElectron, probeElectron } from '../electron-launch.ts';
+import { parsePort, parseSeed, serveOptions } from './serve.ts';
+
+export const start: Command = {
+  summary: 'start the desktop app (falls back to browser mode without Electron)',
+  usage: `Usage: vtdw start [--browser] [--port N] [--no-open] [--seed N]
+
+Builds the app if its sources changed, then opens it in Electron. Where Electron cannot start
+(no binary on this machine), it says why in one line and serves browser mode instead.
+  --browser    skip Electron and use browser mode
+  --port N     browser mode: listen on port N (default: a free port)
+  --no-open    browser mode: print the URL but do not open a browser
+  --seed N     seed of the simulation's random streams (default 2007)`,
+  async run(argv: string[], io: CliIO) {
+    const { values, positionals } = parseArgs({ args: argv, options: { ...serveOptions, browser: { type: 'boolean' } }, allowPositionals: true });
+    if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+    const opts = { port: parsePort(values.port), open: !values['no-open'], seed: parseSeed(values.seed) };
+    const failed = ensureBuilt((l) => io.err(`vtdw: ${l}\n`));
+    if (failed) {
+      io.err(`vtdw: ${failed}\n`);
+      return 1;
+    }
+    if (!values.browser) {
+      const probe = probeElectron();
+      if (probe.ok) return launchElectron(probe.binary, opts.seed);
+      io.err(`vtdw: Electron cannot start here (${probe.reason}); starting browser mode instead.\n`);
+    }
+    return runBrowserMode(opts, io);
+  },
+};

@@ -1,0 +1,155 @@
+/**
+ * Host-physical memory: sparse 4 KiB pages, allocated on first write (untouched RAM reads as
+ * zero, as after a BIOS memory clear). Addresses are plain numbers; every address this machine
+ * uses (≤ 2^39 with a 39-bit host address width) is exact in a double.
+ */
+export const PAGE_SHIFT = 12;
+export const PAGE_SIZE = 1 << PAGE_SHIFT;
+const PAGE_MASK = PAGE_SIZE - 1;
+
+export interface PhysicalMemoryState {
+  version: 1;
+  sizeBytes: number;
+  /** Non-zero pages: page frame number → base64 of the 4 KiB. */
+  pages: Record<string, string>;
+}
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+function toBase64(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 3) {
+    const n = (bytes[i] << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
+    out += B64[(n >> 18) & 63] + B64[(n >> 12) & 63] + (i + 1 < bytes.length ? B64[(n >> 6) & 63] : '=') + (i + 2 < bytes.length ? B64[n & 63] : '=');
+  }
+  return out;
+}
+
+function fromBase64(text: string, into: Uint8Array): void {
+  let o = 0;
+  for (let i = 0; i < text.length; i += 4) {
+    const n = (B64.indexOf(text[i]) << 18) | (B64.indexOf(text[i + 1]) << 12) | ((B64.indexOf(text[i + 2]) & 63) << 6) | (B64.indexOf(text[i + 3]) & 63);
+    into[o++] = (n >> 16) & 0xff;
+    if (text[i + 2] !== '=') into[o++] = (n >> 8) & 0xff;
+    if (text[i + 3] !== '=') into[o++] = n & 0xff;
+  }
+}
+
+export class PhysicalMemory {
+  private readonly pages = new Map<number, Uint8Array>();
+  private static readonly ZERO = new Uint8Array(PAGE_SIZE);
+
+  constructor(readonly sizeBytes: number) {
+    if (!Number.isSafeInteger(sizeBytes) || sizeBytes <= 0 || sizeBytes % PAGE_SIZE !== 0) {
+      throw new RangeError(`memory size ${sizeBytes} must be a positive multiple of 4 KiB`);
+    }
+  }
+
+  /** Whether [addr, addr+len) is backed by RAM. */
+  contains(addr: number, len: number): boolean {
+    return addr >= 0 && len >= 0 && addr + len <= this.sizeBytes;
+  }
+
+  get populatedPages(): number {
+    return this.pages.size;
+  }
+
+  private pageForRead(pfn: number): Uint8Array {
+    return this.pages.get(pfn) ?? PhysicalMemory.ZERO;
+  }
+
+  private pageForWrite(pfn: number): Uint8Array {
+    let p = this.pages.get(pfn);
+    if (!p) {
+      p = new Uint8Array(PAGE_SIZE);
+      this.pages.set(pfn, p);
+    }
+    return p;
+  }
+
+  private check(addr: number, len: number): void {
+    if (!this.contains(addr, len)) throw new RangeError(`physical access [0x${addr.toString(16)}, +${len}) is outside RAM (0x${this.sizeBytes.toString(16)} bytes)`);
+  }
+
+  read(addr: number, dst: Uint8Array): void {
+    this.check(addr, dst.length);
+    let done = 0;
+    while (done < dst.length) {
+      const a = addr + done;
+      const off = a & PAGE_MASK;
+      const n = Math.min(PAGE_SIZE - off, dst.length - done);
+      dst.set(this.pageForRead(Math.floor(a / PAGE_SIZE)).subarray(off, off + n), done);
+      done += n;
+    }
+  }
+
+  write(addr: number, src: Uint8Array): void {
+    this.check(addr, src.length);
+    let done = 0;
+    while (done < src.length) {
+      const a = addr + done;
+      const off = a & PAGE_MASK;
+      const n = Math.min(PAGE_SIZE - off, src.length - done);
+      this.pageForWrite(Math.floor(a / PAGE_SIZE)).set(src.subarray(done, done + n), off);
+      done += n;
+    }
+  }
+
+  readU8(addr: number): number {
+    this.check(addr, 1);
+    return this.pageForRead(Math.floor(addr / PAGE_SIZE))[addr & PAGE_MASK];
+  }
+
+  /** Little-endian dword; aligned accesses stay inside one page (the fast path). */
+  readU32(addr: number): number {
+    const off = addr & PAGE_MASK;
+    if (off <= PAGE_SIZE - 4) {
+      this.check(addr, 4);
+      const p = this.pageForRead(Math.floor(addr / PAGE_SIZE));
+      return (p[off] | (p[off + 1] << 8) | (p[off + 2] << 16) | (p[off + 3] << 24)) >>> 0;
+    }
+    const b = new Uint8Array(4);
+    this.read(addr, b);
+    return (b[0] | (b[1] << 8) | (b[2] << 16) | (b[3] << 24)) >>> 0;
+  }
+
+  writeU32(addr: number, value: number): void {
+    const off = addr & PAGE_MASK;
+    if (off <= PAGE_SIZE - 4) {
+      this.check(addr, 4);
+      const p = this.pageForWrite(Math.floor(addr / PAGE_SIZE));
+      p[off] = value & 0xff;
+      p[off + 1] = (value >>> 8) & 0xff;
+      p[off + 2] = (value >>> 16) & 0xff;
+      p[off + 3] = (value >>> 24) & 0xff;
+      return;
+    }
+    this.write(addr, new Uint8Array([value & 0xff, (value >>> 8) & 0xff, (value >>> 16) & 0xff, (value >>> 24) & 0xff]));
+  }
+
+  /** A little-endian qword as a number; exact for values below 2^53 (addresses, not flag bit 63). */
+  readU64(addr: number): number {
+    return this.readU32(addr + 4) * 0x1_0000_0000 + this.readU32(addr);
+  }
+
+  writeU64(addr: number, value: number): void {
+    this.writeU32(addr, value % 0x1_0000_0000);
+    this.writeU32(addr + 4, Math.floor(value / 0x1_0000_0000));
+  }
+
+  save(): PhysicalMemoryState {
+    const pages: Record<string, string> = {};
+    for (const pfn of [...this.pages.keys()].sort((a, b) => a - b)) {
+      const p = this.pages.get(pfn)!;
+      if (p.some((b) => b !== 0)) pages[pfn.toString(16)] = toBase64(p);
+    }
+    return { version: 1, sizeBytes: this.sizeBytes, pages };
+  }
+
+  restore(s: PhysicalMemoryState): void {
+    if (s.version !== 1) throw new Error(`memory snapshot version ${s.version} is not 1`);
+    if (s.sizeBytes !== this.sizeBytes) throw new Error(`memory snapshot is ${s.sizeBytes} bytes, this machine has ${this.sizeBytes}`);
+    this.pages.clear();
+    for (const [pfnHex, b64] of Object.entries(s.pages)) fromBase64(b64, this.pageForWrite(parseInt(pfnHex, 16)));
+  }
+}

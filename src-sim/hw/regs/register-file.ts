@@ -1,0 +1,249 @@
+/**
+ * A device's register file, declared as data (QEMU's vtd_define_long / PCIDevice wmask/w1cmask,
+ * in one mechanism for PCI config space, E1000, DMAR, 8259A and I/O APIC registers).
+ *
+ * Each register row gives its spec name, offset, width, reset value and masks: `writable` bits
+ * take what the guest writes, `w1c` bits are cleared by writing 1, `writeOnly` bits read as 0,
+ * `readClear` registers reset to 0 after a guest read (E1000 ICR and statistics). Values are
+ * stored little-endian in a byte array, so any aligned 1/2/4-byte guest access inside a register
+ * works as on hardware; 8-byte registers are accessed as two dwords, as the VT-d spec allows.
+ *
+ * Guest accesses go through `read`/`write`, which apply the masks and then call the register's
+ * hook (only where hardware has a side effect). The device model itself uses `get`/`set`, which
+ * bypass the masks: hardware may change read-only bits (status, fault records) that software
+ * cannot. An access that hits no register is reported through `onUnassigned` and reads as 0.
+ */
+
+export type Fidelity = 'full' | 'partial' | 'unimplemented';
+
+export interface RegisterDef {
+  /** The name the specification uses (GCMD_REG, ICR, COMMAND, …). */
+  name: string;
+  offset: number;
+  size: 1 | 2 | 4 | 8;
+  reset?: number;
+  /** Bits the guest can write; default none (read-only). For 8-byte registers give lo and hi. */
+  writable?: number | readonly [number, number];
+  w1c?: number | readonly [number, number];
+  writeOnly?: number | readonly [number, number];
+  /** For 8-byte registers whose reset does not fit 32 bits: the high dword. */
+  resetHi?: number;
+  readClear?: boolean;
+  fidelity?: Fidelity;
+}
+
+export interface AccessHooks {
+  /** Called after a guest write lands; `old` and `value` are the register's full values (low dword for 8-byte). */
+  onWrite?: (reg: RegisterDef, old: number, value: number, offsetInReg: number) => void;
+  /** Called before a guest read is answered (to refresh a live value). */
+  onRead?: (reg: RegisterDef) => void;
+  /** An access that hits no register, or a register marked partial/unimplemented. */
+  onUnassigned?: (offset: number, size: number, write: boolean, reg?: RegisterDef) => void;
+}
+
+function lo(m: number | readonly [number, number] | undefined): number {
+  return m === undefined ? 0 : typeof m === 'number' ? m >>> 0 : m[0] >>> 0;
+}
+function hi(m: number | readonly [number, number] | undefined): number {
+  return m === undefined || typeof m === 'number' ? 0 : m[1] >>> 0;
+}
+
+export interface RegisterFileState {
+  version: 1;
+  /** Register contents as hex, only the registers (not gaps), keyed by name. */
+  values: Record<string, string>;
+}
+
+export class RegisterFile {
+  readonly bytes: Uint8Array;
+  private readonly wmask: Uint8Array;
+  private readonly w1cmask: Uint8Array;
+  private readonly womask: Uint8Array;
+  private readonly view: DataView;
+  private readonly wview: DataView;
+  private readonly w1cview: DataView;
+  private readonly woview: DataView;
+  /** Index into `defs` of the register covering each byte, or -1. */
+  private readonly owner: Int32Array;
+  private readonly defs: RegisterDef[];
+  private readonly byName = new Map<string, RegisterDef>();
+  hooks: AccessHooks = {};
+
+  constructor(
+    readonly size: number,
+    defs: readonly RegisterDef[],
+  ) {
+    this.bytes = new Uint8Array(size);
+    this.view = new DataView(this.bytes.buffer);
+    this.wmask = new Uint8Array(size);
+    this.w1cmask = new Uint8Array(size);
+    this.womask = new Uint8Array(size);
+    this.wview = new DataView(this.wmask.buffer);
+    this.w1cview = new DataView(this.w1cmask.buffer);
+    this.woview = new DataView(this.womask.buffer);
+    this.owner = new Int32Array(size).fill(-1);
+    this.defs = [...defs];
+    this.defs.forEach((d, i) => this.declare(d, i));
+    this.reset();
+  }
+
+  private declare(d: RegisterDef, index: number): void {
+    if (d.offset < 0 || d.offset + d.size > this.size || d.offset % Math.min(d.size, 4) !== 0) {
+      throw new Error(`register ${d.name} at 0x${d.offset.toString(16)} (size ${d.size}) does not fit or is misaligned`);
+    }
+    if (this.byName.has(d.name)) throw new Error(`register ${d.name} declared twice`);
+    for (let i = 0; i < d.size; i++) {
+      if (this.owner[d.offset + i] !== -1) throw new Error(`register ${d.name} overlaps ${this.defs[this.owner[d.offset + i]].name}`);
+      this.owner[d.offset + i] = index;
+    }
+    this.byName.set(d.name, d);
+    const put = (v: DataView, m: number | readonly [number, number] | undefined) => {
+      if (d.size === 8) {
+        v.setUint32(d.offset, lo(m), true);
+        v.setUint32(d.offset + 4, hi(m), true);
+      } else this.putN(v, d.offset, d.size, lo(m));
+    };
+    put(this.wview, d.writable);
+    put(this.w1cview, d.w1c);
+    put(this.woview, d.writeOnly);
+  }
+
+  private putN(v: DataView, off: number, size: number, value: number): void {
+    if (size === 1) v.setUint8(off, value & 0xff);
+    else if (size === 2) v.setUint16(off, value & 0xffff, true);
+    else v.setUint32(off, value >>> 0, true);
+  }
+
+  private getN(v: DataView, off: number, size: number): number {
+    return size === 1 ? v.getUint8(off) : size === 2 ? v.getUint16(off, true) : v.getUint32(off, true);
+  }
+
+  /** Replays every register's reset value (reset values exist only in the table). */
+  reset(): void {
+    this.bytes.fill(0);
+    for (const d of this.defs) {
+      if (d.size === 8) {
+        this.view.setUint32(d.offset, (d.reset ?? 0) >>> 0, true);
+        this.view.setUint32(d.offset + 4, (d.resetHi ?? 0) >>> 0, true);
+      } else this.putN(this.view, d.offset, d.size, d.reset ?? 0);
+    }
+  }
+
+  def(name: string): RegisterDef {
+    const d = this.byName.get(name);
+    if (!d) throw new Error(`no register named ${name}`);
+    return d;
+  }
+
+  registerAt(offset: number): RegisterDef | undefined {
+    const i = offset >= 0 && offset < this.size ? this.owner[offset] : -1;
+    return i >= 0 ? this.defs[i] : undefined;
+  }
+
+  get registers(): readonly RegisterDef[] {
+    return this.defs;
+  }
+
+  // ---- guest side -------------------------------------------------------------------------
+
+  /** A guest read of 1, 2 or 4 bytes at `offset`. */
+  read(offset: number, size: 1 | 2 | 4): number {
+    const reg = this.registerAt(offset);
+    if (!reg || (reg.fidelity && reg.fidelity !== 'full')) this.hooks.onUnassigned?.(offset, size, false, reg);
+    if (!reg) return 0;
+    if (this.hooks.onRead) this.hooks.onRead(reg);
+    if (offset + size > this.size) return 0;
+    const value = this.getN(this.view, offset, size) & ~this.getN(this.woview, offset, size);
+    if (reg.readClear) this.clearRange(reg.offset, reg.size);
+    return value >>> 0;
+  }
+
+  /** A guest write: keeps read-only bits, takes writable bits, clears W1C bits written as 1. */
+  write(offset: number, size: 1 | 2 | 4, value: number): void {
+    const reg = this.registerAt(offset);
+    if (!reg || (reg.fidelity && reg.fidelity !== 'full')) this.hooks.onUnassigned?.(offset, size, true, reg);
+    if (!reg || offset + size > this.size) return;
+    const old = this.get(reg.name);
+    const v = this.view;
+    const cur = this.getN(v, offset, size);
+    const wm = this.getN(this.wview, offset, size);
+    const w1c = this.getN(this.w1cview, offset, size);
+    const next = ((cur & ~wm) | (value & wm)) & ~(value & w1c);
+    this.putN(v, offset, size, next);
+    this.hooks.onWrite?.(reg, old, this.get(reg.name), offset - reg.offset);
+  }
+
+  // ---- hardware side ----------------------------------------------------------------------
+
+  /** The register's value (low dword for 8-byte registers), without side effects. */
+  get(name: string): number {
+    const d = this.def(name);
+    return this.getN(this.view, d.offset, d.size === 8 ? 4 : d.size);
+  }
+
+  /** High dword of an 8-byte register. */
+  getHi(name: string): number {
+    const d = this.def(name);
+    if (d.size !== 8) throw new Error(`${name} is not an 8-byte register`);
+    return this.view.getUint32(d.offset + 4, true);
+  }
+
+  /** An 8-byte register as a number (exact below 2^53, which every address we model is). */
+  get64(name: string): number {
+    return this.getHi(name) * 0x1_0000_0000 + this.get(name);
+  }
+
+  set(name: string, value: number): void {
+    const d = this.def(name);
+    this.putN(this.view, d.offset, d.size === 8 ? 4 : d.size, value);
+  }
+
+  setHi(name: string, value: number): void {
+    const d = this.def(name);
+    if (d.size !== 8) throw new Error(`${name} is not an 8-byte register`);
+    this.view.setUint32(d.offset + 4, value >>> 0, true);
+  }
+
+  set64(name: string, value: number): void {
+    this.set(name, value % 0x1_0000_0000);
+    this.setHi(name, Math.floor(value / 0x1_0000_0000));
+  }
+
+  /** Sets and clears bits of a register from the hardware side (vtd_set_clear_mask_long). */
+  setClear(name: string, setBits: number, clearBits: number): void {
+    this.set(name, ((this.get(name) & ~clearBits) | setBits) >>> 0);
+  }
+
+  /** Raw dword at any offset, for table-like regions (fault records, RA array). */
+  raw32(offset: number): number {
+    return this.view.getUint32(offset, true);
+  }
+
+  setRaw32(offset: number, value: number): void {
+    this.view.setUint32(offset, value >>> 0, true);
+  }
+
+  private clearRange(offset: number, size: number): void {
+    this.bytes.fill(0, offset, offset + size);
+  }
+
+  // ---- snapshot ---------------------------------------------------------------------------
+
+  save(): RegisterFileState {
+    const values: Record<string, string> = {};
+    for (const d of this.defs) {
+      values[d.name] = Array.from(this.bytes.subarray(d.offset, d.offset + d.size), (b) => b.toString(16).padStart(2, '0')).join('');
+    }
+    return { version: 1, values };
+  }
+
+  restore(s: RegisterFileState): void {
+    if (s.version !== 1) throw new Error(`register file snapshot version ${s.version} is not 1`);
+    this.reset();
+    for (const [name, hexBytes] of Object.entries(s.values)) {
+      const d = this.def(name);
+      if (hexBytes.length !== d.size * 2) throw new Error(`snapshot of ${name} has ${hexBytes.length / 2} bytes, register has ${d.size}`);
+      for (let i = 0; i < d.size; i++) this.bytes[d.offset + i] = parseInt(hexBytes.slice(2 * i, 2 * i + 2), 16);
+    }
+  }
+}
