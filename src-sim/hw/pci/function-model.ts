@@ -1,0 +1,78 @@
+/**
+ * The contract between a PCI function's device model (E1000, …) and the PCI layer that gives
+ * it a config space, decodes its BARs and wires it to the platform (QEMU's PCIDeviceClass +
+ * MemoryRegionOps split). The model declares its identity and BARs as data and handles BAR
+ * accesses by (bar, offset); it never sees bus addresses, never decodes config cycles itself.
+ */
+import type { DmaPort } from '../memory/dma.ts';
+import type { IrqPin } from '../intc/wire.ts';
+import type { Engine } from '../../engine/engine.ts';
+import type { Tracer } from '../../engine/trace.ts';
+import type { RandomStreams } from '../../engine/rng.ts';
+
+export type BarKind = 'mem32' | 'mem64' | 'io';
+
+export interface BarTemplate {
+  /** BAR register index 0-5 (a mem64 BAR takes index and index+1). */
+  index: number;
+  kind: BarKind;
+  /** Size in bytes, a power of two (≥ 16 for memory, ≥ 4 for I/O). */
+  size: number;
+  prefetchable?: boolean;
+}
+
+/** A capability's bytes after its ID/next-pointer header, plus which of them software may write. */
+export interface CapabilityTemplate {
+  /** PCI capability ID: 0x01 PM, 0x05 MSI, 0x10 PCI Express, … */
+  id: number;
+  /** Offset in config space where the capability starts. */
+  offset: number;
+  /** Bytes following the 2-byte header (ID, next). */
+  body: readonly number[];
+  /** Writable-bit masks for `body`, same length; omitted = read-only. */
+  writable?: readonly number[];
+  /** Write-1-to-clear masks for `body`, same length. */
+  w1c?: readonly number[];
+}
+
+export interface PciConfigTemplate {
+  vendorId: number;
+  deviceId: number;
+  revision: number;
+  /** 24-bit class code: base class << 16 | subclass << 8 | prog-if. */
+  classCode: number;
+  subsystemVendorId: number;
+  subsystemId: number;
+  /** 0 none, 1 INTA#, … 4 INTD#. */
+  interruptPin: number;
+  bars: readonly BarTemplate[];
+  capabilities: readonly CapabilityTemplate[];
+  /** Config space size: 256 (PCI) or 4096 (PCI Express extended). */
+  configSize: 256 | 4096;
+}
+
+/** What the platform gives a function when it is plugged in. */
+export interface PciFunctionContext {
+  engine: Engine;
+  tracer: Tracer;
+  rng: RandomStreams;
+  /** DMA as this function's requester id, through the remapping unit where one covers it. */
+  dma: DmaPort;
+  /** The function's INTx pin (per its interrupt pin and the slot's swizzle). */
+  intx: IrqPin;
+  /** Whether COMMAND.Bus Master Enable is set: a function must not start DMA when it is clear. */
+  busMasterEnabled(): boolean;
+  /** Stable id for traces, timers and snapshots, e.g. "pci.0000:02:00.0". */
+  id: string;
+}
+
+export interface PciFunctionModel<S = unknown> {
+  readonly config: PciConfigTemplate;
+  plug(ctx: PciFunctionContext): void;
+  barRead(bar: number, offset: number, size: 1 | 2 | 4): number;
+  barWrite(bar: number, offset: number, size: 1 | 2 | 4, value: number): void;
+  /** Function-level reset (also run at power-on). */
+  reset(): void;
+  save(): S;
+  restore(state: S): void;
+}
