@@ -1,6 +1,6 @@
 /** Runs browser mode in the foreground until Ctrl-C: build, serve, print the URL, open it. */
 import { spawn } from 'node:child_process';
-import { ensureBuilt } from './build.ts';
+import { ensureBuilt, missingBuild } from './build.ts';
 import { rendererOut, simBundle } from './app-paths.ts';
 import { PortInUseError, startBrowserHost } from '../browser/host.ts';
 import type { CliIO } from './io.ts';
@@ -9,6 +9,8 @@ export interface BrowserModeOptions {
   port?: number;
   open: boolean;
   seed?: number;
+  /** Rebuild first when sources are newer than the build (false: serve what exists). */
+  build: boolean;
 }
 
 /** The platform's "open this URL" command; absent ones fail quietly (the URL is printed). */
@@ -21,7 +23,7 @@ function openInBrowser(url: string): void {
 }
 
 export async function runBrowserMode(opts: BrowserModeOptions, io: CliIO): Promise<number> {
-  const failed = ensureBuilt((l) => io.err(`vtdw: ${l}\n`));
+  const failed = opts.build ? ensureBuilt((l) => io.err(`vtdw: ${l}\n`)) : missingBuild();
   if (failed) {
     io.err(`vtdw: ${failed}\n`);
     return 1;

@@ -23,8 +23,16 @@ function newestMtime(path: string): number {
   return newest;
 }
 
+const OUTPUTS = [mainBundle, simBundle, join(rendererOut, 'index.html')];
+
+/** An error message when there is no build at all, else undefined. */
+export function missingBuild(): string | undefined {
+  const absent = OUTPUTS.filter((p) => !existsSync(p));
+  return absent.length ? `no build found (${absent.join(', ')} missing); run 'npm run build' or leave out --no-build` : undefined;
+}
+
 export function buildIsStale(): boolean {
-  const outputs = [mainBundle, simBundle, join(rendererOut, 'index.html')];
+  const outputs = OUTPUTS;
   if (!outputs.every((p) => existsSync(p))) return true;
   const built = Math.min(...outputs.map((p) => statSync(p).mtimeMs));
   const sources = Math.max(...[...SOURCE_DIRS, ...SOURCE_FILES].map((p) => newestMtime(join(appRoot, p))));

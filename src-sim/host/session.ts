@@ -22,6 +22,8 @@ import type { SimRuntime } from './runtime.ts';
 /** How often the status event is pushed while running, in wall ms. */
 const STATUS_PERIOD_MS = 250;
 const DEFAULT_SERIES_RATE_HZ = 30;
+/** Heartbeat samples per wall second: enough to see pacing, few enough to read. */
+const HEARTBEAT_SAMPLE_MS = 50;
 
 /** A handler's refusal; a class so no result shape can be mistaken for it. */
 class Failure {
@@ -32,6 +34,7 @@ type Handler<M extends MethodName> = (params: Params<M>) => Result<M> | Failure;
 
 interface Subscription {
   id: number;
+  lastSampleMs: number;
   sampler: HeartbeatSampler;
   batcher: ColumnBatcher<HeartbeatPoint & Record<string, number>>;
 }
@@ -106,7 +109,7 @@ export class SimSession {
     'series.subscribe': (p) => {
       const id = this.nextSubscription++;
       const rate = Math.min(p.maxRateHz ?? DEFAULT_SERIES_RATE_HZ, MAX_SERIES_UPDATES_PER_SECOND);
-      this.subscriptions.set(id, { id, sampler: new HeartbeatSampler(this.runtime.sim.engine), batcher: new ColumnBatcher(rate) });
+      this.subscriptions.set(id, { id, lastSampleMs: Number.NEGATIVE_INFINITY, sampler: new HeartbeatSampler(this.runtime.sim.engine), batcher: new ColumnBatcher(rate) });
       return { subscription: id };
     },
     'series.unsubscribe': (p) => {
@@ -119,7 +122,11 @@ export class SimSession {
 
   private onTick(wallMs: number): void {
     for (const s of this.subscriptions.values()) {
-      s.batcher.add(s.sampler.sample(wallMs) as HeartbeatPoint & Record<string, number>);
+      if (wallMs - s.lastSampleMs >= HEARTBEAT_SAMPLE_MS) {
+        s.lastSampleMs = wallMs;
+        const point = s.sampler.sample(wallMs);
+        if (point) s.batcher.add(point as HeartbeatPoint & Record<string, number>);
+      }
       const columns = s.batcher.take(wallMs);
       if (columns) this.emit({ type: 'series', subscription: s.id, series: 'heartbeat', columns });
     }

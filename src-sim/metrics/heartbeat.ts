@@ -21,16 +21,20 @@ export class HeartbeatSampler {
 
   constructor(private readonly engine: Engine) {}
 
-  sample(wallMs: number): HeartbeatPoint {
+  /** The point for the interval ending at `wallMs`; undefined for the first call (no interval yet). */
+  sample(wallMs: number): HeartbeatPoint | undefined {
     const now = this.engine.now;
     const events = this.engine.eventsDispatched;
     const dtMs = this.lastWallMs === undefined ? 0 : wallMs - this.lastWallMs;
-    const point: HeartbeatPoint = {
-      wallMs,
-      virtualNs: now,
-      eventsPerSecond: dtMs > 0 ? ((events - this.lastEvents) * 1000) / dtMs : 0,
-      achievedSpeed: dtMs > 0 ? (now - this.lastVirtualNs) / 1e6 / dtMs : 0,
-    };
+    const point: HeartbeatPoint | undefined =
+      dtMs > 0
+        ? {
+            wallMs,
+            virtualNs: now,
+            eventsPerSecond: ((events - this.lastEvents) * 1000) / dtMs,
+            achievedSpeed: (now - this.lastVirtualNs) / 1e6 / dtMs,
+          }
+        : undefined;
     this.lastWallMs = wallMs;
     this.lastVirtualNs = now;
     this.lastEvents = events;

@@ -7,6 +7,7 @@ export const serveOptions = {
   port: { type: 'string' },
   'no-open': { type: 'boolean' },
   seed: { type: 'string' },
+  'no-build': { type: 'boolean' },
 } as const;
 
 export function parsePort(text: string | undefined): number | undefined {
@@ -31,10 +32,11 @@ Serves VT-d Workbench on http://127.0.0.1:PORT/t/TOKEN/ with a simulator per pag
   --port N     listen on port N (default: a free port)
   --no-open    print the URL but do not open a browser
   --seed N     seed of the simulation's random streams (default 2007)
+  --no-build   serve the existing build as it is, even if sources changed
 Stop with Ctrl-C.`,
   async run(argv: string[], io: CliIO) {
     const { values, positionals } = parseArgs({ args: argv, options: serveOptions, allowPositionals: true });
     if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
-    return runBrowserMode({ port: parsePort(values.port), open: !values['no-open'], seed: parseSeed(values.seed) }, io);
+    return runBrowserMode({ port: parsePort(values.port), open: !values['no-open'], seed: parseSeed(values.seed), build: !values['no-build'] }, io);
   },
 };

@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { UsageError, type CliIO, type Command } from '../io.ts';
 import { runBrowserMode } from '../browser-mode.ts';
-import { ensureBuilt } from '../build.ts';
+import { ensureBuilt, missingBuild } from '../build.ts';
 import { launchElectron, probeElectron } from '../electron-launch.ts';
 import { parsePort, parseSeed, serveOptions } from './serve.ts';
 
@@ -18,12 +18,13 @@ Builds the app if its sources changed, then opens it in Electron. Where Electron
   --browser    skip Electron and use browser mode
   --port N     browser mode: listen on port N (default: a free port)
   --no-open    browser mode: print the URL but do not open a browser
-  --seed N     seed of the simulation's random streams (default 2007)`,
+  --seed N     seed of the simulation's random streams (default 2007)
+  --no-build   use the existing build as it is, even if sources changed`,
   async run(argv: string[], io: CliIO) {
     const { values, positionals } = parseArgs({ args: argv, options: { ...serveOptions, browser: { type: 'boolean' } }, allowPositionals: true });
     if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
-    const opts = { port: parsePort(values.port), open: !values['no-open'], seed: parseSeed(values.seed) };
-    const failed = ensureBuilt((l) => io.err(`vtdw: ${l}\n`));
+    const opts = { port: parsePort(values.port), open: !values['no-open'], seed: parseSeed(values.seed), build: false };
+    const failed = values['no-build'] ? missingBuild() : ensureBuilt((l) => io.err(`vtdw: ${l}\n`));
     if (failed) {
       io.err(`vtdw: ${failed}\n`);
       return 1;

@@ -71,6 +71,13 @@ export interface PciFunctionModel<S = unknown> {
   plug(ctx: PciFunctionContext): void;
   barRead(bar: number, offset: number, size: 1 | 2 | 4): number;
   barWrite(bar: number, offset: number, size: 1 | 2 | 4, value: number): void;
+  /**
+   * Optional: software changed one of this function's config registers (named as in the
+   * config layout, e.g. "COMMAND", "MSI@d0.FLAGS", "PM@c8.PMCSR"); `old`/`value` are the
+   * register's values before and after. Added compatibly: models that ignore config writes
+   * need not implement it.
+   */
+  configWritten?(reg: string, old: number, value: number): void;
   /** Function-level reset (also run at power-on). */
   reset(): void;
   save(): S;

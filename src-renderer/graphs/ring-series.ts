@@ -1,0 +1,69 @@
+/**
+ * A fixed-size ring of columnar samples for a streaming chart: x plus named y columns, kept in
+ * Float64Arrays and handed to uPlot as time-ordered views once per animation frame.
+ * x must ascend for uPlot; when a new simulator process restarts its clock, the ring shifts the
+ * new samples to continue after the last x and leaves a gap (null) at the seam.
+ */
+export class RingSeries {
+  private readonly xs: Float64Array;
+  private readonly ys: Float64Array[];
+  private readonly gap: Uint8Array;
+  private start = 0;
+  private count = 0;
+  private offset = 0;
+  private lastRawX = Number.NEGATIVE_INFINITY;
+  private lastX = Number.NEGATIVE_INFINITY;
+  private gapPending = false;
+
+  constructor(
+    readonly capacity: number,
+    readonly names: readonly string[],
+  ) {
+    this.xs = new Float64Array(capacity);
+    this.ys = names.map(() => new Float64Array(capacity));
+    this.gap = new Uint8Array(capacity);
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Marks the next sample as the start of a new segment (e.g. after a reconnect). */
+  breakSegment(): void {
+    this.gapPending = true;
+  }
+
+  push(rawX: number, values: readonly number[]): void {
+    if (rawX <= this.lastRawX || this.gapPending) {
+      // A restarted clock or a reconnect: continue the axis just after what we have.
+      if (this.count > 0) this.offset = this.lastX + 0.5 - rawX;
+      this.gapPending = true;
+    }
+    this.lastRawX = rawX;
+    const x = rawX + this.offset;
+    const i = (this.start + this.count) % this.capacity;
+    if (this.count === this.capacity) this.start = (this.start + 1) % this.capacity;
+    else this.count++;
+    this.xs[i] = x;
+    this.ys.forEach((col, k) => (col[i] = values[k]));
+    this.gap[i] = this.gapPending ? 1 : 0;
+    this.gapPending = false;
+    this.lastX = x;
+  }
+
+  /** Columns in time order, with null before each segment start so uPlot draws a break. */
+  toColumns(): [number[], ...(number | null)[][]] {
+    const xs: number[] = [];
+    const ys: (number | null)[][] = this.names.map(() => []);
+    for (let n = 0; n < this.count; n++) {
+      const i = (this.start + n) % this.capacity;
+      if (this.gap[i] && n > 0) {
+        xs.push(this.xs[i] - 1e-6);
+        ys.forEach((col) => col.push(null));
+      }
+      xs.push(this.xs[i]);
+      ys.forEach((col, k) => col.push(this.ys[k][i]));
+    }
+    return [xs, ...ys];
+  }
+}

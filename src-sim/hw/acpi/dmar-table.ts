@@ -1,0 +1,150 @@
+/**
+ * The ACPI DMAR table (Intel VT-d spec §8; ACPICA actbl1.h ACPI_TABLE_DMAR and its
+ * ACPI_DMAR_* subtables) as plain data: the shape `vtdw dmar FILE --json` prints and host
+ * profiles store. Keep it stable; the valibot schema below is its runtime check.
+ *
+ * - `hostAddressWidth` is the raw header field (N means N+1 bits), as iASL and Xen 2007 print it.
+ * - 64-bit addresses are lower-case "0x…" strings without leading zeros (exact beyond 2^53).
+ * - Every structure carries `scopes` (empty for RHSA and ANDD, which have none).
+ * - `oem` (header identification) is optional: parsing fills it so `emitDmar` reproduces the
+ *   firmware bytes; the CLI's `--json` leaves it out. Without it `emitDmar` stamps "VTDW".
+ * Not represented (and emitted as zero): reserved bytes, the later-spec DRHD "size" byte and
+ * scope flags byte, zero padding after an ANDD name.
+ */
+import * as v from 'valibot';
+
+export type DmarScopeType = 'endpoint' | 'bridge' | 'ioapic' | 'hpet' | 'namespace';
+/** Scope type codes in table order: 1 endpoint … 5 namespace. */
+export const DMAR_SCOPE_TYPES: readonly DmarScopeType[] = ['endpoint', 'bridge', 'ioapic', 'hpet', 'namespace'];
+
+export interface DmarDeviceScope {
+  type: DmarScopeType;
+  /** I/O APIC id, HPET number or ACPI device number; 0 for PCI scopes. */
+  enumerationId: number;
+  startBus: number;
+  /** (device, function) hops from the start bus; the last names the device itself. */
+  path: [number, number][];
+}
+
+export interface DmarDrhd {
+  type: 'DRHD';
+  /** Bit 0 INCLUDE_PCI_ALL. */
+  flags: number;
+  segment: number;
+  registerBase: string;
+  scopes: DmarDeviceScope[];
+}
+
+export interface DmarRmrr {
+  type: 'RMRR';
+  segment: number;
+  baseAddress: string;
+  /** Inclusive end ("limit") address. */
+  endAddress: string;
+  scopes: DmarDeviceScope[];
+}
+
+export interface DmarAtsr {
+  type: 'ATSR';
+  /** Bit 0 ALL_PORTS. */
+  flags: number;
+  segment: number;
+  scopes: DmarDeviceScope[];
+}
+
+export interface DmarRhsa {
+  type: 'RHSA';
+  /** Register base of the DRHD this affinity is for. */
+  registerBase: string;
+  proximityDomain: number;
+  scopes: [];
+}
+
+export interface DmarAndd {
+  type: 'ANDD';
+  /** ACPI device number: matches a namespace scope's enumerationId. */
+  deviceNumber: number;
+  /** ACPI object name, e.g. "\\_SB.PCI0.SDMA". */
+  name: string;
+  scopes: [];
+}
+
+export type DmarStructure = DmarDrhd | DmarRmrr | DmarAtsr | DmarRhsa | DmarAndd;
+export type DmarStructureType = DmarStructure['type'];
+/** Structure type codes: 0 DRHD … 4 ANDD. */
+export const DMAR_STRUCTURE_TYPES: readonly DmarStructureType[] = ['DRHD', 'RMRR', 'ATSR', 'RHSA', 'ANDD'];
+
+export interface DmarOem {
+  /** 6 characters, each a byte (latin-1), padding kept. */
+  oemId: string;
+  oemTableId: string;
+  oemRevision: number;
+  creatorId: string;
+  creatorRevision: number;
+}
+
+export interface DmarTable {
+  revision: number;
+  /** Raw field: the platform's host address width minus one. */
+  hostAddressWidth: number;
+  /** Bit 0 INTR_REMAP, bit 1 X2APIC_OPT_OUT, bit 2 DMA_CTRL_PLATFORM_OPT_IN. */
+  flags: number;
+  structures: DmarStructure[];
+  oem?: DmarOem;
+}
+
+/** The `--json` shape: the table without its header identification. */
+export type DmarJson = Omit<DmarTable, 'oem'>;
+
+export const DMAR_FLAG_INTR_REMAP = 1;
+export const DMAR_FLAG_X2APIC_OPT_OUT = 2;
+export const DRHD_FLAG_INCLUDE_PCI_ALL = 1;
+export const ATSR_FLAG_ALL_PORTS = 1;
+
+// ---- runtime schema ------------------------------------------------------------------------
+
+const uint = (max: number) => v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(max));
+const address = v.pipe(v.string(), v.regex(/^0x(0|[1-9a-f][0-9a-f]{0,15})$/, 'an address as lower-case "0x…" hex, no leading zeros, at most 64 bits'));
+const fixedText = (n: number) => v.pipe(v.string(), v.length(n), v.regex(/^[\u0000-\u00ff]*$/, 'one byte per character'));
+const noScopes = v.tuple([]);
+
+export const dmarScopeSchema = v.strictObject({
+  type: v.picklist(DMAR_SCOPE_TYPES),
+  enumerationId: uint(0xff),
+  startBus: uint(0xff),
+  path: v.pipe(v.array(v.tuple([uint(0x1f), uint(7)])), v.maxLength(124)),
+});
+
+export const dmarStructureSchema = v.variant('type', [
+  v.strictObject({ type: v.literal('DRHD'), flags: uint(0xff), segment: uint(0xffff), registerBase: address, scopes: v.array(dmarScopeSchema) }),
+  v.strictObject({ type: v.literal('RMRR'), segment: uint(0xffff), baseAddress: address, endAddress: address, scopes: v.array(dmarScopeSchema) }),
+  v.strictObject({ type: v.literal('ATSR'), flags: uint(0xff), segment: uint(0xffff), scopes: v.array(dmarScopeSchema) }),
+  v.strictObject({ type: v.literal('RHSA'), registerBase: address, proximityDomain: uint(0xffffffff), scopes: noScopes }),
+  v.strictObject({ type: v.literal('ANDD'), deviceNumber: uint(0xff), name: v.pipe(v.string(), v.maxLength(0xfff0), v.regex(/^[\u0001-\u00ff]*$/, 'one non-NUL byte per character')), scopes: noScopes }),
+]);
+
+export const dmarOemSchema = v.strictObject({
+  oemId: fixedText(6),
+  oemTableId: fixedText(8),
+  oemRevision: uint(0xffffffff),
+  creatorId: fixedText(4),
+  creatorRevision: uint(0xffffffff),
+});
+
+export const dmarTableSchema = v.strictObject({
+  revision: uint(0xff),
+  hostAddressWidth: uint(0xff),
+  flags: uint(0xff),
+  structures: v.array(dmarStructureSchema),
+  oem: v.optional(dmarOemSchema),
+});
+
+// Compile-time check that the schema and the interfaces describe the same shape.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _schemaMatchesType: Same<v.InferOutput<typeof dmarTableSchema>, DmarTable> = true;
+void _schemaMatchesType;
+
+/** The table without `oem`, keys in the documented order (what `--json` prints). */
+export function dmarJson(t: DmarTable): DmarJson {
+  return { revision: t.revision, hostAddressWidth: t.hostAddressWidth, flags: t.flags, structures: t.structures };
+}

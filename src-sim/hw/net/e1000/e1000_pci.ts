@@ -1,0 +1,104 @@
+/**
+ * What an 82571EB/82572EI presents on PCI Express: identity, BARs and capabilities as data
+ * (QEMU `e1000_devices[]` for the variants; capability bytes after the real 82573L dump of
+ * 2007 in data/lspci, which shares the 8257x chain C8 PM → D0 MSI → E0 PCIe; device and
+ * subsystem IDs from pci.ids and the e1000e driver's hw.h; devices.md §1.9).
+ *
+ * Extended capabilities (AER at 0x100, Device Serial Number at 0x140) are not declared: the
+ * PciConfigTemplate contract has no field for them yet, so extended space reads as empty.
+ */
+import type { CapabilityTemplate, PciConfigTemplate } from '../../pci/function-model.ts';
+import { IO_SIZE, MMIO_SIZE } from './e1000x_regs.ts';
+
+export interface E1000Variant {
+  name: string;
+  deviceId: number;
+  revision: number;
+  subsystemVendorId: number;
+  subsystemId: number;
+  /** Negotiated/maximum link width of the PCIe port (x1 on 82572EI, x4 on 82571EB). */
+  linkWidth: 1 | 4;
+}
+
+/** The parts a 2007 "PCIe E1000 add-on card" could be (revision 06 is typical; unverified). */
+export const E1000_VARIANTS = {
+  '82572EI-desktop': { name: '82572EI Gigabit Ethernet Controller (Copper) — PRO/1000 PT Desktop Adapter', deviceId: 0x10b9, revision: 0x06, subsystemVendorId: 0x8086, subsystemId: 0x1083, linkWidth: 1 },
+  '82572EI-server': { name: '82572EI Gigabit Ethernet Controller (Copper) — PRO/1000 PT Server Adapter', deviceId: 0x107d, revision: 0x06, subsystemVendorId: 0x8086, subsystemId: 0x1082, linkWidth: 1 },
+  '82571EB-dual': { name: '82571EB Gigabit Ethernet Controller (Copper) — PRO/1000 PT Dual Port Server Adapter', deviceId: 0x105e, revision: 0x06, subsystemVendorId: 0x8086, subsystemId: 0x115e, linkWidth: 4 },
+} as const satisfies Record<string, E1000Variant>;
+
+export type E1000VariantName = keyof typeof E1000_VARIANTS;
+
+const le16 = (v: number) => [v & 0xff, (v >>> 8) & 0xff];
+const le32 = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff];
+const zeros = (n: number) => new Array<number>(n).fill(0);
+
+/** Power Management v2 at 0xC8: PMC 0xC822 (DSI, PME from D0/D3hot/D3cold), PMCSR D0, Data_Scale 1. */
+function pmCapability(): CapabilityTemplate {
+  return {
+    id: 0x01,
+    offset: 0xc8,
+    body: [...le16(0xc822), ...le16(0x2000), 0x00, 0x00],
+    // PowerState (1:0) and PME_En (8) are software's; PME_Status (15) is write-1-to-clear.
+    writable: [0, 0, ...le16(0x0103), 0, 0],
+    w1c: [0, 0, ...le16(0x8000), 0, 0],
+  };
+}
+
+/** MSI at 0xD0: 64-bit address, one message, disabled at reset. */
+function msiCapability(): CapabilityTemplate {
+  return {
+    id: 0x05,
+    offset: 0xd0,
+    body: [...le16(0x0080), ...le32(0), ...le32(0), ...le16(0), 0, 0],
+    writable: [...le16(0x0071), ...le32(0xfffffffc), ...le32(0xffffffff), ...le16(0xffff), 0, 0],
+  };
+}
+
+/**
+ * PCI Express v1 endpoint at 0xE0: DevCap 0x0CC1 (MPS 256 B, L0s < 512 ns, L1 < 64 µs),
+ * DevCtl 0x2810 (RlxdOrd, NoSnoop, MRRS 512 B, MPS 128 B), LinkCap 2.5 GT/s, L0s < 128 ns,
+ * L1 < 64 µs, LinkCtl CommClk, LinkSta trained at the full width with slot clock.
+ */
+function pcieCapability(width: 1 | 4): CapabilityTemplate {
+  const linkCap = 0x00070001 | (width << 4) | 0x1000;
+  const linkSta = 0x1001 | (width << 4);
+  const body = [
+    ...le16(0x0001), // PCIe capabilities: version 1, endpoint
+    ...le32(0x00000cc1), // Device Capabilities
+    ...le16(0x2810), // Device Control
+    ...le16(0x0010), // Device Status (AUX power detected)
+    ...le32(linkCap),
+    ...le16(0x0040), // Link Control
+    ...le16(linkSta),
+    ...zeros(16), // slot and root registers: not implemented by an endpoint (read 0)
+  ];
+  const writable = [0, 0, ...zeros(4), ...le16(0x79ff), 0, 0, ...zeros(4), ...le16(0x00cb), 0, 0, ...zeros(16)];
+  const w1c = [0, 0, ...zeros(4), 0, 0, ...le16(0x000f), ...zeros(4), 0, 0, 0, 0, ...zeros(16)];
+  return { id: 0x10, offset: 0xe0, body, writable, w1c };
+}
+
+/** BAR0 CSRs (128 KiB), BAR1 flash window (128 KiB), BAR2 I/O IOADDR/IODATA (32 bytes). */
+export const E1000_BAR_CSR = 0;
+export const E1000_BAR_FLASH = 1;
+export const E1000_BAR_IO = 2;
+export const FLASH_SIZE = 0x20000;
+
+export function e1000ConfigTemplate(v: E1000Variant): PciConfigTemplate {
+  return {
+    vendorId: 0x8086,
+    deviceId: v.deviceId,
+    revision: v.revision,
+    classCode: 0x020000,
+    subsystemVendorId: v.subsystemVendorId,
+    subsystemId: v.subsystemId,
+    interruptPin: 1,
+    bars: [
+      { index: E1000_BAR_CSR, kind: 'mem32', size: MMIO_SIZE },
+      { index: E1000_BAR_FLASH, kind: 'mem32', size: FLASH_SIZE },
+      { index: E1000_BAR_IO, kind: 'io', size: IO_SIZE },
+    ],
+    capabilities: [pmCapability(), msiCapability(), pcieCapability(v.linkWidth)],
+    configSize: 4096,
+  };
+}

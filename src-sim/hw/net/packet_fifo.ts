@@ -1,0 +1,122 @@
+/**
+ * A packet buffer: frames queued in a fixed number of bytes, first in first out. It models the
+ * on-chip packet buffer of an 8257x (PBA splits 64 KiB between the RX and TX FIFOs: 82571/82572
+ * reset to 48 KiB RX / 16 KiB TX) and a link partner's transmit queue.
+ *
+ * Storage is one preallocated byte ring plus a ring of frame lengths, so queueing and dequeueing
+ * a frame copies bytes but allocates nothing.
+ */
+export interface PacketFifoState {
+  version: 1;
+  /** Queued frames, oldest first, as hex. */
+  frames: string[];
+}
+
+export class PacketFifo {
+  private readonly data: Uint8Array;
+  private readonly lengths: Uint32Array;
+  private firstFrame = 0;
+  private frameCount = 0;
+  private readAt = 0;
+  private bytesUsed = 0;
+
+  constructor(
+    readonly capacityBytes: number,
+    readonly maxFrames = 1024,
+  ) {
+    this.data = new Uint8Array(capacityBytes);
+    this.lengths = new Uint32Array(maxFrames);
+  }
+
+  get count(): number {
+    return this.frameCount;
+  }
+
+  get usedBytes(): number {
+    return this.bytesUsed;
+  }
+
+  get freeBytes(): number {
+    return this.capacityBytes - this.bytesUsed;
+  }
+
+  canFit(len: number): boolean {
+    return this.frameCount < this.maxFrames && this.bytesUsed + len <= this.capacityBytes;
+  }
+
+  /** Queues a copy of `src[0, len)`; false (nothing queued) when it does not fit. */
+  push(src: Uint8Array, len: number): boolean {
+    if (!this.canFit(len)) return false;
+    let at = (this.readAt + this.bytesUsed) % this.capacityBytes;
+    const first = Math.min(len, this.capacityBytes - at);
+    this.data.set(first === len && src.length === len ? src : src.subarray(0, first), at);
+    if (first < len) this.data.set(src.subarray(first, len), 0);
+    at = (at + len) % this.capacityBytes;
+    this.lengths[(this.firstFrame + this.frameCount) % this.maxFrames] = len;
+    this.frameCount++;
+    this.bytesUsed += len;
+    return true;
+  }
+
+  /** Length of the oldest frame, or -1 when empty. */
+  frontLength(): number {
+    return this.frameCount === 0 ? -1 : this.lengths[this.firstFrame];
+  }
+
+  /** Copies the oldest frame to `dst` (which must be large enough) without removing it. */
+  peekInto(dst: Uint8Array): number {
+    const len = this.frontLength();
+    if (len < 0) return -1;
+    const first = Math.min(len, this.capacityBytes - this.readAt);
+    dst.set(this.data.subarray(this.readAt, this.readAt + first), 0);
+    if (first < len) dst.set(this.data.subarray(0, len - first), first);
+    return len;
+  }
+
+  /** Drops the oldest frame. */
+  shift(): void {
+    if (this.frameCount === 0) return;
+    const len = this.lengths[this.firstFrame];
+    this.readAt = (this.readAt + len) % this.capacityBytes;
+    this.bytesUsed -= len;
+    this.firstFrame = (this.firstFrame + 1) % this.maxFrames;
+    this.frameCount--;
+  }
+
+  /** Removes the oldest frame into `dst`; returns its length or -1 when empty. */
+  popInto(dst: Uint8Array): number {
+    const len = this.peekInto(dst);
+    if (len >= 0) this.shift();
+    return len;
+  }
+
+  clear(): void {
+    this.firstFrame = 0;
+    this.frameCount = 0;
+    this.readAt = 0;
+    this.bytesUsed = 0;
+  }
+
+  save(): PacketFifoState {
+    const frames: string[] = [];
+    let at = this.readAt;
+    for (let i = 0; i < this.frameCount; i++) {
+      const len = this.lengths[(this.firstFrame + i) % this.maxFrames];
+      let hex = '';
+      for (let k = 0; k < len; k++) hex += this.data[(at + k) % this.capacityBytes].toString(16).padStart(2, '0');
+      frames.push(hex);
+      at = (at + len) % this.capacityBytes;
+    }
+    return { version: 1, frames };
+  }
+
+  restore(s: PacketFifoState): void {
+    if (s.version !== 1) throw new Error(`packet FIFO snapshot version ${s.version} is not 1`);
+    this.clear();
+    for (const hex of s.frames) {
+      const bytes = new Uint8Array(hex.length / 2);
+      for (let k = 0; k < bytes.length; k++) bytes[k] = parseInt(hex.slice(2 * k, 2 * k + 2), 16);
+      if (!this.push(bytes, bytes.length)) throw new Error(`packet FIFO snapshot holds more than ${this.capacityBytes} bytes`);
+    }
+  }
+}

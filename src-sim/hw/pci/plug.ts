@@ -1,0 +1,34 @@
+/**
+ * Plugging a device model into a slot: the model's template becomes a config space, the
+ * function joins the hierarchy, and the model gets its PciFunctionContext (QEMU's
+ * pci_qdev_realize). Bus mastering is read live from COMMAND, as the hardware gate is.
+ */
+import type { Bdf } from '../../../src-shared/units/bdf.ts';
+import { layoutFromTemplate } from './config-layout.ts';
+import { PciConfigSpace } from './config-space.ts';
+import type { PciFunctionContext, PciFunctionModel } from './function-model.ts';
+import { PciFunction } from './pci-function.ts';
+import type { PciHost } from './pci-host.ts';
+import { PCI_COMMAND_MASTER } from './pci-regs.ts';
+
+export type SlotWiring = Omit<PciFunctionContext, 'busMasterEnabled' | 'id'>;
+
+export function plugModel(host: PciHost, bdf: Bdf, model: PciFunctionModel, wiring: SlotWiring, headerType?: number): PciFunction {
+  const fn = new PciFunction(bdf, new PciConfigSpace(layoutFromTemplate(model.config, { headerType })), model);
+  host.attach(fn);
+  const written = fn.config.listeners.written;
+  fn.config.listeners.written = (reg, old, value) => {
+    written?.(reg, old, value);
+    model.configWritten?.(reg.name, old, value);
+  };
+  model.plug({ ...wiring, id: fn.id, busMasterEnabled: () => (fn.command & PCI_COMMAND_MASTER) !== 0 });
+  model.reset();
+  return fn;
+}
+
+/** A function with no model: only its config space (host bridges, bridges, imported devices). */
+export function plugConfigOnly(host: PciHost, bdf: Bdf, config: PciConfigSpace): PciFunction {
+  const fn = new PciFunction(bdf, config);
+  host.attach(fn);
+  return fn;
+}

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { methodNames, parseRequest, parseSimMessage, PROTOCOL_VERSION, type MethodName } from '../../../src-shared/protocol/index.ts';
+
+const status = { state: 'running', virtualNs: 1_000_000, speed: 1, seed: 2007, eventsDispatched: 42 } as const;
+
+/** One valid request and one valid response per method: the table must cover every method. */
+const valid: Record<MethodName, { params: unknown; result: unknown }> = {
+  hello: { params: { protocolVersion: PROTOCOL_VERSION, client: 'test' }, result: { protocolVersion: PROTOCOL_VERSION, simVersion: '0.1.0', status } },
+  'sim.status': { params: {}, result: status },
+  'sim.setSpeed': { params: { speed: 'max' }, result: { ...status, speed: 'max' } },
+  'sim.pause': { params: {}, result: { ...status, state: 'paused' } },
+  'sim.resume': { params: {}, result: status },
+  'series.subscribe': { params: { series: 'heartbeat', maxRateHz: 30 }, result: { subscription: 1 } },
+  'series.unsubscribe': { params: { subscription: 1 }, result: {} },
+};
+
+describe('the protocol', () => {
+  it('has a valid example for every method it declares', () => {
+    expect(Object.keys(valid).sort()).toEqual([...methodNames].sort());
+  });
+
+  it.each(methodNames)('accepts a valid %s request and its response', (method) => {
+    const req = parseRequest({ type: 'request', id: 7, method, params: valid[method].params });
+    expect(req).toMatchObject({ ok: true });
+    const res = parseSimMessage({ type: 'response', id: 7, method, ok: true, result: valid[method].result });
+    expect(res).toMatchObject({ ok: true });
+  });
+
+  it('accepts status events, series frames and error responses', () => {
+    expect(parseSimMessage({ type: 'event', event: 'status', data: status }).ok).toBe(true);
+    expect(parseSimMessage({ type: 'series', subscription: 1, series: 'heartbeat', columns: { wallMs: [1, 2], virtualNs: [3, 4] } }).ok).toBe(true);
+    expect(parseSimMessage({ type: 'response', id: null, ok: false, error: { code: 'malformed', message: 'x', path: 'type' } }).ok).toBe(true);
+  });
+
+  const rejects: [string, unknown, RegExp, string | undefined][] = [
+    ['a non-object', 'hello', /message: expected an object/, 'message'],
+    ['a missing type', { id: 1, method: 'hello', params: {} }, /type: expected "request"/, 'type'],
+    ['a non-string method', { type: 'request', id: 1, method: 5, params: {} }, /method: expected a string/, 'method'],
+    ['a negative id', { type: 'request', id: -1, method: 'sim.status', params: {} }, /^id: /, 'id'],
+    ['a fractional speed factor of zero', { type: 'request', id: 1, method: 'sim.setSpeed', params: { speed: 0 } }, /params\.speed/, 'params.speed'],
+    ['a speed given as text', { type: 'request', id: 1, method: 'sim.setSpeed', params: { speed: 'fast' } }, /params\.speed/, 'params.speed'],
+    ['an unknown series', { type: 'request', id: 1, method: 'series.subscribe', params: { series: 'nope' } }, /params\.series/, 'params.series'],
+    ['a rate above 60 Hz', { type: 'request', id: 1, method: 'series.subscribe', params: { series: 'heartbeat', maxRateHz: 1000 } }, /params\.maxRateHz/, 'params.maxRateHz'],
+    ['an extra params field', { type: 'request', id: 1, method: 'sim.pause', params: { now: true } }, /params\.now/, 'params.now'],
+    ['missing params', { type: 'request', id: 1, method: 'sim.pause' }, /params/, 'params'],
+  ];
+
+  it.each(rejects)('rejects %s and names the field', (_what, raw, message, path) => {
+    const r = parseRequest(raw);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error.message).toMatch(message);
+    expect(r.error.path).toBe(path);
+  });
+
+  it('reports an unknown method as such, keeping the request id for the reply', () => {
+    const r = parseRequest({ type: 'request', id: 9, method: 'sim.explode', params: {} });
+    expect(r).toEqual({ ok: false, id: 9, error: { code: 'unknown-method', message: 'method: unknown method "sim.explode"', path: 'method' } });
+  });
+
+  it('rejects sim messages with a wrong result shape or ragged columns, naming the field', () => {
+    const bad = parseSimMessage({ type: 'response', id: 1, method: 'sim.status', ok: true, result: { ...status, virtualNs: -5 } });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.error.path).toBe('result.virtualNs');
+    const ragged = parseSimMessage({ type: 'series', subscription: 1, series: 'heartbeat', columns: { a: [1], b: [1, 2] } });
+    expect(ragged.ok).toBe(false);
+    if (!ragged.ok) expect(ragged.error.message).toMatch(/same length/);
+    const unknown = parseSimMessage({ type: 'gossip' });
+    expect(unknown.ok).toBe(false);
+  });
+
+  it('never throws, whatever arrives', () => {
+    const junk: unknown[] = [null, undefined, 0, [], [1, 2], { type: 'request' }, { type: 'response' }, { type: 'series', columns: null }, { type: 'request', id: 1, method: '__proto__', params: {} }, { type: 'request', id: 1, method: 'constructor', params: {} }];
+    for (const j of junk) {
+      expect(() => parseRequest(j)).not.toThrow();
+      expect(() => parseSimMessage(j)).not.toThrow();
+    }
+    expect(parseRequest({ type: 'request', id: 1, method: 'constructor', params: {} })).toMatchObject({ ok: false, error: { code: 'unknown-method' } });
+  });
+});
