@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { APP_ORIGIN, APP_SCHEME, isAppUrl, secureWebPreferences } from './security.ts';
 import { serveAppRequest } from './app-protocol.ts';
 import { SimSupervisor } from './sim-supervisor.ts';
+import { registerFileHandlers } from './files-ipc.ts';
+import { StateStore } from './files/state-store.ts';
 
 const here = import.meta.dirname;
 const rendererDir = join(here, '..', 'renderer');
@@ -65,6 +67,7 @@ app.on('child-process-gone', (_e, details) => {
 app.whenReady().then(() => {
   protocol.handle(APP_SCHEME, (req) => serveAppRequest(rendererDir, req.url));
   session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
+  registerFileHandlers(() => win, new StateStore(app.getPath('userData')));
   supervisor.start();
   createWindow();
   app.on('activate', () => {

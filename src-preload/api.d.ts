@@ -15,7 +15,24 @@ export interface SimExitNotice {
   restartInMs: number | null;
 }
 
+import type { Backup, FileResult, OpenedFile, RecentFile, SavedFile } from '../src-shared/files/api.ts';
+
+/** Native file dialogs and the app's state folder, through main. */
+export interface VtdwFiles {
+  /** Shows the Open dialog; null when the user cancels. */
+  openDialog(): Promise<FileResult<OpenedFile | null>>;
+  openRecent(path: string): Promise<FileResult<OpenedFile>>;
+  save(req: { path: string; text: string; expectedMtimeMs?: number }): Promise<FileResult<SavedFile>>;
+  /** Shows the Save dialog; null when the user cancels. */
+  saveAsDialog(req: { suggestedName: string; text: string }): Promise<FileResult<SavedFile | null>>;
+  recent(): Promise<FileResult<RecentFile[]>>;
+  backups(): Promise<FileResult<Backup[]>>;
+  putBackup(b: Backup): Promise<FileResult<object>>;
+  dropBackup(id: string): Promise<FileResult<object>>;
+}
+
 export interface VtdwBridge {
+  readonly files: VtdwFiles;
   readonly apiVersion: 1;
   /** Asks main for a fresh MessagePort to the simulator; it arrives as a window message. */
   requestSimPort(): void;

@@ -4,7 +4,7 @@
  * page's main world as a window message tagged with a per-load nonce. Nothing else crosses.
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import type { SimExitNotice, SimPortNotice, VtdwBridge } from './api';
+import type { SimExitNotice, SimPortNotice, VtdwBridge, VtdwFiles } from './api';
 
 const nonce = crypto.randomUUID();
 
@@ -12,8 +12,20 @@ ipcRenderer.on('sim:port', (e) => {
   window.postMessage({ type: 'vtdw:sim-port', nonce }, window.location.origin, [...e.ports]);
 });
 
+const files: VtdwFiles = {
+  openDialog: () => ipcRenderer.invoke('files:open-dialog'),
+  openRecent: (path) => ipcRenderer.invoke('files:open-recent', { path }),
+  save: (req) => ipcRenderer.invoke('files:save', req),
+  saveAsDialog: (req) => ipcRenderer.invoke('files:save-as-dialog', req),
+  recent: () => ipcRenderer.invoke('files:recent'),
+  backups: () => ipcRenderer.invoke('files:backups'),
+  putBackup: (b) => ipcRenderer.invoke('files:put-backup', b),
+  dropBackup: (id) => ipcRenderer.invoke('files:drop-backup', id),
+};
+
 const bridge: VtdwBridge = {
   apiVersion: 1,
+  files,
   portNonce: nonce,
   requestSimPort: () => ipcRenderer.send('sim:request-port'),
   onSimExit: (cb) => {

@@ -13,6 +13,9 @@ import { rendererCsp } from '../../src-shared/csp.ts';
 import { RequestGuard } from './guard.ts';
 import { loadStatic } from './static.ts';
 import { bridgePage, CLOSE_HOST_STOPPING, type SimLaunch } from './sim-bridge.ts';
+import { handleFilesApi } from './files-api.ts';
+import { FileAccess } from '../files/file-access.ts';
+import { StateStore, defaultStateDir } from '../files/state-store.ts';
 
 export interface BrowserHostOptions {
   /** 0 or undefined picks a free port. */
@@ -20,6 +23,10 @@ export interface BrowserHostOptions {
   rendererDir: string;
   sim: SimLaunch;
   log?: (line: string) => void;
+  /** Recent files and backups live here (default: ~/.config/vtd-workbench). */
+  stateDir?: string;
+  /** Where the page's file picker starts (default: the current directory). */
+  startDir?: string;
 }
 
 export interface BrowserHost {
@@ -41,6 +48,12 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   const sims = new Set<ChildProcess>();
   const server = createServer();
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  const filesDeps = {
+    files: new FileAccess(),
+    state: new StateStore(opts.stateDir ?? defaultStateDir(), log),
+    startDir: opts.startDir ?? process.cwd(),
+    now: () => Date.now(),
+  };
 
   const port = await listen(server, opts.port ?? 0);
   const guard = new RequestGuard(token, port);
@@ -53,6 +66,13 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   async function serveRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const v = guard.check(req.headers, req.url);
     if (!v.ok) return refuse(res, req, v.reason!);
+    try {
+      if (await handleFilesApi(req, res, v.rest!, filesDeps)) return;
+    } catch (err) {
+      log(`API ${req.method} ${redact(req.url)} failed: ${(err as Error).message}`);
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' }).end(JSON.stringify({ code: 'io', message: (err as Error).message }));
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD' }).end();
       return;

@@ -6,7 +6,7 @@
  * `2007` is the seed's world: the VT-d patches applied to xen-unstable of 2007 (VT-d switched on
  * by `vtd=1` once merged, interrupts only in PIC mode, `ioapic_ack=old`, the 2007 `pci=` regex).
  */
-export const ERAS = ['3.0', '3.1', '2007', '3.2', '3.3', '3.4', '4.0', '4.1', '4.2', '4.19'] as const;
+export const ERAS = ['3.0', '3.1', '2007', '3.2', '3.3', '3.4', '4.0', '4.1', '4.2', '4.10', '4.19'] as const;
 export type Era = (typeof ERAS)[number];
 
 export const DEFAULT_ERA: Era = '2007';

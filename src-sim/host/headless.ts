@@ -6,3 +6,4 @@
 export { SimRuntime, type RuntimeOptions } from './runtime.ts';
 export { SimSession } from './session.ts';
 export { Simulation, DEFAULT_SEED } from '../engine/simulation.ts';
+export { parseDmar, emitDmar, isDmarParseError, dmarJson, dmarTableSchema, findDrhd, rmrrsFor, type DmarTable, type DmarJson, type DmarStructure, type DmarDeviceScope, type DmarParseError, type BridgeLookup } from '../hw/acpi/index.ts';

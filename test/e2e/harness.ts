@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
@@ -38,8 +39,20 @@ export interface ServeProcess {
   stop(): Promise<void>;
 }
 
-export async function startServe(extra: string[] = []): Promise<ServeProcess> {
-  const proc = spawn(process.execPath, ['src-main/cli/vtdw.js', 'serve', '--no-open', '--no-build', ...extra], { cwd: appRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+export interface ServeOptions {
+  args?: string[];
+  /** Working directory: where the file picker starts. */
+  cwd?: string;
+  /** Extra environment, e.g. XDG_CONFIG_HOME for a private state folder. */
+  env?: Record<string, string>;
+}
+
+export async function startServe(opts: ServeOptions = {}): Promise<ServeProcess> {
+  const proc = spawn(process.execPath, [join(appRoot, 'src-main/cli/vtdw.js'), 'serve', '--no-open', '--no-build', ...(opts.args ?? [])], {
+    cwd: opts.cwd ?? appRoot,
+    env: { ...process.env, ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const log: string[] = [];
   let stdout = '';
   proc.stderr!.on('data', (d) => log.push(...String(d).split('\n').filter(Boolean)));

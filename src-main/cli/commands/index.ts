@@ -5,8 +5,10 @@
 import type { Command } from '../io.ts';
 import { serve } from './serve.ts';
 import { start } from './start.ts';
+import { dmar } from './dmar.ts';
 
 export const commands: Record<string, Command> = {
   start,
   serve,
+  dmar,
 };

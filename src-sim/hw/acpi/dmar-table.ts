@@ -106,13 +106,13 @@ export const ATSR_FLAG_ALL_PORTS = 1;
 const uint = (max: number) => v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(max));
 const address = v.pipe(v.string(), v.regex(/^0x(0|[1-9a-f][0-9a-f]{0,15})$/, 'an address as lower-case "0x…" hex, no leading zeros, at most 64 bits'));
 const fixedText = (n: number) => v.pipe(v.string(), v.length(n), v.regex(/^[\u0000-\u00ff]*$/, 'one byte per character'));
-const noScopes = v.tuple([]);
+const noScopes = v.strictTuple([]);
 
 export const dmarScopeSchema = v.strictObject({
   type: v.picklist(DMAR_SCOPE_TYPES),
   enumerationId: uint(0xff),
   startBus: uint(0xff),
-  path: v.pipe(v.array(v.tuple([uint(0x1f), uint(7)])), v.maxLength(124)),
+  path: v.pipe(v.array(v.strictTuple([uint(0x1f), uint(7)])), v.maxLength(124)),
 });
 
 export const dmarStructureSchema = v.variant('type', [

@@ -47,11 +47,10 @@ export class PacketFifo {
   /** Queues a copy of `src[0, len)`; false (nothing queued) when it does not fit. */
   push(src: Uint8Array, len: number): boolean {
     if (!this.canFit(len)) return false;
-    let at = (this.readAt + this.bytesUsed) % this.capacityBytes;
+    const at = (this.readAt + this.bytesUsed) % this.capacityBytes;
     const first = Math.min(len, this.capacityBytes - at);
     this.data.set(first === len && src.length === len ? src : src.subarray(0, first), at);
     if (first < len) this.data.set(src.subarray(first, len), 0);
-    at = (at + len) % this.capacityBytes;
     this.lengths[(this.firstFrame + this.frameCount) % this.maxFrames] = len;
     this.frameCount++;
     this.bytesUsed += len;

@@ -241,6 +241,16 @@ export function layoutFromTemplate(t: PciConfigTemplate, options: { headerType?:
     const fields = capabilityFields(c.id, b.image.subarray(c.offset));
     capabilityRegisters(b, c.id, c.offset, fields.filter((f) => f.rel - 2 + f.size <= c.body.length), { writable: c.writable ?? [], w1c: c.w1c ?? [] });
   }
+  const ext = [...(t.extendedCapabilities ?? [])].sort((x, y) => x.offset - y.offset);
+  ext.forEach((c, i) => {
+    b.put(c.offset, 4, ((ext[i + 1]?.offset ?? 0) * 2 ** 20 + ((c.version & 0xf) << 16) + (c.id & 0xffff)) >>> 0);
+    c.body.forEach((v, j) => b.put(c.offset + 4 + j, 1, v));
+    b.reg(`ECAP${c.id.toString(16).padStart(4, '0')}@${c.offset.toString(16)}.HEADER`, c.offset, 4);
+    for (let j = 0; j + 4 <= c.body.length; j += 4) {
+      const mask = (arr: readonly number[] | undefined) => ((arr?.[j] ?? 0) | ((arr?.[j + 1] ?? 0) << 8) | ((arr?.[j + 2] ?? 0) << 16) | ((arr?.[j + 3] ?? 0) << 24)) >>> 0;
+      b.reg(`ECAP${c.id.toString(16).padStart(4, '0')}@${c.offset.toString(16)}+${(j + 4).toString(16)}`, c.offset + 4 + j, 4, mask(c.writable), mask(c.w1c));
+    }
+  });
   b.fillRaw(0, t.configSize);
   return b.finish(t.configSize, bars, 0);
 }

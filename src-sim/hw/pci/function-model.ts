@@ -35,6 +35,17 @@ export interface CapabilityTemplate {
   w1c?: readonly number[];
 }
 
+/** A PCI Express extended capability (offset ≥ 0x100): bytes after its 4-byte header. */
+export interface ExtCapabilityTemplate {
+  /** Extended capability ID: 0x0001 AER, 0x0003 Device Serial Number, … */
+  id: number;
+  version: number;
+  offset: number;
+  body: readonly number[];
+  writable?: readonly number[];
+  w1c?: readonly number[];
+}
+
 export interface PciConfigTemplate {
   vendorId: number;
   deviceId: number;
@@ -47,6 +58,8 @@ export interface PciConfigTemplate {
   interruptPin: number;
   bars: readonly BarTemplate[];
   capabilities: readonly CapabilityTemplate[];
+  /** Optional, added compatibly: extended capabilities, chained from 0x100 in offset order. */
+  extendedCapabilities?: readonly ExtCapabilityTemplate[];
   /** Config space size: 256 (PCI) or 4096 (PCI Express extended). */
   configSize: 256 | 4096;
 }

@@ -27,6 +27,8 @@ export interface DumpDevice {
   bytes: Uint8Array;
   /** Line of the device header, for later error messages. */
   line: number;
+  /** The rest of the header line ("Ethernet controller: Intel …"), trimmed. */
+  title: string;
 }
 
 const DEVICE_LINE = /^(?:([0-9a-fA-F]{4,5}):)?([0-9a-fA-F]{2}):([0-9a-fA-F]{2})\.([0-9a-fA-F])(?:\s|$)/;
@@ -38,6 +40,7 @@ interface Open {
   data: Uint8Array;
   len: number;
   line: number;
+  title: string;
 }
 
 function parseDeviceLine(m: RegExpExecArray, lineNo: number): Bdf {
@@ -82,7 +85,7 @@ export function parseLspciDump(input: string): DumpDevice[] {
       const first = seen.get(key);
       if (first !== undefined) throw new LspciDumpError(lineNo, `device ${key} appears twice (first at line ${first})`);
       seen.set(key, lineNo);
-      dev = { bdf, data: new Uint8Array(MAX_CONFIG).fill(0xff), len: 0, line: lineNo };
+      dev = { bdf, data: new Uint8Array(MAX_CONFIG).fill(0xff), len: 0, line: lineNo, title: text.slice(dm[0].length).trim().replace(/\s+/g, ' ') };
       out.push(dev);
       return;
     }
@@ -98,6 +101,6 @@ export function parseLspciDump(input: string): DumpDevice[] {
   }
   if (out.length === 0) throw new LspciDumpError(Math.max(1, lines.length), 'no devices found: expected lines like "00:00.0 Host bridge: …" followed by "00: 86 80 …" rows');
   return out
-    .map((d) => ({ bdf: d.bdf, bytes: d.data.slice(0, d.len), line: d.line }))
+    .map((d) => ({ bdf: d.bdf, bytes: d.data.slice(0, d.len), line: d.line, title: d.title }))
     .sort((a, b) => a.bdf.segment - b.bdf.segment || a.bdf.bus - b.bdf.bus || a.bdf.device - b.bdf.device || a.bdf.fn - b.bdf.fn);
 }

@@ -22,19 +22,19 @@ let host: BrowserHost;
 const log: string[] = [];
 
 beforeAll(async () => {
-  host = await startBrowserHost({ rendererDir: root, sim: { entry: simEntry, execArgv: ['--import', 'tsx'], args: ['--paused'] }, log: (l) => log.push(l) });
+  host = await startBrowserHost({ rendererDir: root, stateDir: mkdtempSync(join(tmpdir(), 'vtdw-state-')), startDir: root, sim: { entry: simEntry, execArgv: ['--import', 'tsx'], args: ['--paused'] }, log: (l) => log.push(l) });
 });
 afterAll(() => host.close());
 
-function get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+function get(path: string, headers: Record<string, string> = {}, method = 'GET', body?: string): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: host.port, path, headers: { Host: `127.0.0.1:${host.port}`, ...headers } }, (res) => {
+    const req = request({ host: '127.0.0.1', port: host.port, path, method, headers: { Host: `127.0.0.1:${host.port}`, ...headers } }, (res) => {
       let body = '';
       res.on('data', (d) => (body += d));
       res.on('end', () => resolve({ status: res.statusCode!, body, headers: res.headers }));
     });
     req.on('error', reject);
-    req.end();
+    req.end(body);
   });
 }
 
@@ -116,6 +116,21 @@ describe('the browser-mode host', () => {
     const [code, reason] = await closed;
     expect(code).toBe(4001);
     expect(reason).toBe('simulator killed by SIGKILL');
+  });
+
+  it('file API: refuses to save a file nobody opened, and names the bad field of a request', async () => {
+    const json = { 'Content-Type': 'application/json' };
+    const save = await get(`/t/${host.token}/api/files/save`, json, 'POST', JSON.stringify({ path: join(root, 'index.html'), text: 'pwned' }));
+    expect(save.status).toBe(403);
+    expect(JSON.parse(save.body)).toMatchObject({ code: 'not-allowed' });
+    const bad = await get(`/t/${host.token}/api/files/open`, json, 'POST', JSON.stringify({ path: 42 }));
+    expect(bad.status).toBe(400);
+    expect(JSON.parse(bad.body).message).toMatch(/^body\.path: /);
+    const notJson = await get(`/t/${host.token}/api/files/open`, { 'Content-Type': 'text/plain' }, 'POST', 'path=/etc/passwd');
+    expect(notJson.status).toBe(400);
+    const listing = JSON.parse((await get(`/t/${host.token}/api/fs/list`)).body);
+    expect(listing.entries.map((e: { name: string }) => e.name)).toContain('index.html');
+    expect((await get('/api/fs/list')).status).toBe(403);
   });
 
   it('says clearly when the port is already in use', async () => {

@@ -69,12 +69,13 @@ function receiveAddresses(): RegisterDef[] {
 
 /** The 82571EB/82572EI CSR table. */
 export const E1000_REGISTERS: readonly RegisterDef[] = [
-  rw('CTRL', R.CTRL, 0xffffffff & ~R.CTRL_RST, R.CTRL_FD | R.CTRL_ASDE | R.CTRL_SLU | R.CTRL_SPD_1000),
+  // RST and PHY_RST are taken and self-clear in the CTRL hook.
+  rw('CTRL', R.CTRL, ALL, R.CTRL_FD | R.CTRL_ASDE | R.CTRL_SLU | R.CTRL_SPD_1000),
   { name: 'STATUS', offset: R.STATUS, size: 4 },
   // SK/CS/DI, FWE and EE_REQ are software's; GNT follows REQ (hook), PRES and AUTO_RD are set.
   { name: 'EECD', offset: R.EECD, size: 4, writable: 0x0000007f, reset: R.EECD_PRES | R.EECD_AUTO_RD, fidelity: 'partial' },
   { name: 'EERD', offset: R.EERD, size: 4, writable: 0x0000fffd },
-  rw('CTRL_EXT', R.CTRL_EXT, ALL & ~R.CTRL_EXT_EE_RST),
+  rw('CTRL_EXT', R.CTRL_EXT, ALL),
   held('FLA', 0x0001c),
   { name: 'MDIC', offset: R.MDIC, size: 4, writable: 0x2fffffff },
   held('FCAL', 0x00028),

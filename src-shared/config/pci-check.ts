@@ -1,0 +1,153 @@
+/**
+ * The `pci = [...]` entries of a guest config, checked as the era's toolstack parses them and,
+ * given host facts, as xend and Xen would treat the assignment (xen.md §2.1, §2.3, §10 rows 1-6
+ * and 12): unparseable or seed-spelled entries, functions the host lacks, functions pciback does
+ * not own, the same function twice or in two guests, VT-d unavailable.
+ */
+import type { Fix } from './diagnostic.ts';
+import { inEra, type Era } from './era.ts';
+import { literalText, type GuestModel } from './guest-model.ts';
+import type { HostFacts } from './host-facts.ts';
+import { canonicalBdf, parseXmPci, shortBdf, type PciAddress } from './pci-spec.ts';
+import type { Span } from './python-ast.ts';
+
+export interface PciCheckContext {
+  era: Era;
+  host?: HostFacts;
+  hidden?: Set<string>;
+  takenBy?: Map<string, string>;
+}
+
+export interface AssignedPci {
+  address: PciAddress;
+  bdf: string;
+  span: Span;
+}
+
+/** The functions a config assigns, as the era's toolstack parses them (dropped entries excluded). */
+export function assignedPci(m: GuestModel, era: Era): AssignedPci[] {
+  const pci = m.settings.get('pci');
+  if (!pci || !Array.isArray(pci.value)) return [];
+  const out: AssignedPci[] = [];
+  pci.value.forEach((item, i) => {
+    if (typeof item !== 'string') return;
+    const p = parseXmPci(item, m.dialect === 'xl' ? '4.0' : era);
+    if (p.address && (p.outcome === 'ok' || p.outcome === 'ignored-tail')) {
+      out.push({ address: p.address, bdf: canonicalBdf(p.address), span: pci.elements?.[i] ?? pci.valueSpan ?? pci.nameSpan });
+    }
+  });
+  return out;
+}
+
+export function checkPciEntries(m: GuestModel, ctx: PciCheckContext): void {
+  const pci = m.settings.get('pci');
+  if (!pci || !Array.isArray(pci.value)) return;
+  const seen = new Map<string, number>();
+  const era = ctx.era;
+  const tool = m.dialect;
+  let vtdReported = false;
+  pci.value.forEach((item, i) => {
+    const span = pci.elements?.[i] ?? pci.valueSpan ?? pci.nameSpan;
+    if (typeof item !== 'string') {
+      m.sink.add('pci-syntax', 'error', `pci entries are strings like '02:00.0', not ${JSON.stringify(item)}`, span.start, span.end);
+      return;
+    }
+    const lit = literalText(m.src, pci.elements?.[i]);
+    const replaceWith = (text: string, title = `Write '${text}'`): Fix[] => (lit ? [m.sink.replace(title, lit.inner.start, lit.inner.end, text)] : []);
+    const p = parseXmPci(item, tool === 'xl' ? '4.0' : era);
+    if (p.outcome === 'dropped') {
+      m.sink.add('pci-syntax', 'error', `xm of ${era} silently drops '${item}' (${p.why}): the guest boots without the device and nothing says why`, span.start, span.end, p.suggestion ? replaceWith(p.suggestion) : []);
+      return;
+    }
+    if (p.outcome === 'rejected') {
+      const msg = tool === 'xl' ? `xl: Invalid pci spec '${item}' (${p.why}); xl creates nothing` : `xm: Error: Failed to parse pci device: ${item} (${p.why}); nothing is created`;
+      m.sink.add('pci-syntax', 'error', msg, span.start, span.end, p.suggestion ? replaceWith(p.suggestion) : []);
+      return;
+    }
+    const a = p.address!;
+    if (p.outcome === 'ignored-tail') {
+      m.sink.add('pci-seed-spelling', 'warning', `${p.why}. It works with the 2007 and 3.2 parsers, but Xen 3.3 and later silently drop this entry and 4.0 refuses it — write '${p.suggestion}'`, span.start, span.end, replaceWith(p.suggestion!));
+    }
+    if (a.func > 7 || a.slot > 0x1f) {
+      const what = a.func > 7 ? `function ${a.func.toString(16)} (functions are 0-7)` : `device ${a.slot.toString(16)} (devices are 00-1f)`;
+      m.sink.add('pci-syntax', 'error', `'${item}' names ${what}: xend fails to open /sys/bus/pci/devices/${canonicalBdf(a)}/resource`, span.start, span.end);
+      return;
+    }
+    const bdf = canonicalBdf(a);
+    const first = seen.get(bdf);
+    if (first !== undefined) {
+      m.sink.add('pci-duplicate', 'warning', `${shortBdf(a)} is already listed (entry ${first + 1}); the second assignment of the same function fails`, span.start, span.end, removeElement(m, pci.elements, i));
+      return;
+    }
+    seen.set(bdf, i);
+    if (!ctx.host) return;
+    if (!ctx.host.vtd && !vtdReported) {
+      vtdReported = true;
+      m.sink.add('vtd-unavailable', 'error', vtdOffMessage(era, a), pci.nameSpan.start, pci.nameSpan.end);
+    }
+    const dev = ctx.host.devices.find((d) => d.bdf === bdf);
+    if (!dev) {
+      m.sink.add('pci-absent', 'error', absentMessage(era, tool, a, ctx.host), span.start, span.end, candidates(ctx, seen).map((c, k, all) => ({ ...replaceWith(shortBdf(c.address), `Use ${shortBdf(c.address)} (${c.description})`)[0], preferred: all.length === 1 })).filter((f) => f.edits));
+      return;
+    }
+    const other = ctx.takenBy?.get(bdf);
+    if (other) {
+      m.sink.add('pci-two-guests', 'error', twoGuestsMessage(era, a, other), span.start, span.end);
+      return;
+    }
+    if (ctx.hidden && !ctx.hidden.has(bdf)) {
+      const owner = dev.driver ? `dom0's ${dev.driver} driver owns it` : 'no pciback';
+      const msg =
+        tool === 'xl'
+          ? `${bdf} is not assignable (${owner}): run 'xl pci-assignable-add ${shortBdf(a)}' or add (${shortBdf(a)}) to xen-pciback.hide= on the dom0 kernel line`
+          : `${owner}: xend fails with "pci: PCI Backend does not own device ${bdf}" — add (${shortBdf(a)}) to pciback.hide= on the dom0 kernel line of grub.conf`;
+      m.sink.add('pci-not-hidden', 'error', msg, span.start, span.end);
+    }
+  });
+}
+
+function removeElement(m: GuestModel, elements: (Span | undefined)[] | undefined, i: number): Fix[] {
+  const el = elements?.[i];
+  if (!el) return [];
+  const next = elements![i + 1];
+  const prev = elements![i - 1];
+  if (next) return [m.sink.replace('Remove the duplicate', el.start, next.start, '')];
+  if (prev) return [m.sink.replace('Remove the duplicate', prev.end, el.end, '')];
+  return [];
+}
+
+function candidates(ctx: PciCheckContext, listed: Map<string, number>): { address: PciAddress; description: string }[] {
+  const devs = ctx.host!.devices.filter((d) => !listed.has(d.bdf));
+  const pick = ctx.hidden ? devs.filter((d) => ctx.hidden!.has(d.bdf)) : devs.filter((d) => /ethernet|network/i.test(d.description));
+  return pick.slice(0, 3).map((d) => {
+    const [dom, bus, rest] = d.bdf.split(':');
+    const [slot, func] = rest.split('.');
+    return { address: { domain: parseInt(dom, 16), bus: parseInt(bus, 16), slot: parseInt(slot, 16), func: parseInt(func, 16) }, description: d.description };
+  });
+}
+
+const short = (a: PciAddress) => `${a.bus.toString(16)}:${a.slot.toString(16)}.${a.func.toString(16)}`;
+
+function absentMessage(era: Era, tool: string, a: PciAddress, host: HostFacts): string {
+  const bdf = canonicalBdf(a);
+  const where = `the host (${host.name}) has no PCI function ${bdf}`;
+  if (tool === 'xl') return `${where}: xl fails to assign it`;
+  if (inEra(era, '3.4')) return `${where}: xend: fail to assign device(${short(a)}): maybe it has already been assigned to other domain, or maybe it doesn't exist.`;
+  if (inEra(era, '3.2')) return `${where}: xend: Fail to assign device(${short(a)}): maybe VT-d is not enabled, or the device is not exist, or it has already been assigned to other domain`;
+  return `${where}: xend: pci: failed to locate device and parse it's resources - Failed to open & read /sys/bus/pci/devices/${bdf}/resource`;
+}
+
+function twoGuestsMessage(era: Era, a: PciAddress, other: string): string {
+  const head = `${canonicalBdf(a)} is already given to ${other}`;
+  if (inEra(era, '4.0')) return `${head}: xend: failed to assign device ${canonicalBdf(a)} that has already been assigned to other domain.`;
+  if (inEra(era, '3.4')) return `${head}: xend: fail to assign device(${short(a)}): maybe it has already been assigned to other domain, or maybe it doesn't exist.`;
+  if (inEra(era, '3.2')) return `${head}: xend: Fail to assign device(${short(a)}): ... it has already been assigned to other domain`;
+  return `${head}: in 2007 nothing checks — both guests map the NIC, both drive it, and the second guest's DMA faults`;
+}
+
+function vtdOffMessage(era: Era, a: PciAddress): string {
+  const head = 'the host has no usable VT-d (no DMAR table, or the IOMMU is not enabled)';
+  if (inEra(era, '3.4')) return `${head}: xend: failed to assign device: maybe the platform doesn't support VT-d, or VT-d isn't enabled properly?`;
+  if (inEra(era, '3.2')) return `${head}: xend: Fail to assign device(${short(a)}): maybe VT-d is not enabled, or the device is not exist, or it has already been assigned to other domain`;
+  return `${head}: in 2007 the guest still starts and sees the device, but its interrupts never arrive and its DMA is untranslated`;
+}

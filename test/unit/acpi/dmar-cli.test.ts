@@ -1,0 +1,66 @@
+/**
+ * `vtdw dmar`: the readable listing of every sample table against golden files in
+ * test/golden/dmar/ (regenerate explicitly: `UPDATE_GOLDEN=1 npx vitest run --project node
+ * test/unit/acpi/dmar-cli.test.ts`, then review the diff), `--json` against the oracles, and
+ * malformed input reported as `vtdw dmar: FILE: byte 0xNN: reason` with exit status 1.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../../src-main/cli/main.ts';
+import type { CliIO } from '../../../src-main/cli/io.ts';
+import { DMAR_DATA, dmarSamples, inIssueShape } from './dmar-data.ts';
+
+const GOLDEN = join(import.meta.dirname, '../../golden/dmar');
+
+async function vtdw(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io: CliIO = { out: (t) => void (out += t), err: (t) => void (err += t), cwd: DMAR_DATA };
+  const code = await main(argv, io);
+  return { code, out, err };
+}
+
+function golden(name: string, actual: string): void {
+  const file = join(GOLDEN, name);
+  if (process.env.UPDATE_GOLDEN === '1') {
+    mkdirSync(GOLDEN, { recursive: true });
+    writeFileSync(file, actual);
+  }
+  expect(existsSync(file), `missing golden file ${file} (UPDATE_GOLDEN=1 creates it)`).toBe(true);
+  expect(actual).toBe(readFileSync(file, 'utf8'));
+}
+
+describe('vtdw dmar', () => {
+  it.each(dmarSamples().map((s) => [s.file]))('lists %s as its golden listing', async (file) => {
+    const r = await vtdw('dmar', file);
+    expect(r).toMatchObject({ code: 0, err: '' });
+    golden(`${file}.txt`, r.out);
+  });
+
+  it.each(dmarSamples().map((s) => [s.file, s.expected] as const))('prints %s --json as the issue-shaped oracle', async (file, expected) => {
+    const r = await vtdw('dmar', file, '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toEqual(inIssueShape(expected));
+    expect(Object.keys(JSON.parse(r.out))).toEqual(['revision', 'hostAddressWidth', 'flags', 'structures']);
+  });
+
+  it('reports a malformed table with its file, the offending byte and the reason, exit status 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vtdw-dmar-'));
+    const bytes = readFileSync(join(DMAR_DATA, 'vtdw-q35-desktop-e1000.aml'));
+    bytes[0x24] ^= 1; // HAW changed, checksum now wrong
+    writeFileSync(join(dir, 'bad.dat'), bytes);
+    const r = await vtdw('dmar', join(dir, 'bad.dat'));
+    expect(r).toEqual({ code: 1, out: '', err: `vtdw dmar: ${join(dir, 'bad.dat')}: byte 0x9: checksum mismatch: the table's bytes sum to 0xff, not 0 (checksum byte 0x42 should be 0x43)\n` });
+  });
+
+  it('rejects a text file with a located reason instead of a stack trace', async () => {
+    expect(await vtdw('dmar', 'README.md')).toEqual({ code: 1, out: '', err: 'vtdw dmar: README.md: byte 0x0: signature "# DM" is not "DMAR"\n' });
+  });
+
+  it('says why a file cannot be read, and treats a missing FILE as a usage error (exit 2)', async () => {
+    expect(await vtdw('dmar', 'no-such.dat')).toEqual({ code: 1, out: '', err: 'vtdw dmar: no-such.dat: cannot read: ENOENT\n' });
+    expect(await vtdw('dmar')).toMatchObject({ code: 2, err: 'vtdw dmar: missing FILE (a binary DMAR table)\n' });
+  });
+});
