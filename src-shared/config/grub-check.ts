@@ -6,10 +6,10 @@
  */
 import { didYouMean, type Fix } from './diagnostic.ts';
 import { inEra, type Era } from './era.ts';
-import { cmdOptions, defaultEntry, xenBoot, type GrubConfig, type GrubEntry, type XenBoot } from './grub-parser.ts';
+import { defaultEntry, xenBoot, type GrubConfig, type GrubEntry, type XenBoot } from './grub-parser.ts';
 import type { HostFacts } from './host-facts.ts';
 import { canonicalBdf, parseHideList, shortBdf } from './pci-spec.ts';
-import { DOM0_BY_NAME, PCIBACK_PARAMS, XEN_BY_NAME, vtdSwitch, type CmdOption } from './xen-cmdline.ts';
+import { PCIBACK_PARAMS, XEN_BY_NAME, vtdSwitch, type CmdOption } from './xen-cmdline.ts';
 
 export interface GrubCheckContext {
   era: Era;
@@ -180,7 +180,7 @@ function dom0Line(cfg: GrubConfig, x: XenBoot, ctx: GrubCheckContext): void {
       if ((mod === 'pciback' || mod === 'xen-pciback') && !(PCIBACK_PARAMS as readonly string[]).includes(param)) {
         const near = didYouMean(param, PCIBACK_PARAMS) ?? (param.startsWith('hid') ? 'hide' : undefined);
         const fixed = `${mod}.${near}`;
-        sink.add('pciback-unknown-param', 'error', `Linux prints "Unknown boot option \`${cfgWord(cfg, o)}': ignoring" — pciback has no parameter '${param}'${near ? `; did you mean ${fixed}?` : ''} Nothing is hidden, dom0's driver keeps the device, and xm create fails with "PCI Backend does not own device"`, o.start, o.nameEnd, near ? [sink.replace(`Write ${fixed}`, o.start, o.nameEnd, fixed)] : []);
+        sink.add('pciback-unknown-param', 'error', `Linux prints "Unknown boot option \`${cfgWord(cfg, o)}': ignoring" — pciback has no parameter '${param}'${near ? `; did you mean ${fixed}?` : ''}. Nothing is hidden, dom0's driver keeps the device, and xm create fails with "PCI Backend does not own device"`, o.start, o.nameEnd, near ? [sink.replace(`Write ${fixed}`, o.start, o.nameEnd, fixed)] : []);
         continue;
       }
     }
@@ -241,5 +241,3 @@ export function hiddenByGrub(cfg: GrubConfig): Set<string> | undefined {
   }
   return out;
 }
-
-export { cmdOptions };
