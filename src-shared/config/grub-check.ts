@@ -180,7 +180,7 @@ function dom0Line(cfg: GrubConfig, x: XenBoot, ctx: GrubCheckContext): void {
       if ((mod === 'pciback' || mod === 'xen-pciback') && !(PCIBACK_PARAMS as readonly string[]).includes(param)) {
         const near = didYouMean(param, PCIBACK_PARAMS) ?? (param.startsWith('hid') ? 'hide' : undefined);
         const fixed = `${mod}.${near}`;
-        sink.add('pciback-unknown-param', 'error', `Linux prints "Unknown boot option \`${cfgWord(cfg, o)}': ignoring" — pciback has no parameter '${param}'${near ? `; did you mean ${fixed}?` : ''}. Nothing is hidden, dom0's driver keeps the device, and xm create fails with "PCI Backend does not own device"`, o.start, o.nameEnd, near ? [sink.replace(`Write ${fixed}`, o.start, o.nameEnd, fixed)] : []);
+        sink.add('pciback-unknown-param', 'error', `${mod} has no parameter '${param}'${near ? ` (did you mean ${fixed}?)` : ''}: Linux prints "Unknown boot option \`${cfgWord(cfg, o)}': ignoring", nothing is hidden, dom0's driver keeps the device and xm create fails with "PCI Backend does not own device"`, o.start, o.nameEnd, near ? [sink.replace(`Write ${fixed}`, o.start, o.nameEnd, fixed)] : []);
         continue;
       }
     }

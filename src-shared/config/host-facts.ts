@@ -32,21 +32,58 @@ export interface HostFacts {
 }
 
 /**
- * The seed's host when no profile is given: the announcement's test box (a PCIe Intel e1000
- * add-on card at 02:00.0 assigned to a 32-bit FC5 guest on 64-bit Xen) with the onboard
- * devices a 2007 VT-d board had. Used by tests and as the CLI fallback until a host profile
- * from resources/hosts/ can be loaded.
+ * The seed's host as facts: the announcement's test box (a PCIe Intel E1000, 82572EI, at 02:00.0
+ * behind root port 00:1c.0, assigned to a 32-bit FC5 guest on 64-bit Xen). It mirrors
+ * resources/hosts/seed-core2-q35.json, which the CLI loads; this copy serves pure tests and the
+ * editor before a simulator session has reported its host.
  */
 export const SEED_HOST: HostFacts = {
-  name: 'seed-2007 (built-in)',
+  name: 'seed-core2-q35',
   vtd: true,
   devices: [
-    { bdf: '0000:00:00.0', vendorId: 0x8086, deviceId: 0x29b0, description: 'Host bridge: Intel 82Q35 Express DRAM Controller', driver: undefined },
-    { bdf: '0000:00:02.0', vendorId: 0x8086, deviceId: 0x29b2, description: 'VGA compatible controller: Intel 82Q35 Express Integrated Graphics' },
-    { bdf: '0000:00:19.0', vendorId: 0x8086, deviceId: 0x10bd, description: 'Ethernet controller: Intel 82566DM-2 Gigabit (onboard, dom0 eth0)', driver: 'e1000' },
-    { bdf: '0000:00:1c.0', vendorId: 0x8086, deviceId: 0x2940, description: 'PCI bridge: Intel 82801I PCI Express Port 1' },
-    { bdf: '0000:00:1f.2', vendorId: 0x8086, deviceId: 0x2922, description: 'SATA controller: Intel 82801IR AHCI', driver: 'ahci' },
-    { bdf: '0000:02:00.0', vendorId: 0x8086, deviceId: 0x107d, description: 'Ethernet controller: Intel 82572EI Gigabit (PCIe add-on card)', driver: 'e1000' },
+    { bdf: '0000:00:00.0', vendorId: 0x8086, deviceId: 0x29b0, description: 'Host bridge: Intel 82Q35 Express DRAM Controller' },
+    { bdf: '0000:00:02.0', vendorId: 0x8086, deviceId: 0x29b2, description: 'VGA compatible controller: Intel 82Q35 Express Integrated Graphics Controller' },
+    { bdf: '0000:00:1b.0', vendorId: 0x8086, deviceId: 0x293e, description: 'Audio device: Intel 82801I (ICH9 Family) HD Audio Controller' },
+    { bdf: '0000:00:1c.0', vendorId: 0x8086, deviceId: 0x2940, description: 'PCI bridge: Intel 82801I (ICH9 Family) PCI Express Port 1' },
+    { bdf: '0000:00:1d.0', vendorId: 0x8086, deviceId: 0x2934, description: 'USB controller: Intel 82801I (ICH9 Family) USB UHCI Controller #1' },
+    { bdf: '0000:00:1d.1', vendorId: 0x8086, deviceId: 0x2935, description: 'USB controller: Intel 82801I (ICH9 Family) USB UHCI Controller #2' },
+    { bdf: '0000:00:1d.2', vendorId: 0x8086, deviceId: 0x2936, description: 'USB controller: Intel 82801I (ICH9 Family) USB UHCI Controller #3' },
+    { bdf: '0000:00:1d.7', vendorId: 0x8086, deviceId: 0x293a, description: 'USB controller: Intel 82801I (ICH9 Family) USB2 EHCI Controller #1' },
+    { bdf: '0000:00:1e.0', vendorId: 0x8086, deviceId: 0x244e, description: 'PCI bridge: Intel 82801 PCI Bridge' },
+    { bdf: '0000:00:1f.0', vendorId: 0x8086, deviceId: 0x2914, description: 'ISA bridge: Intel 82801IO (ICH9DO) LPC Interface Controller' },
+    { bdf: '0000:00:1f.2', vendorId: 0x8086, deviceId: 0x2922, description: 'SATA controller: Intel 82801IR/IO/IH (ICH9R/DO/DH) 6 port SATA Controller [AHCI mode]' },
+    { bdf: '0000:00:1f.3', vendorId: 0x8086, deviceId: 0x2930, description: 'SMBus: Intel 82801I (ICH9 Family) SMBus Controller' },
+    { bdf: '0000:02:00.0', vendorId: 0x8086, deviceId: 0x10b9, description: 'Ethernet controller: Intel 82572EI Gigabit Ethernet Controller (Copper)', driver: 'e1000' },
   ],
   uname: ['Linux', 'xen-vtd', '2.6.18-xen', '#1 SMP Tue Apr 10 00:00:00 EDT 2007', 'x86_64'],
 };
+
+/** The parts of a host profile (src-sim/hw/host-profile.ts) the facts are made from. */
+export interface ProfileLike {
+  name: string;
+  pci: { bdf: string; note?: string; config: string[] }[];
+  dmar: unknown;
+}
+
+/**
+ * Facts from a host profile: IDs and class from each function's config bytes, VT-d from the
+ * presence of a DMAR table. The dom0 driver is a guess from the class and vendor (the profile
+ * holds config space, not dom0's driver bindings) — only used in messages.
+ */
+export function hostFactsFromProfile(p: ProfileLike): HostFacts {
+  const devices = p.pci.map((f) => {
+    const bytes = f.config.join(' ').split(' ').map((b) => parseInt(b, 16));
+    const vendorId = bytes[0] | (bytes[1] << 8);
+    const deviceId = bytes[2] | (bytes[3] << 8);
+    const classCode = bytes[11];
+    return { bdf: f.bdf.toLowerCase(), vendorId, deviceId, description: f.note ?? `${vendorId.toString(16)}:${deviceId.toString(16)}`, driver: guessDriver(classCode, vendorId, deviceId) };
+  });
+  return { name: p.name, devices, vtd: p.dmar !== null && p.dmar !== undefined, uname: SEED_HOST.uname };
+}
+
+function guessDriver(classCode: number, vendor: number, device: number): string | undefined {
+  if (classCode !== 0x02) return undefined;
+  if (vendor === 0x8086) return device === 0x10c9 || device === 0x10e6 || device === 0x10e7 ? 'igb' : 'e1000';
+  if (vendor === 0x11ab) return 'sky2';
+  return undefined;
+}

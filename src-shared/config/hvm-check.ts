@@ -53,7 +53,7 @@ function unknownOption(m: GuestModel, s: Setting, catalogue: Map<string, OptionD
   const tool = m.dialect === 'xm' ? 'xm' : 'xl';
   const near = didYouMean(s.name, catalogue.keys());
   if (near) {
-    m.sink.add('unknown-option', 'warning', `'${s.name}' is not a ${tool} option, so ${tool} ignores it; did you mean '${near}'?`, s.nameSpan.start, s.nameSpan.end, [
+    m.sink.add('unknown-option', 'warning', `'${s.name}' is not an ${tool} option, so ${tool} ignores it; did you mean '${near}'?`, s.nameSpan.start, s.nameSpan.end, [
       m.sink.replace(`Rename to '${near}'`, s.nameSpan.start, s.nameSpan.end, near),
     ]);
   } else if (m.dialect === 'xm') {
@@ -81,7 +81,7 @@ function ignoredType(m: GuestModel, s: Setting, opt: OptionDef): void {
 function eraCheck(m: GuestModel, s: Setting, opt: OptionDef, era: Era): void {
   if (inEra(era, opt.since, opt.until)) return;
   const tool = m.dialect === 'xm' ? 'xm' : 'xl';
-  const when = opt.since && !inEra(era, opt.since) ? `arrived in ${opt.since === '2007' ? 'the 2007 VT-d patches' : 'Xen ' + opt.since}` : `was removed after ${eraSpan(opt.since, opt.until)}`;
+  const when = opt.since && !inEra(era, opt.since) ? `arrived in ${opt.since === '2007' ? 'the 2007 VT-d patches' : 'Xen ' + opt.since}` : `was dropped in Xen ${opt.until} (it belongs to ${eraSpan(opt.since, opt.until)})`;
   m.sink.add('option-era', 'warning', `'${s.name}' ${when}; ${tool} of the selected era (${era}) ignores it`, s.nameSpan.start, s.nameSpan.end);
 }
 

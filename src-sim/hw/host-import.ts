@@ -4,9 +4,11 @@
  * answers config cycles with them; what a dump cannot tell (CPU, memory, BAR sizes) is left
  * as "unknown" for the user to fill in.
  */
+import * as v from 'valibot';
 import { formatBdf } from '../../src-shared/units/bdf.ts';
-import type { DmarTable } from './acpi/dmar-table.ts';
-import { configRows, HOST_PROFILE_VERSION, type HostProfile } from './host-profile.ts';
+import { isDmarParseError, parseDmar } from './acpi/dmar.ts';
+import { dmarTableSchema, type DmarTable } from './acpi/dmar-table.ts';
+import { configRows, HOST_PROFILE_VERSION, parseHostProfile, type HostProfile } from './host-profile.ts';
 import { parseLspciDump } from './pci/lspci-dump.ts';
 
 export interface ImportOptions {
@@ -32,4 +34,27 @@ export function importLspciDump(text: string, opts: ImportOptions): HostProfile 
     dmar: opts.dmar ?? null,
   };
   return profile;
+}
+
+/** A DMAR for `--dmar`: the binary table (signature "DMAR") or its `vtdw dmar --json` form. */
+export function readDmarForImport(bytes: Uint8Array): { ok: true; dmar: DmarTable } | { ok: false; error: string } {
+  const isBinary = bytes.length >= 4 && String.fromCharCode(...bytes.subarray(0, 4)) === 'DMAR';
+  if (isBinary) {
+    const t = parseDmar(bytes);
+    return isDmarParseError(t) ? { ok: false, error: `byte offset ${t.offset}: ${t.reason}` } : { ok: true, dmar: t };
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(new TextDecoder().decode(bytes));
+  } catch (e) {
+    return { ok: false, error: `neither a binary DMAR table (no "DMAR" signature) nor JSON: ${(e as Error).message}` };
+  }
+  const r = v.safeParse(dmarTableSchema, data);
+  if (!r.success) return { ok: false, error: r.issues.map((i) => `${(i.path ?? []).map((p) => (typeof p.key === 'number' ? `[${p.key}]` : `.${String(p.key)}`)).join('').replace(/^\./, '') || '(top level)'}: ${i.message}`).join('; ') };
+  return { ok: true, dmar: r.output };
+}
+
+/** What `--host` names: a profile (JSON) or an lspci dump, imported on the fly. */
+export function hostFromText(text: string, name: string): HostProfile {
+  return /^\s*\{/.test(text) ? parseHostProfile(text) : importLspciDump(text, { name });
 }

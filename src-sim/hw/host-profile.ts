@@ -94,20 +94,78 @@ export function validateHostProfile(data: unknown): { ok: true; profile: HostPro
   return problems.length ? { ok: false, problems } : { ok: true, profile: r.output };
 }
 
+/**
+ * Where JSON text first goes wrong (JSON.parse no longer says): a small recursive-descent
+ * scan of the grammar, returning the offset of the first offending character.
+ */
+export function jsonErrorOffset(text: string): number {
+  let i = 0;
+  const ws = () => {
+    while (i < text.length && ' \t\n\r'.includes(text[i])) i++;
+  };
+  const fail = (): never => {
+    throw i;
+  };
+  const lit = (w: string) => (text.startsWith(w, i) ? (i += w.length) : fail());
+  const str = () => {
+    if (text[i] !== '"') fail();
+    for (i++; i < text.length && text[i] !== '"'; i++) {
+      if (text[i] < ' ') fail();
+      if (text[i] === '\\') i++;
+    }
+    if (i >= text.length) fail();
+    i++;
+  };
+  const value = (depth: number): void => {
+    ws();
+    if (depth > 512) fail();
+    const c = text[i];
+    if (c === '{' || c === '[') {
+      const close = c === '{' ? '}' : ']';
+      i++;
+      ws();
+      if (text[i] === close) return void i++;
+      for (;;) {
+        if (c === '{') {
+          ws();
+          str();
+          ws();
+          if (text[i] !== ':') fail();
+          i++;
+        }
+        value(depth + 1);
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === close) return void i++;
+        else fail();
+      }
+    }
+    if (c === '"') return str();
+    if (c === 't') return void lit('true');
+    if (c === 'f') return void lit('false');
+    if (c === 'n') return void lit('null');
+    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
+    if (!m) fail();
+    i += m![0].length;
+  };
+  try {
+    value(0);
+    ws();
+    return i < text.length ? i : -1;
+  } catch (at) {
+    return at as number;
+  }
+}
+
 /** Parses profile text (JSON) and validates it; syntax errors give line:column. */
 export function parseHostProfile(text: string): HostProfile {
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (e) {
-    const msg = (e as Error).message;
-    const m = /position (\d+)/.exec(msg);
-    if (m) {
-      const pos = Number(m[1]);
-      const before = text.slice(0, pos).split('\n');
-      throw new HostProfileError([`${before.length}:${before[before.length - 1].length + 1}: invalid JSON: ${msg}`]);
-    }
-    throw new HostProfileError([`invalid JSON: ${msg}`]);
+    const pos = Math.max(0, jsonErrorOffset(text));
+    const before = text.slice(0, pos).split('\n');
+    throw new HostProfileError([`${before.length}:${before[before.length - 1].length + 1}: invalid JSON: ${(e as Error).message.split('\n')[0]}`]);
   }
   const r = validateHostProfile(data);
   if (!r.ok) throw new HostProfileError(r.problems);

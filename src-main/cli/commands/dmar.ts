@@ -52,7 +52,7 @@ function structureLines(s: DmarStructure, i: number): string[] {
     case 'ATSR':
       return [`${tag}  ${seg(s.segment)}  flags ${flagNames(s.flags, ['ALL_PORTS'])}`, ...s.scopes.map(scopeLine)];
     case 'RHSA':
-      return [`${tag}  register base ${s.registerBase}  proximity domain ${s.proximityDomain}`];
+      return [`${tag}  register base ${s.baseAddress}  proximity domain ${s.proximityDomain}`];
     case 'ANDD':
       return [`${tag}  device number ${s.deviceNumber}  name "${show(s.name)}"`];
   }

@@ -54,8 +54,8 @@ export interface DmarAtsr {
 
 export interface DmarRhsa {
   type: 'RHSA';
-  /** Register base of the DRHD this affinity is for. */
-  registerBase: string;
+  /** Register base of the DRHD this affinity is for ("baseAddress", as the data set's oracles spell it). */
+  baseAddress: string;
   proximityDomain: number;
   scopes: [];
 }
@@ -105,7 +105,9 @@ export const ATSR_FLAG_ALL_PORTS = 1;
 
 const uint = (max: number) => v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(max));
 const address = v.pipe(v.string(), v.regex(/^0x(0|[1-9a-f][0-9a-f]{0,15})$/, 'an address as lower-case "0x…" hex, no leading zeros, at most 64 bits'));
-const fixedText = (n: number) => v.pipe(v.string(), v.length(n), v.regex(/^[\u0000-\u00ff]*$/, 'one byte per character'));
+/** Each character stands for one byte (latin-1); `min` excludes NUL where it would end a name. */
+const byteChars = (min: number) => v.check((s: string) => Array.from(s).every((c) => c.charCodeAt(0) >= min && c.charCodeAt(0) <= 0xff), 'one byte per character');
+const fixedText = (n: number) => v.pipe(v.string(), v.length(n), byteChars(0));
 const noScopes = v.strictTuple([]);
 
 export const dmarScopeSchema = v.strictObject({
@@ -119,8 +121,8 @@ export const dmarStructureSchema = v.variant('type', [
   v.strictObject({ type: v.literal('DRHD'), flags: uint(0xff), segment: uint(0xffff), registerBase: address, scopes: v.array(dmarScopeSchema) }),
   v.strictObject({ type: v.literal('RMRR'), segment: uint(0xffff), baseAddress: address, endAddress: address, scopes: v.array(dmarScopeSchema) }),
   v.strictObject({ type: v.literal('ATSR'), flags: uint(0xff), segment: uint(0xffff), scopes: v.array(dmarScopeSchema) }),
-  v.strictObject({ type: v.literal('RHSA'), registerBase: address, proximityDomain: uint(0xffffffff), scopes: noScopes }),
-  v.strictObject({ type: v.literal('ANDD'), deviceNumber: uint(0xff), name: v.pipe(v.string(), v.maxLength(0xfff0), v.regex(/^[\u0001-\u00ff]*$/, 'one non-NUL byte per character')), scopes: noScopes }),
+  v.strictObject({ type: v.literal('RHSA'), baseAddress: address, proximityDomain: uint(0xffffffff), scopes: noScopes }),
+  v.strictObject({ type: v.literal('ANDD'), deviceNumber: uint(0xff), name: v.pipe(v.string(), v.maxLength(0xfff0), byteChars(1)), scopes: noScopes }),
 ]);
 
 export const dmarOemSchema = v.strictObject({

@@ -127,7 +127,7 @@ function parseStructure(c: Cursor, off: number, len: number): DmarStructure {
     case 'ATSR':
       return { type: 'ATSR', flags: c.u8(off + 4), segment: c.u16(off + 6), scopes: scopes() };
     case 'RHSA':
-      return { type: 'RHSA', registerBase: c.addr(off + 8), proximityDomain: c.u32(off + 16), scopes: [] };
+      return { type: 'RHSA', baseAddress: c.addr(off + 8), proximityDomain: c.u32(off + 16), scopes: [] };
     case 'ANDD':
       return parseAndd(c, off, len);
   }
@@ -202,7 +202,7 @@ function structureBytes(s: DmarStructure): number[] {
       body = [s.flags, 0, ...le16(s.segment), ...scopeBytes(s.scopes)];
       break;
     case 'RHSA':
-      body = [0, 0, 0, 0, ...le64(s.registerBase), ...le32(s.proximityDomain)];
+      body = [0, 0, 0, 0, ...le64(s.baseAddress), ...le32(s.proximityDomain)];
       break;
     case 'ANDD':
       body = [0, 0, 0, s.deviceNumber, ...Array.from(s.name, (ch) => ch.charCodeAt(0) & 0xff), 0];

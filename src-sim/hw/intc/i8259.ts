@@ -117,8 +117,8 @@ export class I8259Pair {
 
   /** Drives IRQ `irq` (0–7 master, 8–15 slave). */
   setIrq(irq: number, level: boolean): void {
-    if (irq < 8) this.setInput(this.master, irq, level, this.elcr.raw32(0) & 0xff);
-    else this.setInput(this.slave, irq - 8, level, (this.elcr.raw32(0) >>> 8) & 0xff);
+    if (irq < 8) this.setInput(this.master, irq, level, this.elcr.bytes[0]);
+    else this.setInput(this.slave, irq - 8, level, this.elcr.bytes[1]);
     this.update();
   }
 
@@ -132,7 +132,7 @@ export class I8259Pair {
 
   private levelMask(c: PicChipState): number {
     if (c.ltim) return 0xff;
-    return c === this.master ? this.elcr.raw32(0) & 0xff : (this.elcr.raw32(0) >>> 8) & 0xff;
+    return c === this.master ? this.elcr.bytes[0] : this.elcr.bytes[1];
   }
 
   // ---- priority resolution ------------------------------------------------------------------

@@ -41,7 +41,7 @@ export function frameSlotNs(frameBytes: number, nsPerByte = GIGABIT_NS_PER_BYTE)
 
 // ---- CRC-32 (slicing by 4) -----------------------------------------------------------------
 
-const CRC_TABLES = buildCrcTables();
+const [T0, T1, T2, T3] = buildCrcTables();
 
 function buildCrcTables(): Uint32Array[] {
   const t0 = new Uint32Array(256);
@@ -63,15 +63,14 @@ function buildCrcTables(): Uint32Array[] {
 
 /** CRC-32 of `buf[start, start+len)` as transmitted in the FCS field (little-endian on the wire). */
 export function crc32(buf: Uint8Array, start: number, len: number): number {
-  const [t0, t1, t2, t3] = CRC_TABLES;
   let c = 0xffffffff;
   let i = start;
   const end = start + len;
   for (; i + 4 <= end; i += 4) {
     c ^= buf[i] | (buf[i + 1] << 8) | (buf[i + 2] << 16) | (buf[i + 3] << 24);
-    c = t3[c & 0xff] ^ t2[(c >>> 8) & 0xff] ^ t1[(c >>> 16) & 0xff] ^ t0[c >>> 24];
+    c = T3[c & 0xff] ^ T2[(c >>> 8) & 0xff] ^ T1[(c >>> 16) & 0xff] ^ T0[c >>> 24];
   }
-  for (; i < end; i++) c = t0[(c ^ buf[i]) & 0xff] ^ (c >>> 8);
+  for (; i < end; i++) c = T0[(c ^ buf[i]) & 0xff] ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
 }
 
@@ -91,6 +90,16 @@ export function fcsValid(buf: Uint8Array, len: number): boolean {
   const body = len - FCS_BYTES;
   const c = crc32(buf, 0, body);
   return buf[body] === (c & 0xff) && buf[body + 1] === ((c >>> 8) & 0xff) && buf[body + 2] === ((c >>> 16) & 0xff) && buf[body + 3] === c >>> 24;
+}
+
+/**
+ * Copies `len` bytes; short copies (most frames on a busy wire are small) go byte by byte,
+ * which avoids creating a subarray view per frame.
+ */
+export function copyBytes(dst: Uint8Array, dstOff: number, src: Uint8Array, srcOff: number, len: number): void {
+  if (len <= 256) {
+    for (let i = 0; i < len; i++) dst[dstOff + i] = src[srcOff + i];
+  } else dst.set(srcOff === 0 && len === src.length ? src : src.subarray(srcOff, srcOff + len), dstOff);
 }
 
 // ---- MAC addresses -------------------------------------------------------------------------

@@ -8,7 +8,7 @@
  * told when the channel is free again, so line rate is what the physics allows, not a constant.
  */
 import { defineTrace, type Engine, type Timer, type Tracer } from '../../engine/index.ts';
-import { frameWireNs, GIGABIT_NS_PER_BYTE, IFG_BYTES, MAX_JUMBO_FRAME_BYTES } from './ethernet.ts';
+import { copyBytes, frameWireNs, GIGABIT_NS_PER_BYTE, IFG_BYTES, MAX_JUMBO_FRAME_BYTES } from './ethernet.ts';
 
 export interface EthernetEndpoint {
   /** A whole frame (FCS included) has been received: its last bit has arrived. */
@@ -51,8 +51,7 @@ class Channel {
   }
 
   send(frame: Uint8Array, len: number): void {
-    if (frame.length === len) this.buf.set(frame);
-    else this.buf.set(frame.subarray(0, len));
+    copyBytes(this.buf, 0, frame, 0, len);
     this.len = len;
     this.busy = true;
     this.inFlight = true;
@@ -66,7 +65,7 @@ class Channel {
     this.inFlight = false;
     this.framesCarried++;
     if (!this.wire.carrier) return;
-    this.wire.tracer.emit(ethFrameTrace, { wire: this.wire.id, dir: this.label, len: this.len });
+    if (this.wire.tracer.enabled) this.wire.tracer.emit(ethFrameTrace, { wire: this.wire.id, dir: this.label, len: this.len });
     this.to.endpoint?.frameReceived(this.buf, this.len);
   }
 

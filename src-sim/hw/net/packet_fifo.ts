@@ -6,6 +6,8 @@
  * Storage is one preallocated byte ring plus a ring of frame lengths, so queueing and dequeueing
  * a frame copies bytes but allocates nothing.
  */
+import { copyBytes } from './ethernet.ts';
+
 export interface PacketFifoState {
   version: 1;
   /** Queued frames, oldest first, as hex. */
@@ -49,8 +51,8 @@ export class PacketFifo {
     if (!this.canFit(len)) return false;
     const at = (this.readAt + this.bytesUsed) % this.capacityBytes;
     const first = Math.min(len, this.capacityBytes - at);
-    this.data.set(first === len && src.length === len ? src : src.subarray(0, first), at);
-    if (first < len) this.data.set(src.subarray(first, len), 0);
+    copyBytes(this.data, at, src, 0, first);
+    if (first < len) copyBytes(this.data, 0, src, first, len - first);
     this.lengths[(this.firstFrame + this.frameCount) % this.maxFrames] = len;
     this.frameCount++;
     this.bytesUsed += len;
@@ -67,8 +69,8 @@ export class PacketFifo {
     const len = this.frontLength();
     if (len < 0) return -1;
     const first = Math.min(len, this.capacityBytes - this.readAt);
-    dst.set(this.data.subarray(this.readAt, this.readAt + first), 0);
-    if (first < len) dst.set(this.data.subarray(0, len - first), first);
+    copyBytes(dst, 0, this.data, this.readAt, first);
+    if (first < len) copyBytes(dst, first, this.data, 0, len - first);
     return len;
   }
 

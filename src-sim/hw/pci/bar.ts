@@ -34,7 +34,7 @@ export function isSizingProbe(bar: BarInfo, read32: (offset: number) => number):
   if (!bar.size) return false;
   const mask = bar.kind === 'io' ? 0xffff & ~(bar.size - 1) : (~Math.min(bar.size - 1, 0xffffffff) & ~0xf) >>> 0;
   const lo = read32(PCI_BASE_ADDRESS_0 + 4 * bar.index) >>> 0;
-  const loProbe = ((bar.kind === 'io' ? lo & 0xffff : lo) & mask) === mask;
+  const loProbe = (((bar.kind === 'io' ? lo & 0xffff : lo) & mask) >>> 0) === mask;
   if (bar.kind !== 'mem64') return loProbe;
   return loProbe || read32(PCI_BASE_ADDRESS_0 + 4 * (bar.index + 1)) >>> 0 === 0xffffffff;
 }

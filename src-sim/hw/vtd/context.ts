@@ -179,13 +179,23 @@ export class ContextCache {
 
   invalidateAll(): number {
     let n = 0;
-    for (let i = 0; i < this.size; i++) if (this.sid[i] >= 0) (this.drop(i), n++);
+    for (let i = 0; i < this.size; i++) {
+      if (this.sid[i] >= 0) {
+        this.drop(i);
+        n++;
+      }
+    }
     return n;
   }
 
   invalidateDomain(did: number): number {
     let n = 0;
-    for (let i = 0; i < this.size; i++) if (this.sid[i] >= 0 && this.did[i] === did) (this.drop(i), n++);
+    for (let i = 0; i < this.size; i++) {
+      if (this.sid[i] >= 0 && this.did[i] === did) {
+        this.drop(i);
+        n++;
+      }
+    }
     return n;
   }
 
@@ -194,7 +204,10 @@ export class ContextCache {
     const ignore = [0, 4, 6, 7][fm & 3];
     let n = 0;
     for (let i = 0; i < this.size; i++) {
-      if (this.sid[i] >= 0 && this.did[i] === did && (this.sid[i] & ~ignore) === (sid & ~ignore)) (this.drop(i), n++);
+      if (this.sid[i] >= 0 && this.did[i] === did && (this.sid[i] & ~ignore) === (sid & ~ignore)) {
+        this.drop(i);
+        n++;
+      }
     }
     return n;
   }

@@ -19,3 +19,4 @@ export {
 export * from './dmar-regs.ts';
 export type { FaultEventSink, FaultOutcome } from './fault.ts';
 export { CONTEXT_TT_DEV_IOTLB, CONTEXT_TT_MULTI_LEVEL, CONTEXT_TT_PASS_THROUGH } from './context.ts';
+export { createRemappingUnits, remappingUnitFor, type RemappingUnit, type RemappingUnitsOptions } from './drhd.ts';

@@ -84,13 +84,23 @@ export class Iotlb {
 
   invalidateAll(): number {
     let n = 0;
-    for (let i = 0; i < this.entries; i++) if (this.didTag[i] >= 0) (this.didTag[i] = -1, n++);
+    for (let i = 0; i < this.entries; i++) {
+      if (this.didTag[i] >= 0) {
+        this.didTag[i] = -1;
+        n++;
+      }
+    }
     return n;
   }
 
   invalidateDomain(did: number): number {
     let n = 0;
-    for (let i = 0; i < this.entries; i++) if (this.didTag[i] === did) (this.didTag[i] = -1, n++);
+    for (let i = 0; i < this.entries; i++) {
+      if (this.didTag[i] === did) {
+        this.didTag[i] = -1;
+        n++;
+      }
+    }
     return n;
   }
 
@@ -99,7 +109,10 @@ export class Iotlb {
     const end = pfn + 2 ** am;
     let n = 0;
     for (let i = 0; i < this.entries; i++) {
-      if (this.didTag[i] === did && this.pfnTag[i] >= pfn && this.pfnTag[i] < end) (this.didTag[i] = -1, n++);
+      if (this.didTag[i] === did && this.pfnTag[i] >= pfn && this.pfnTag[i] < end) {
+        this.didTag[i] = -1;
+        n++;
+      }
     }
     return n;
   }

@@ -25,17 +25,10 @@ export function dmarSamples(): DmarSample[] {
 }
 
 /**
- * The oracle in the issue's shape. The data folder's oracles name an RHSA's register base
- * "baseAddress"; issue 5 names the register base address field "registerBase" (as for DRHD),
- * and the issue wins.
+ * The oracle as `vtdw dmar --json` must print it. The data set spells an RHSA's register base
+ * "baseAddress" (the issue's field list has both names; scripts read the data set's shape), so
+ * the oracle is used as it is.
  */
 export function inIssueShape(expected: unknown): unknown {
-  const e = structuredClone(expected) as { structures: Record<string, unknown>[] };
-  for (const s of e.structures) {
-    if (s.type === 'RHSA' && 'baseAddress' in s) {
-      s.registerBase = s.baseAddress;
-      delete s.baseAddress;
-    }
-  }
-  return e;
+  return expected;
 }

@@ -47,7 +47,7 @@ describe('DMAR shapes beyond the sample tables', () => {
           { type: 'namespace', enumerationId: 1, startBus: 0, path: [[0x15, 0]] },
         ],
       },
-      { type: 'RHSA', registerBase: '0xfed91000', proximityDomain: 0xffffffff, scopes: [] },
+      { type: 'RHSA', baseAddress: '0xfed91000', proximityDomain: 0xffffffff, scopes: [] },
       { type: 'ANDD', deviceNumber: 1, name: '\\_SB.PCI0.SDMA', scopes: [] },
       { type: 'RMRR', segment: 1, baseAddress: '0x100000000', endAddress: '0xffffffffffffffff', scopes: [] },
     ],

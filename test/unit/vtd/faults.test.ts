@@ -6,7 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { RemappedDmaPort } from '../../../src-sim/hw/memory/dma.ts';
 import { requesterId } from '../../../src-shared/units/bdf.ts';
-import { makeHost, PERM_R, PERM_W, q35Caps, type Bench } from './xen-vtd-driver.ts';
+import { PhysicalMemory } from '../../../src-sim/hw/memory/phys-mem.ts';
+import { IntelIommu } from '../../../src-sim/hw/vtd/index.ts';
+import { makeHost, MEM_SIZE, PERM_R, PERM_W, q35Caps, XenVtdDriver, type Bench } from './xen-vtd-driver.ts';
 
 const NIC = requesterId({ bus: 2, device: 0, fn: 0 });
 const PPF = 1 << 1;
@@ -168,5 +170,21 @@ describe('fault processing disable and overflow', () => {
     expect((b.xen.fsts() >> 8) & 0xff).toBe(2);
     b.unit.translate(NIC, 0x6000, true);
     expect(b.xen.fsts() & PFO).toBe(PFO);
+  });
+});
+
+describe('fault collapsing (QEMU behaviour, off by default)', () => {
+  it('with collapseFaults, a pending record from the same requester absorbs further faults instead of overflowing', () => {
+    const mem = new PhysicalMemory(MEM_SIZE);
+    const unit = new IntelIommu({ id: 'dmar0', mem, caps: q35Caps(), hostAddressWidthBits: 36, collapseFaults: true });
+    const xen = new XenVtdDriver(unit, mem);
+    xen.setRootTable();
+    xen.mapContext(NIC, { did: 1, aw: 1, asr: xen.newDomainTable() });
+    xen.enableTranslation();
+    unit.translate(NIC, 0x1000, true);
+    unit.translate(NIC, 0x2000, true);
+    expect(xen.fsts()).toBe(PPF);
+    unit.translate(requesterId({ bus: 3, device: 0, fn: 0 }), 0x1000, true);
+    expect(xen.fsts()).toBe(PPF | PFO);
   });
 });

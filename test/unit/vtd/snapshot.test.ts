@@ -5,6 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { requesterId } from '../../../src-shared/units/bdf.ts';
+import { Simulation } from '../../../src-sim/engine/simulation.ts';
+import { IntelIommu } from '../../../src-sim/hw/vtd/index.ts';
 import { makeHost, PERM_R, PERM_W, q35Caps, type Bench } from './xen-vtd-driver.ts';
 
 const NIC = requesterId({ bus: 2, device: 0, fn: 0 });
@@ -62,6 +64,24 @@ describe('VT-d unit snapshot', () => {
     expect(b.unit.translationEnabled).toBe(true);
     expect(b.unit.translate(NIC, 0x1000, true)).toBe(0x100000);
     expect(b.xen.faultRecord(0).fault).toBe(true);
+  });
+
+  it('an original and its restored copy emit the same trace records from the snapshot on', () => {
+    const run = (unit: IntelIommu) => {
+      unit.write(0x34, 4, 1); // clear PFO (none): a register write
+      for (const a of [0x1000, 0x9000, 0xa000, 0xb000]) unit.translate(NIC, a, (a & 0x1000) !== 0);
+      unit.write(0x38, 4, 0);
+    };
+    const { b } = midLife();
+    const sims = [new Simulation(), new Simulation()];
+    const twin = (sim: Simulation) => new IntelIommu({ id: 'dmar0', mem: b.mem, caps: q35Caps({ cap: { nfr: 4 } }), hostAddressWidthBits: 36, tracer: sim.tracer });
+    const [a, c] = sims.map(twin);
+    a.restore(b.unit.save());
+    c.restore(JSON.parse(JSON.stringify(b.unit.save())));
+    run(a);
+    run(c);
+    expect(sims[0].tracer.recent().map((r) => r.name)).toEqual(['vtd.dmar_fault', 'vtd.dmar_fault', 'vtd.dmar_fault']);
+    expect(sims[1].tracer.hash).toBe(sims[0].tracer.hash);
   });
 
   it('refuses a snapshot of another version', () => {

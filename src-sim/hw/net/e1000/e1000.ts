@@ -206,6 +206,11 @@ export class E1000 implements PciFunctionModel<E1000State>, E1000Core, EthernetE
       case R.IMC:
         this.regs.setRaw32(R.IMS, this.regs.raw32(R.IMS) & ~value);
         return this.updateIrq();
+      case R.RDBAL:
+      case R.RDBAH:
+      case R.RDLEN:
+      case R.RDH:
+        return this.rx.invalidateCache();
       case R.RCTL:
       case R.RDT:
         return this.rx.drain();
@@ -281,7 +286,7 @@ export class E1000 implements PciFunctionModel<E1000State>, E1000Core, EthernetE
     if (pending === this.irqLevel) return;
     this.irqLevel = pending;
     regs.setRaw32(R.ICR, pending ? icr | R.ICR_INT_ASSERTED : icr & ~R.ICR_INT_ASSERTED);
-    this.tracer.emit(e1000Irq, { dev: this.id, level: pending, icr: regs.raw32(R.ICR), ims: regs.raw32(R.IMS) });
+    if (this.tracer.enabled) this.tracer.emit(e1000Irq, { dev: this.id, level: pending, icr: regs.raw32(R.ICR), ims: regs.raw32(R.IMS) });
     this.ctx.intx.set(pending);
   }
 

@@ -18,15 +18,25 @@ import * as R from './e1000x_regs.ts';
 
 export interface E1000RxState {
   fifo: PacketFifoState;
+  /** Prefetched descriptors: ring index of the first, and their bytes as hex. */
+  prefetchIndex: number;
+  prefetched: string;
 }
 
 const PACKET_BUFFER_BYTES = 64 * 1024;
+/** Descriptors fetched per DMA read into the on-chip descriptor cache (RXDCTL.PTHRESH-like). */
+const RX_PREFETCH = 16;
 
 export class E1000Rx {
   private readonly fifo = new PacketFifo(PACKET_BUFFER_BYTES);
   private readonly frame = new Uint8Array(MAX_JUMBO_FRAME_BYTES);
-  private readonly descAddr = new Uint8Array(8);
-  private readonly descView = new DataView(this.descAddr.buffer);
+  private readonly cache = new Uint8Array(RX_PREFETCH * R.DESC_BYTES);
+  private readonly cacheView = new DataView(this.cache.buffer);
+  private readonly cacheViews = Array.from({ length: RX_PREFETCH + 1 }, (_, n) => this.cache.subarray(0, n * R.DESC_BYTES));
+  /** Ring index of the next cached descriptor, the cache slot it is in, and how many are left. */
+  private cacheIndex = 0;
+  private cacheSlot = 0;
+  private cacheCount = 0;
   private readonly wb = new Uint8Array(8);
   private readonly rdtr: Timer;
   private readonly radv: Timer;
@@ -118,7 +128,7 @@ export class E1000Rx {
         core.tracer.emit(e1000DmaBlocked, { dev: core.id, what: 'RX frame' });
         break;
       }
-      const newHead = this.writeFrame(stored, bufSize, head, count);
+      const newHead = this.writeFrame(stored, bufSize, head, tail, count);
       if (newHead < 0) break;
       regs.setRaw32(R.RDH, newHead);
       cause |= this.rxt0Cause();
@@ -133,7 +143,7 @@ export class E1000Rx {
    * buffers and writes each one back. Returns the new head, or −1 if a descriptor fetch failed
    * (the frame stays queued and the ring stalls there).
    */
-  private writeFrame(stored: number, bufSize: number, head: number, count: number): number {
+  private writeFrame(stored: number, bufSize: number, head: number, tail: number, count: number): number {
     const core = this.core;
     const regs = core.regs;
     const base = regs.raw32(R.RDBAH) * 0x1_0000_0000 + regs.raw32(R.RDBAL);
@@ -142,12 +152,12 @@ export class E1000Rx {
     let h = head;
     do {
       const descAddr = base + h * R.DESC_BYTES;
-      const st = core.dma.read(descAddr, this.descAddr);
-      if (st !== 'ok') {
-        core.dmaFailed('RX descriptor fetch', descAddr, st);
-        return -1;
-      }
-      const bufAddr = this.descView.getUint32(0, true) + this.descView.getUint32(4, true) * 0x1_0000_0000;
+      if ((this.cacheCount === 0 || this.cacheIndex !== h) && !this.prefetch(base, h, tail, count)) return -1;
+      const at = this.cacheSlot * R.DESC_BYTES;
+      const bufAddr = this.cacheView.getUint32(at, true) + this.cacheView.getUint32(at + 4, true) * 0x1_0000_0000;
+      this.cacheSlot++;
+      this.cacheCount--;
+      this.cacheIndex = h + 1 === count ? 0 : h + 1;
       const n = Math.min(bufSize, stored - done);
       // Buffer and write-back are posted writes: a refused one is reported, the device goes on.
       const ws = core.dma.write(bufAddr, this.frame.subarray(done, done + n));
@@ -158,6 +168,28 @@ export class E1000Rx {
     } while (done < stored);
     this.fifo.shift();
     return h;
+  }
+
+  /** Fetches descriptors [h, …) owned by hardware into the cache in one read; false on a bus error. */
+  private prefetch(base: number, h: number, tail: number, count: number): boolean {
+    const n = Math.min(RX_PREFETCH, ringSpace(h, tail, count), count - h);
+    const addr = base + h * R.DESC_BYTES;
+    const st = this.core.dma.read(addr, this.cacheViews[n]);
+    if (st !== 'ok') {
+      this.core.dmaFailed('RX descriptor fetch', addr, st);
+      this.invalidateCache();
+      return false;
+    }
+    this.cacheIndex = h;
+    this.cacheSlot = 0;
+    this.cacheCount = n;
+    return true;
+  }
+
+  /** The ring moved under the cache (RDBAL/RDBAH/RDLEN/RDH written, reset): drop it. */
+  invalidateCache(): void {
+    this.cacheCount = 0;
+    this.cacheSlot = 0;
   }
 
   /** Length, checksum 0, status DD (+EOP on the last, IXSM: no checksum offload), no errors. */
@@ -199,6 +231,7 @@ export class E1000Rx {
 
   reset(): void {
     this.fifo.clear();
+    this.invalidateCache();
     this.rdtr.cancel();
     this.radv.cancel();
   }
@@ -208,10 +241,17 @@ export class E1000Rx {
   }
 
   save(): E1000RxState {
-    return { fifo: this.fifo.save() };
+    let prefetched = '';
+    const from = this.cacheSlot * R.DESC_BYTES;
+    for (let i = from; i < from + this.cacheCount * R.DESC_BYTES; i++) prefetched += this.cache[i].toString(16).padStart(2, '0');
+    return { fifo: this.fifo.save(), prefetchIndex: this.cacheIndex, prefetched };
   }
 
   restore(s: E1000RxState): void {
     this.fifo.restore(s.fifo);
+    this.cacheIndex = s.prefetchIndex;
+    this.cacheSlot = 0;
+    this.cacheCount = s.prefetched.length / (2 * R.DESC_BYTES);
+    for (let i = 0; i < s.prefetched.length / 2; i++) this.cache[i] = parseInt(s.prefetched.slice(2 * i, 2 * i + 2), 16);
   }
 }

@@ -26,11 +26,16 @@ export interface E1000TxState {
 }
 
 const PACKET_BUFFER_BYTES = 64 * 1024;
+/** Descriptors fetched per DMA read; a walk discards what it could not use (FIFO full). */
+const TX_PREFETCH = 16;
 
 export class E1000Tx {
   private readonly fifo = new PacketFifo(PACKET_BUFFER_BYTES);
-  private readonly desc = new Uint8Array(R.DESC_BYTES);
-  private readonly descView = new DataView(this.desc.buffer);
+  /** Descriptors fetched in one burst (the 8257x prefetches into an on-chip cache). */
+  private readonly batch = new Uint8Array(TX_PREFETCH * R.DESC_BYTES);
+  private readonly batchView = new DataView(this.batch.buffer);
+  /** batchViews[n]: the first n descriptors of `batch`, made once so a fetch allocates nothing. */
+  private readonly batchViews = Array.from({ length: TX_PREFETCH + 1 }, (_, n) => this.batch.subarray(0, n * R.DESC_BYTES));
   private readonly wb = new Uint8Array(4);
   /** Frame being assembled from descriptors, with room for padding and FCS. */
   private readonly pkt = new Uint8Array(MAX_JUMBO_FRAME_BYTES + FCS_BYTES);
@@ -81,9 +86,23 @@ export class E1000Tx {
     }
     const base = regs.raw32(R.TDBAH) * 0x1_0000_0000 + regs.raw32(R.TDBAL);
     let cause = 0;
+    let fetched = 0;
+    let slot = 0;
     while (head !== tail) {
-      const done = this.processDescriptor(base + head * R.DESC_BYTES, head);
+      if (slot === fetched) {
+        // Burst-fetch the descriptors up to the tail or the end of the ring.
+        fetched = Math.min(TX_PREFETCH, tail > head ? tail - head : count - head);
+        slot = 0;
+        const addr = base + head * R.DESC_BYTES;
+        const st = this.core.dma.read(addr, this.batchViews[fetched]);
+        if (st !== 'ok') {
+          this.core.dmaFailed('TX descriptor fetch', addr, st);
+          break; // the queue stalls here: TDH stops
+        }
+      }
+      const done = this.processDescriptor(base + head * R.DESC_BYTES, head, slot * R.DESC_BYTES);
       if (done < 0) break; // FIFO full or bus error: resume on the next doorbell / free slot
+      slot++;
       cause |= done;
       head = head + 1 === count ? 0 : head + 1;
       regs.setRaw32(R.TDH, head);
@@ -92,19 +111,15 @@ export class E1000Tx {
   }
 
   /**
-   * Consumes one descriptor. Returns the causes it raises now (TXDW unless delayed), or −1 when
-   * it cannot be consumed yet (no FIFO room for its data, or the bus refused the fetch).
+   * Consumes the descriptor fetched at `batch[at]` (ring slot `index`, bus address `addr`).
+   * Returns the causes it raises now (TXDW unless delayed), or −1 when it cannot be consumed
+   * yet (no FIFO room for its data, or the bus refused the data read).
    */
-  private processDescriptor(addr: number, index: number): number {
+  private processDescriptor(addr: number, index: number, at: number): number {
     const core = this.core;
-    const fetched = core.dma.read(addr, this.desc);
-    if (fetched !== 'ok') {
-      core.dmaFailed('TX descriptor fetch', addr, fetched);
-      return -1;
-    }
-    const v = this.descView;
-    const bufAddr = v.getUint32(0, true) + v.getUint32(4, true) * 0x1_0000_0000;
-    const lower = v.getUint32(8, true);
+    const v = this.batchView;
+    const bufAddr = v.getUint32(at, true) + v.getUint32(at + 4, true) * 0x1_0000_0000;
+    const lower = v.getUint32(at + 8, true);
     const cmd = lower >>> 24;
     let len = lower & 0xffff;
     if (cmd & R.TXD_CMD_DEXT) {
@@ -130,10 +145,11 @@ export class E1000Tx {
     let cause = 0;
     if (cmd & (R.TXD_CMD_RS | R.TXD_CMD_RPS)) {
       // Write back the status dword (STA | CSS | special) with DD set; a posted write.
-      this.wb[0] = this.desc[12] | R.TXD_STA_DD;
-      this.wb[1] = this.desc[13];
-      this.wb[2] = this.desc[14];
-      this.wb[3] = this.desc[15];
+      const d = this.batch;
+      this.wb[0] = d[at + 12] | R.TXD_STA_DD;
+      this.wb[1] = d[at + 13];
+      this.wb[2] = d[at + 14];
+      this.wb[3] = d[at + 15];
       const st = core.dma.write(addr + 12, this.wb);
       if (st !== 'ok') core.dmaFailed('TX descriptor write-back', addr + 12, st);
       cause = this.txdwCause(cmd);

@@ -1,0 +1,68 @@
+/**
+ * `vtdw lspci --host PROFILE|DUMP`: the simulated machine in lspci's own formats (pciutils
+ * 3.9 text). A dump given to --host is imported on the fly, so `vtdw lspci --host DUMP -vvv`
+ * is this app's answer to `lspci -F DUMP -vvv`.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { UsageError, type CliIO, type Command } from '../io.ts';
+import { buildPciHost, configAccess, hostFromText, HostProfileError, LspciDumpError, lspci as render, type HostProfile } from '../../../src-sim/host/headless.ts';
+
+/** Reads --host: a profile or a dump; errors say which file and where. Returns undefined after printing them. */
+export function loadHost(file: string, io: CliIO): HostProfile | undefined {
+  let text: string;
+  try {
+    text = readFileSync(resolve(io.cwd, file), 'utf8');
+  } catch (e) {
+    io.err(`${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+    return undefined;
+  }
+  try {
+    return hostFromText(text, file.replace(/^.*\//, '').replace(/\.[^.]*$/, ''));
+  } catch (e) {
+    if (e instanceof LspciDumpError) io.err(`${file}:${e.line}: ${e.reason}\n`);
+    else if (e instanceof HostProfileError) for (const p of e.problems) io.err(`${file}: ${p}\n`);
+    else throw e;
+    return undefined;
+  }
+}
+
+export const lspci: Command = {
+  summary: 'show the simulated host PCI devices as lspci does',
+  usage: `Usage: vtdw lspci --host PROFILE|DUMP [-n|-nn] [-v|-vv|-vvv] [-t] [-x|-xxx|-xxxx] [-D]
+
+Renders the host's PCI functions in pciutils 3.9's formats. --host takes a host profile
+(resources/hosts/*.json) or a real \`lspci -xxx\`/\`-xxxx\` dump, imported on the fly.
+  -n, -nn      numeric IDs only / names and numbers
+  -v, -vv, -vvv  verbose (capabilities from -vv)
+  -t           tree of buses and bridges
+  -x, -xxx, -xxxx  hex dump of 64, 256 or 4096 bytes of config space
+  -D           always show the PCI domain
+Like \`lspci -F\`, nothing is shown that is not in config space (no kernel driver lines; the
+IRQ is the Interrupt Line register).`,
+  async run(argv: string[], io: CliIO) {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        host: { type: 'string' },
+        n: { type: 'boolean', short: 'n', multiple: true },
+        v: { type: 'boolean', short: 'v', multiple: true },
+        x: { type: 'boolean', short: 'x', multiple: true },
+        t: { type: 'boolean', short: 't' },
+        D: { type: 'boolean', short: 'D' },
+      },
+    });
+    if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+    if (!values.host) throw new UsageError('--host PROFILE|DUMP is required');
+    const numeric = Math.min(values.n?.length ?? 0, 2) as 0 | 1 | 2;
+    const verbose = Math.min(values.v?.length ?? 0, 3);
+    const hex = values.x?.length ?? 0;
+    if (hex === 2 || hex > 4) throw new UsageError(`-${'x'.repeat(hex)}: use -x (64 bytes), -xxx (256) or -xxxx (4096)`);
+    const profile = loadHost(values.host, io);
+    if (!profile) return 1;
+    io.out(render(configAccess(buildPciHost(profile)), { numeric, verbose, hex, tree: !!values.t, domains: !!values.D }));
+    return 0;
+  },
+};

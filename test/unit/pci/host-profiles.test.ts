@@ -1,0 +1,53 @@
+// The shipped host profiles: valid, built as make-host-profiles.ts says, and shaped as promised.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { buildPciHost, parseHostProfile } from '../../../src-sim/hw/host-profile.ts';
+import { SHIPPED_PROFILES } from './make-host-profiles.ts';
+import { cf8Read } from './machine.ts';
+import { IoPortSpace } from '../../../src-sim/hw/bus/ioport.ts';
+
+const DIR = new URL('../../../resources/hosts/', import.meta.url);
+
+describe.each(Object.entries(SHIPPED_PROFILES))('resources/hosts/%s', (file, make) => {
+  it('is exactly what make-host-profiles.ts builds (UPDATE_GOLDEN=1 rewrites it)', () => {
+    const want = JSON.stringify(make(), null, 1) + '\n';
+    if (process.env.UPDATE_GOLDEN === '1') writeFileSync(new URL(file, DIR), want);
+    expect(readFileSync(new URL(file, DIR), 'utf8')).toBe(want);
+  });
+
+  it('validates and builds a PCI hierarchy every listed function answers in', () => {
+    const p = parseHostProfile(readFileSync(new URL(file, DIR), 'utf8'));
+    const host = buildPciHost(p);
+    for (const f of p.pci) {
+      const [seg, bus, rest] = f.bdf.split(':');
+      const [dev, fn] = rest.split('.');
+      const id = host.configRead({ segment: parseInt(seg, 16), bus: parseInt(bus, 16), device: parseInt(dev, 16), fn: Number(fn) }, 0, 4);
+      expect(id.toString(16).padStart(8, '0')).toBe(f.config[0].split(' ').slice(0, 4).reverse().join(''));
+    }
+  });
+});
+
+describe('the seed host', () => {
+  const p = parseHostProfile(readFileSync(new URL('seed-core2-q35.json', DIR), 'utf8'));
+  it('has the 82572EI at 02:00.0 behind root port 00:1c.0, reachable by config mechanism #1', () => {
+    const io = new IoPortSpace();
+    buildPciHost(p, { io });
+    expect(cf8Read(io, 0, 0x1c, 0, 0x18) & 0xffffff).toBe(0x020200);
+    expect(cf8Read(io, 2, 0, 0, 0)).toBe(0x10b98086);
+    expect(p.pci.find((f) => f.bdf === '0000:02:00.0')?.model).toBe('e1000:82572EI-desktop');
+  });
+
+  it('has VT-d: an include-all remapping unit covers the NIC', () => {
+    const units = p.dmar?.structures.filter((s) => s.type === 'DRHD') ?? [];
+    expect(units.map((u) => (u.type === 'DRHD' ? [u.registerBase, u.flags] : []))).toEqual([
+      ['0xfed91000', 0],
+      ['0xfed93000', 1],
+    ]);
+  });
+
+  it('the server has two units; the laptop has no DMAR', () => {
+    const server = parseHostProfile(readFileSync(new URL('server-2drhd-5520.json', DIR), 'utf8'));
+    expect(server.dmar?.structures.filter((s) => s.type === 'DRHD')).toHaveLength(2);
+    expect(parseHostProfile(readFileSync(new URL('laptop-gm965-no-vtd.json', DIR), 'utf8')).dmar).toBeNull();
+  });
+});
