@@ -36,6 +36,17 @@ export function importLspciDump(text: string, opts: ImportOptions): HostProfile 
   return profile;
 }
 
+/** UTF-8 bytes to text without host APIs (the core has no TextDecoder). */
+function utf8(bytes: Uint8Array): string {
+  let latin1 = '';
+  for (let i = 0; i < bytes.length; i += 8192) latin1 += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  try {
+    return decodeURIComponent(escape(latin1));
+  } catch {
+    return latin1;
+  }
+}
+
 /** A DMAR for `--dmar`: the binary table (signature "DMAR") or its `vtdw dmar --json` form. */
 export function readDmarForImport(bytes: Uint8Array): { ok: true; dmar: DmarTable } | { ok: false; error: string } {
   const isBinary = bytes.length >= 4 && String.fromCharCode(...bytes.subarray(0, 4)) === 'DMAR';
@@ -45,7 +56,7 @@ export function readDmarForImport(bytes: Uint8Array): { ok: true; dmar: DmarTabl
   }
   let data: unknown;
   try {
-    data = JSON.parse(new TextDecoder().decode(bytes));
+    data = JSON.parse(utf8(bytes));
   } catch (e) {
     return { ok: false, error: `neither a binary DMAR table (no "DMAR" signature) nor JSON: ${(e as Error).message}` };
   }

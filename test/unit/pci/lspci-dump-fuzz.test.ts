@@ -55,7 +55,7 @@ describe('lspci dump parser fuzz', () => {
         expect(devs.length).toBeGreaterThan(0);
         parsed++;
       } catch (e) {
-        if (!(e instanceof LspciDumpError)) throw new Error(`input #${i} escaped with ${String(e)}:\n${JSON.stringify(input.slice(0, 300))}`);
+        if (!(e instanceof LspciDumpError)) throw new Error(`input #${i} escaped with ${String(e)}:\n${JSON.stringify(input.slice(0, 300))}`, { cause: e });
         expect(e.line).toBeGreaterThanOrEqual(1);
         expect(e.reason.length).toBeGreaterThan(0);
         rejected++;

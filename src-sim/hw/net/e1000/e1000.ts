@@ -211,6 +211,11 @@ export class E1000 implements PciFunctionModel<E1000State>, E1000Core, EthernetE
       case R.RDLEN:
       case R.RDH:
         return this.rx.invalidateCache();
+      case R.TDBAL:
+      case R.TDBAH:
+      case R.TDLEN:
+      case R.TDH:
+        return this.tx.invalidateCache();
       case R.RCTL:
       case R.RDT:
         return this.rx.drain();

@@ -12,31 +12,22 @@
 import type { Timer } from '../../../engine/index.ts';
 import { FCS_BYTES, fcsValid, MAX_JUMBO_FRAME_BYTES, MIN_FRAME_BYTES } from '../ethernet.ts';
 import { PacketFifo, type PacketFifoState } from '../packet_fifo.ts';
+import { DescriptorCache, type DescriptorCacheState } from './e1000_desc_cache.ts';
 import { bumpStat, bumpStat64, e1000DmaBlocked, e1000RxDrop, e1000RxFrame, type E1000Core } from './e1000_core.ts';
 import { ringSpace, rxBufSize, rxDescMinThresholdHit, rxFilter, rxMaxFrame, sizeBucket } from './e1000x_common.ts';
 import * as R from './e1000x_regs.ts';
 
 export interface E1000RxState {
   fifo: PacketFifoState;
-  /** Prefetched descriptors: ring index of the first, and their bytes as hex. */
-  prefetchIndex: number;
-  prefetched: string;
+  descriptors: DescriptorCacheState;
 }
 
 const PACKET_BUFFER_BYTES = 64 * 1024;
-/** Descriptors fetched per DMA read into the on-chip descriptor cache (RXDCTL.PTHRESH-like). */
-const RX_PREFETCH = 16;
 
 export class E1000Rx {
   private readonly fifo = new PacketFifo(PACKET_BUFFER_BYTES);
   private readonly frame = new Uint8Array(MAX_JUMBO_FRAME_BYTES);
-  private readonly cache = new Uint8Array(RX_PREFETCH * R.DESC_BYTES);
-  private readonly cacheView = new DataView(this.cache.buffer);
-  private readonly cacheViews = Array.from({ length: RX_PREFETCH + 1 }, (_, n) => this.cache.subarray(0, n * R.DESC_BYTES));
-  /** Ring index of the next cached descriptor, the cache slot it is in, and how many are left. */
-  private cacheIndex = 0;
-  private cacheSlot = 0;
-  private cacheCount = 0;
+  private readonly descriptors: DescriptorCache;
   private readonly wb = new Uint8Array(8);
   private readonly rdtr: Timer;
   private readonly radv: Timer;
@@ -44,6 +35,7 @@ export class E1000Rx {
   private draining = false;
 
   constructor(private readonly core: E1000Core) {
+    this.descriptors = new DescriptorCache(core, 'RX descriptor fetch');
     this.rdtr = core.engine.timer(`${core.id}.rdtr`, () => this.delayedRxt0());
     this.radv = core.engine.timer(`${core.id}.radv`, () => this.delayedRxt0());
     this.raw32 = (offset) => core.regs.raw32(offset);
@@ -152,12 +144,11 @@ export class E1000Rx {
     let h = head;
     do {
       const descAddr = base + h * R.DESC_BYTES;
-      if ((this.cacheCount === 0 || this.cacheIndex !== h) && !this.prefetch(base, h, tail, count)) return -1;
-      const at = this.cacheSlot * R.DESC_BYTES;
-      const bufAddr = this.cacheView.getUint32(at, true) + this.cacheView.getUint32(at + 4, true) * 0x1_0000_0000;
-      this.cacheSlot++;
-      this.cacheCount--;
-      this.cacheIndex = h + 1 === count ? 0 : h + 1;
+      const at = this.descriptors.lookup(base, h, tail, count);
+      if (at < 0) return -1;
+      const v = this.descriptors.view;
+      const bufAddr = v.getUint32(at, true) + v.getUint32(at + 4, true) * 0x1_0000_0000;
+      this.descriptors.consume(h, count);
       const n = Math.min(bufSize, stored - done);
       // Buffer and write-back are posted writes: a refused one is reported, the device goes on.
       const ws = core.dma.write(bufAddr, this.frame.subarray(done, done + n));
@@ -170,26 +161,9 @@ export class E1000Rx {
     return h;
   }
 
-  /** Fetches descriptors [h, …) owned by hardware into the cache in one read; false on a bus error. */
-  private prefetch(base: number, h: number, tail: number, count: number): boolean {
-    const n = Math.min(RX_PREFETCH, ringSpace(h, tail, count), count - h);
-    const addr = base + h * R.DESC_BYTES;
-    const st = this.core.dma.read(addr, this.cacheViews[n]);
-    if (st !== 'ok') {
-      this.core.dmaFailed('RX descriptor fetch', addr, st);
-      this.invalidateCache();
-      return false;
-    }
-    this.cacheIndex = h;
-    this.cacheSlot = 0;
-    this.cacheCount = n;
-    return true;
-  }
-
-  /** The ring moved under the cache (RDBAL/RDBAH/RDLEN/RDH written, reset): drop it. */
+  /** The ring moved under the descriptor cache (RDBAL/RDBAH/RDLEN/RDH written): drop it. */
   invalidateCache(): void {
-    this.cacheCount = 0;
-    this.cacheSlot = 0;
+    this.descriptors.invalidate();
   }
 
   /** Length, checksum 0, status DD (+EOP on the last, IXSM: no checksum offload), no errors. */
@@ -241,17 +215,11 @@ export class E1000Rx {
   }
 
   save(): E1000RxState {
-    let prefetched = '';
-    const from = this.cacheSlot * R.DESC_BYTES;
-    for (let i = from; i < from + this.cacheCount * R.DESC_BYTES; i++) prefetched += this.cache[i].toString(16).padStart(2, '0');
-    return { fifo: this.fifo.save(), prefetchIndex: this.cacheIndex, prefetched };
+    return { fifo: this.fifo.save(), descriptors: this.descriptors.save() };
   }
 
   restore(s: E1000RxState): void {
     this.fifo.restore(s.fifo);
-    this.cacheIndex = s.prefetchIndex;
-    this.cacheSlot = 0;
-    this.cacheCount = s.prefetched.length / (2 * R.DESC_BYTES);
-    for (let i = 0; i < s.prefetched.length / 2; i++) this.cache[i] = parseInt(s.prefetched.slice(2 * i, 2 * i + 2), 16);
+    this.descriptors.restore(s.descriptors);
   }
 }

@@ -13,12 +13,14 @@ import type { Timer } from '../../../engine/index.ts';
 import { appendFcs, FCS_BYTES, MAX_JUMBO_FRAME_BYTES, MIN_FRAME_BYTES } from '../ethernet.ts';
 import type { WireEnd } from '../ethernet_wire.ts';
 import { PacketFifo, type PacketFifoState } from '../packet_fifo.ts';
+import { DescriptorCache, type DescriptorCacheState } from './e1000_desc_cache.ts';
 import { bumpStat, bumpStat64, e1000DmaBlocked, e1000TxDesc, e1000TxFrame, e1000TxUnsupported, type E1000Core } from './e1000_core.ts';
 import { sizeBucket } from './e1000x_common.ts';
 import * as R from './e1000x_regs.ts';
 
 export interface E1000TxState {
   fifo: PacketFifoState;
+  descriptors: DescriptorCacheState;
   /** Bytes of a frame whose EOP descriptor has not been seen yet, as hex. */
   partial: string;
   /** CMD of the first descriptor of the partial frame (IFCS is taken from it). */
@@ -26,16 +28,10 @@ export interface E1000TxState {
 }
 
 const PACKET_BUFFER_BYTES = 64 * 1024;
-/** Descriptors fetched per DMA read; a walk discards what it could not use (FIFO full). */
-const TX_PREFETCH = 16;
 
 export class E1000Tx {
   private readonly fifo = new PacketFifo(PACKET_BUFFER_BYTES);
-  /** Descriptors fetched in one burst (the 8257x prefetches into an on-chip cache). */
-  private readonly batch = new Uint8Array(TX_PREFETCH * R.DESC_BYTES);
-  private readonly batchView = new DataView(this.batch.buffer);
-  /** batchViews[n]: the first n descriptors of `batch`, made once so a fetch allocates nothing. */
-  private readonly batchViews = Array.from({ length: TX_PREFETCH + 1 }, (_, n) => this.batch.subarray(0, n * R.DESC_BYTES));
+  private readonly descriptors: DescriptorCache;
   private readonly wb = new Uint8Array(4);
   /** Frame being assembled from descriptors, with room for padding and FCS. */
   private readonly pkt = new Uint8Array(MAX_JUMBO_FRAME_BYTES + FCS_BYTES);
@@ -48,6 +44,7 @@ export class E1000Tx {
   private running = false;
 
   constructor(private readonly core: E1000Core) {
+    this.descriptors = new DescriptorCache(core, 'TX descriptor fetch');
     this.tidv = core.engine.timer(`${core.id}.tidv`, () => this.delayedTxdw());
     this.tadv = core.engine.timer(`${core.id}.tadv`, () => this.delayedTxdw());
   }
@@ -86,23 +83,12 @@ export class E1000Tx {
     }
     const base = regs.raw32(R.TDBAH) * 0x1_0000_0000 + regs.raw32(R.TDBAL);
     let cause = 0;
-    let fetched = 0;
-    let slot = 0;
     while (head !== tail) {
-      if (slot === fetched) {
-        // Burst-fetch the descriptors up to the tail or the end of the ring.
-        fetched = Math.min(TX_PREFETCH, tail > head ? tail - head : count - head);
-        slot = 0;
-        const addr = base + head * R.DESC_BYTES;
-        const st = this.core.dma.read(addr, this.batchViews[fetched]);
-        if (st !== 'ok') {
-          this.core.dmaFailed('TX descriptor fetch', addr, st);
-          break; // the queue stalls here: TDH stops
-        }
-      }
-      const done = this.processDescriptor(base + head * R.DESC_BYTES, head, slot * R.DESC_BYTES);
+      const at = this.descriptors.lookup(base, head, tail, count);
+      if (at < 0) break; // the bus refused the fetch: the queue stalls here, TDH stops
+      const done = this.processDescriptor(base + head * R.DESC_BYTES, head, at);
       if (done < 0) break; // FIFO full or bus error: resume on the next doorbell / free slot
-      slot++;
+      this.descriptors.consume(head, count);
       cause |= done;
       head = head + 1 === count ? 0 : head + 1;
       regs.setRaw32(R.TDH, head);
@@ -111,13 +97,13 @@ export class E1000Tx {
   }
 
   /**
-   * Consumes the descriptor fetched at `batch[at]` (ring slot `index`, bus address `addr`).
+   * Consumes the cached descriptor at `descriptors.bytes[at]` (ring slot `index`, bus address `addr`).
    * Returns the causes it raises now (TXDW unless delayed), or −1 when it cannot be consumed
    * yet (no FIFO room for its data, or the bus refused the data read).
    */
   private processDescriptor(addr: number, index: number, at: number): number {
     const core = this.core;
-    const v = this.batchView;
+    const v = this.descriptors.view;
     const bufAddr = v.getUint32(at, true) + v.getUint32(at + 4, true) * 0x1_0000_0000;
     const lower = v.getUint32(at + 8, true);
     const cmd = lower >>> 24;
@@ -145,7 +131,7 @@ export class E1000Tx {
     let cause = 0;
     if (cmd & (R.TXD_CMD_RS | R.TXD_CMD_RPS)) {
       // Write back the status dword (STA | CSS | special) with DD set; a posted write.
-      const d = this.batch;
+      const d = this.descriptors.bytes;
       this.wb[0] = d[at + 12] | R.TXD_STA_DD;
       this.wb[1] = d[at + 13];
       this.wb[2] = d[at + 14];
@@ -217,8 +203,14 @@ export class E1000Tx {
   }
 
   /** Device reset: the FIFO and any half-assembled frame are discarded, delay timers stop. */
+  /** The ring moved under the descriptor cache (TDBAL/TDBAH/TDLEN/TDH written): drop it. */
+  invalidateCache(): void {
+    this.descriptors.invalidate();
+  }
+
   reset(): void {
     this.fifo.clear();
+    this.descriptors.invalidate();
     this.pktLen = 0;
     this.pktCmd = 0;
     this.tidv.cancel();
@@ -228,11 +220,12 @@ export class E1000Tx {
   save(): E1000TxState {
     let partial = '';
     for (let i = 0; i < this.pktLen; i++) partial += this.pkt[i].toString(16).padStart(2, '0');
-    return { fifo: this.fifo.save(), partial, partialCmd: this.pktCmd };
+    return { fifo: this.fifo.save(), descriptors: this.descriptors.save(), partial, partialCmd: this.pktCmd };
   }
 
   restore(s: E1000TxState): void {
     this.fifo.restore(s.fifo);
+    this.descriptors.restore(s.descriptors);
     this.pktLen = s.partial.length / 2;
     for (let i = 0; i < this.pktLen; i++) this.pkt[i] = parseInt(s.partial.slice(2 * i, 2 * i + 2), 16);
     this.pktCmd = s.partialCmd;

@@ -1,0 +1,125 @@
+/**
+ * Monaco providers for the config languages, each a thin translation of a pure function of
+ * src-shared/config: completion and hover from the catalogues (assist.ts), quick fixes from the
+ * fixes attached to each diagnostic (applied through the one edit API, so they are one undo step
+ * each), and document formatting (format.ts: white space only, comments kept).
+ * Registered by `registerConfigLanguages(monaco)`.
+ */
+import type * as monaco from './monaco.ts';
+import { completions, hover, type AssistOptions } from '../../src-shared/config/assist.ts';
+import { formatConfig } from '../../src-shared/config/format.ts';
+import { hiddenByGrub } from '../../src-shared/config/grub-check.ts';
+import { parseGrub } from '../../src-shared/config/grub-parser.ts';
+import type { Diagnostic } from '../../src-shared/config/index.ts';
+import type { TextEdit } from '../../src-shared/config/source.ts';
+import { lintModel, MARKER_OWNER } from './config-diagnostics.ts';
+import { LANGUAGE_IDS, modelKind, modelState } from './config-state.ts';
+import { applyConfigEdits } from './edit-api.ts';
+
+type Monaco = typeof monaco;
+
+export const APPLY_FIX_COMMAND = 'vtdw.config.applyFix';
+const ALL_IDS = Object.values(LANGUAGE_IDS);
+
+function assistOptions(model: monaco.editor.ITextModel): AssistOptions {
+  const o = modelState(model).options;
+  const grubText = modelKind(model) === 'grub' ? model.getValue() : o.grubText;
+  return { era: o.era, host: o.host, hidden: grubText ? hiddenByGrub(parseGrub(grubText)) : o.host?.hidden ? new Set(o.host.hidden) : undefined };
+}
+
+const KIND_MAP = { option: 'Property', value: 'Value', device: 'Reference', command: 'Keyword', 'boot-option': 'Property' } as const;
+
+export function registerConfigProviders(m: Monaco): monaco.IDisposable[] {
+  const subs: monaco.IDisposable[] = [];
+  subs.push(
+    m.editor.registerCommand(APPLY_FIX_COMMAND, (_accessor: unknown, uri: string, edits: TextEdit[]) => {
+      const model = m.editor.getModel(m.Uri.parse(uri));
+      if (!model) return;
+      const editor = m.editor.getEditors().find((e) => e.getModel() === model);
+      if (applyConfigEdits(editor ?? model, edits, 'quick-fix')) lintModel(m, model);
+    }),
+  );
+  for (const id of ALL_IDS) {
+    subs.push(
+      m.languages.registerCompletionItemProvider(id, {
+        triggerCharacters: ["'", '"', '(', '=', ',', ' '],
+        provideCompletionItems(model, position) {
+          const kind = modelKind(model);
+          if (!kind) return { suggestions: [] };
+          const items = completions(model.getValue(), kind, position.lineNumber, position.column, assistOptions(model));
+          return {
+            suggestions: items.map((it) => ({
+              label: it.label,
+              kind: m.languages.CompletionItemKind[KIND_MAP[it.kind]],
+              insertText: it.insertText,
+              insertTextRules: it.snippet ? m.languages.CompletionItemInsertTextRule.InsertAsSnippet : undefined,
+              detail: it.detail,
+              documentation: it.documentation ? { value: it.documentation } : undefined,
+              sortText: it.sortText,
+              range: { startLineNumber: it.range.startLine, startColumn: it.range.startColumn, endLineNumber: it.range.endLine, endColumn: it.range.endColumn },
+            })),
+          };
+        },
+      }),
+      m.languages.registerHoverProvider(id, {
+        provideHover(model, position) {
+          const kind = modelKind(model);
+          if (!kind) return null;
+          const h = hover(model.getValue(), kind, position.lineNumber, position.column, assistOptions(model));
+          if (!h) return null;
+          return { range: { startLineNumber: h.range.startLine, startColumn: h.range.startColumn, endLineNumber: h.range.endLine, endColumn: h.range.endColumn }, contents: [{ value: h.markdown }] };
+        },
+      }),
+      m.languages.registerCodeActionProvider(
+        id,
+        {
+          provideCodeActions(model, _range, context) {
+            const state = modelState(model);
+            if (state.versionId !== model.getVersionId()) lintModel(m, model);
+            const actions: monaco.languages.CodeAction[] = [];
+            for (const marker of context.markers) {
+              if (marker.source !== 'vtdw' && (marker as { owner?: string }).owner !== MARKER_OWNER) continue;
+              const d = findDiagnostic(state.diagnostics, marker);
+              if (!d) continue;
+              for (const fix of d.fixes) {
+                actions.push({
+                  title: fix.title,
+                  kind: 'quickfix',
+                  diagnostics: [marker],
+                  isPreferred: fix.preferred,
+                  command: { id: APPLY_FIX_COMMAND, title: fix.title, arguments: [model.uri.toString(), fix.edits] },
+                });
+              }
+            }
+            return { actions, dispose() {} };
+          },
+        },
+        { providedCodeActionKinds: ['quickfix'] },
+      ),
+      m.languages.registerDocumentFormattingEditProvider(id, {
+        provideDocumentFormattingEdits(model) {
+          const kind = modelKind(model);
+          if (!kind) return [];
+          return formatConfig(model.getValue(), kind).map((e) => ({
+            range: { startLineNumber: e.range.startLine, startColumn: e.range.startColumn, endLineNumber: e.range.endLine, endColumn: e.range.endColumn },
+            text: e.text,
+          }));
+        },
+      }),
+    );
+  }
+  return subs;
+}
+
+function findDiagnostic(ds: Diagnostic[], marker: monaco.editor.IMarkerData): Diagnostic | undefined {
+  const code = typeof marker.code === 'string' ? marker.code : marker.code?.value;
+  return ds.find(
+    (d) =>
+      d.code === code &&
+      d.range.startLine === marker.startLineNumber &&
+      d.range.startColumn === marker.startColumn &&
+      d.range.endLine === marker.endLineNumber &&
+      d.range.endColumn === marker.endColumn &&
+      d.message === marker.message,
+  );
+}
