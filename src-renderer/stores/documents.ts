@@ -8,20 +8,22 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { FileService } from '../files/file-service.ts';
 import type { FileError, OpenedFile } from '../../src-shared/files/api.ts';
-import { createModel, disposeModel, getModel } from '../editor/models.ts';
-import { detectLanguage, type DocLanguage } from '../editor/detect-language.ts';
+import { createModel, disposeModel, getModel, languageOf, setDiagnosticsListener } from '../editor/models.ts';
+import type { Diagnostic } from '../../src-shared/config/index.ts';
 
 export interface DocMeta {
   id: string;
   title: string;
   path: string | null;
-  language: DocLanguage;
+  /** Monaco language id (xen-hvmconf, xen-xlcfg, grub-legacy, grub2). */
+  language: string;
   /** mtime of the file when last read or written, for conflict detection on save. */
   mtimeMs?: number;
   /** Monaco's alternative version id at the last save (or open). */
   savedVersion: number;
   dirty: boolean;
 }
+
 
 const BACKUP_DELAY_MS = 1000;
 
@@ -34,6 +36,11 @@ export const useDocumentsStore = defineStore('documents', () => {
   const activeId = ref<string | null>(null);
   const message = ref<{ kind: 'info' | 'error'; text: string } | null>(null);
   const recent = ref<{ path: string; openedAt: number }[]>([]);
+  /** Each document's diagnostics as the linter last reported them. */
+  const problems = ref<Record<string, Diagnostic[]>>({});
+  setDiagnosticsListener((id: string, ds: Diagnostic[]) => {
+    problems.value[id] = ds;
+  });
   let files: FileService | undefined;
   let counter = 0;
   const backupTimers = new Map<string, ReturnType<typeof setTimeout>>();
@@ -73,7 +80,7 @@ export const useDocumentsStore = defineStore('documents', () => {
   }
 
   function newDocument(title: string, text: string, id = `untitled-${Date.now().toString(36)}-${++counter}`): DocMeta {
-    return add({ id, title, path: null, language: detectLanguage(title, text) }, text);
+    return add({ id, title, path: null, language: languageOf(title, text) }, text);
   }
 
   function adoptOpened(f: OpenedFile): DocMeta {
@@ -83,7 +90,7 @@ export const useDocumentsStore = defineStore('documents', () => {
       return existing;
     }
     const title = baseName(f.path);
-    return add({ id: `file-${Date.now().toString(36)}-${++counter}`, title, path: f.path, language: detectLanguage(title, f.text), mtimeMs: f.mtimeMs }, f.text);
+    return add({ id: `file-${Date.now().toString(36)}-${++counter}`, title, path: f.path, language: languageOf(title, f.text), mtimeMs: f.mtimeMs }, f.text);
   }
 
   async function open(): Promise<void> {
@@ -159,6 +166,7 @@ export const useDocumentsStore = defineStore('documents', () => {
     void files?.dropBackup(id);
     docs.value.splice(i, 1);
     disposeModel(id);
+    delete problems.value[id];
     if (activeId.value === id) activeId.value = docs.value[Math.min(i, docs.value.length - 1)]?.id ?? null;
   }
 
@@ -195,7 +203,7 @@ export const useDocumentsStore = defineStore('documents', () => {
     const r = files ? await files.backups() : undefined;
     const backups = r?.ok ? r.value : [];
     if (r && !r.ok) say('error', `Could not read unsaved-change backups: ${r.error.message}`);
-    for (const b of backups) add({ id: b.id, title: b.title, path: b.path, language: detectLanguage(b.title, b.text) }, b.text, true);
+    for (const b of backups) add({ id: b.id, title: b.title, path: b.path, language: languageOf(b.title, b.text) }, b.text, true);
     for (const s of samples) if (!backups.some((b) => b.id === s.id)) newDocument(s.title, s.text, s.id);
     activeId.value = docs.value[0]?.id ?? null;
     if (backups.length) say('info', `Restored unsaved changes in ${backups.map((b) => b.title).join(', ')}`);
@@ -203,5 +211,5 @@ export const useDocumentsStore = defineStore('documents', () => {
     return backups.length;
   }
 
-  return { docs, activeId, active, anyDirty, message, recent, bind, newDocument, open, openRecent, save, saveAs, close, restore, refreshRecent, say, flushBackups };
+  return { docs, activeId, active, anyDirty, message, recent, problems, bind, newDocument, open, openRecent, save, saveAs, close, restore, refreshRecent, say, flushBackups };
 });

@@ -36,7 +36,8 @@ function formatAssignments(src: SourceText, lines: string[], frozen: Set<number>
       if (t.kind !== 'string') continue;
       const a = src.position(t.start).line;
       const b = src.position(t.end).line;
-      for (let l = a + 1; l <= b; l++) frozen.add(l);
+      // Every line the string touches keeps its trailing white space: it is string content.
+      if (b > a) for (let l = a; l <= b; l++) frozen.add(l);
     }
     const mod = parsePython(tokens, sink);
     for (const s of mod.body) {

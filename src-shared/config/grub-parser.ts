@@ -66,9 +66,10 @@ function parseLegacy(cfg: GrubConfig): void {
   for (let line = 1; line <= src.lineCount; line++) {
     const lineStart = src.lineStarts[line - 1];
     const t = src.lineText(line);
-    const lead = /^[ \t]*/.exec(t)![0].length;
+    const lead = /^\s*/.exec(t)![0].length;
     if (lead === t.length || t[lead] === '#') continue;
-    const m = /^([^\s=]+)([ \t]*=[ \t]*|[ \t]*)/.exec(t.slice(lead))!;
+    // A line may even start with '=': then its first word is the (unknown) command.
+    const m = /^([^\s=]+)([ \t]*=[ \t]*|[ \t]*)/.exec(t.slice(lead)) ?? /^(\S+)([ \t]*)/.exec(t.slice(lead))!;
     const name = m[1];
     const nameStart = lineStart + lead;
     const restStart = nameStart + m[0].length;

@@ -56,11 +56,19 @@ export class IrqLine {
     this.listeners.push(listener);
   }
 
-  /** Called by pins; the level is derived, never stored by anyone else. */
+  /**
+   * Called by pins; the level is derived, never stored by anyone else. A listener may change a
+   * pin synchronously (a handler that reads the device's ICR and so lowers its line); the nested
+   * change has then already told every listener the newer level, so the outer pass stops rather
+   * than hand the remaining listeners a level the line no longer has.
+   */
   recompute(): void {
     const level = this.pins.some((p) => p.level);
     if (level === this.levelNow) return;
     this.levelNow = level;
-    for (const l of this.listeners) l(level);
+    for (const l of this.listeners) {
+      if (this.levelNow !== level) return;
+      l(level);
+    }
   }
 }

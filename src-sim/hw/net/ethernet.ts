@@ -39,9 +39,9 @@ export function frameSlotNs(frameBytes: number, nsPerByte = GIGABIT_NS_PER_BYTE)
   return (PREAMBLE_SFD_BYTES + frameBytes + IFG_BYTES) * nsPerByte;
 }
 
-// ---- CRC-32 (slicing by 4) -----------------------------------------------------------------
+// ---- CRC-32 (slicing by 8) -----------------------------------------------------------------
 
-const [T0, T1, T2, T3] = buildCrcTables();
+const [T0, T1, T2, T3, T4, T5, T6, T7] = buildCrcTables();
 
 function buildCrcTables(): Uint32Array[] {
   const t0 = new Uint32Array(256);
@@ -50,13 +50,12 @@ function buildCrcTables(): Uint32Array[] {
     for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
     t0[n] = c >>> 0;
   }
-  const tables = [t0, new Uint32Array(256), new Uint32Array(256), new Uint32Array(256)];
-  for (let n = 0; n < 256; n++) {
-    let c = t0[n];
-    for (let k = 1; k < 4; k++) {
-      c = (t0[c & 0xff] ^ (c >>> 8)) >>> 0;
-      tables[k][n] = c;
-    }
+  const tables = [t0];
+  for (let k = 1; k < 8; k++) {
+    const prev = tables[k - 1];
+    const t = new Uint32Array(256);
+    for (let n = 0; n < 256; n++) t[n] = (t0[prev[n] & 0xff] ^ (prev[n] >>> 8)) >>> 0;
+    tables.push(t);
   }
   return tables;
 }
@@ -66,9 +65,11 @@ export function crc32(buf: Uint8Array, start: number, len: number): number {
   let c = 0xffffffff;
   let i = start;
   const end = start + len;
-  for (; i + 4 <= end; i += 4) {
+  for (; i + 8 <= end; i += 8) {
     c ^= buf[i] | (buf[i + 1] << 8) | (buf[i + 2] << 16) | (buf[i + 3] << 24);
-    c = T3[c & 0xff] ^ T2[(c >>> 8) & 0xff] ^ T1[(c >>> 16) & 0xff] ^ T0[c >>> 24];
+    c =
+      T7[c & 0xff] ^ T6[(c >>> 8) & 0xff] ^ T5[(c >>> 16) & 0xff] ^ T4[c >>> 24] ^
+      T3[buf[i + 4]] ^ T2[buf[i + 5]] ^ T1[buf[i + 6]] ^ T0[buf[i + 7]];
   }
   for (; i < end; i++) c = T0[(c ^ buf[i]) & 0xff] ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
@@ -92,14 +93,34 @@ export function fcsValid(buf: Uint8Array, len: number): boolean {
   return buf[body] === (c & 0xff) && buf[body + 1] === ((c >>> 8) & 0xff) && buf[body + 2] === ((c >>> 16) & 0xff) && buf[body + 3] === c >>> 24;
 }
 
-/**
- * Copies `len` bytes; short copies (most frames on a busy wire are small) go byte by byte,
- * which avoids creating a subarray view per frame.
- */
+/** Copies `len` bytes (a view plus one memcpy; cheaper than a byte loop from about 16 bytes up). */
 export function copyBytes(dst: Uint8Array, dstOff: number, src: Uint8Array, srcOff: number, len: number): void {
-  if (len <= 256) {
+  if (len < 16) {
     for (let i = 0; i < len; i++) dst[dstOff + i] = src[srcOff + i];
   } else dst.set(srcOff === 0 && len === src.length ? src : src.subarray(srcOff, srcOff + len), dstOff);
+}
+
+/**
+ * Prefix views `buf[0, len)`, made once per (buffer, length): a DMA port takes an array of the
+ * exact transfer length, and a busy NIC moves frames of a handful of sizes.
+ */
+export class PrefixViews {
+  private buf: Uint8Array | undefined;
+  private readonly views = new Map<number, Uint8Array>();
+
+  of(buf: Uint8Array, len: number): Uint8Array {
+    if (buf !== this.buf) {
+      this.buf = buf;
+      this.views.clear();
+    }
+    let v = this.views.get(len);
+    if (!v) {
+      if (this.views.size >= 64) this.views.clear();
+      v = buf.subarray(0, len);
+      this.views.set(len, v);
+    }
+    return v;
+  }
 }
 
 // ---- MAC addresses -------------------------------------------------------------------------

@@ -11,8 +11,12 @@ import { defineTrace, type Engine, type Timer, type Tracer } from '../../engine/
 import { copyBytes, frameWireNs, GIGABIT_NS_PER_BYTE, IFG_BYTES, MAX_JUMBO_FRAME_BYTES } from './ethernet.ts';
 
 export interface EthernetEndpoint {
-  /** A whole frame (FCS included) has been received: its last bit has arrived. */
-  frameReceived(frame: Uint8Array, len: number): void;
+  /**
+   * A whole frame (FCS included) has been received: its last bit has arrived. `fcsKnownGood`
+   * says the sending MAC computed the FCS over exactly these bytes and the cable did not alter
+   * them, so a receiver may skip recomputing it (the outcome of the check is already known).
+   */
+  frameReceived(frame: Uint8Array, len: number, fcsKnownGood: boolean): void;
   /** The transmit channel of this end is free again (previous frame and gap are over). */
   transmitReady(): void;
   /** Carrier appeared or vanished (cable plugged, link partner powered). */
@@ -27,6 +31,7 @@ export interface ChannelState {
   busy: boolean;
   /** A frame is on its way and not yet delivered: its bytes as hex. */
   inFlight: string;
+  fcsKnownGood: boolean;
   framesCarried: number;
 }
 
@@ -34,6 +39,7 @@ export interface ChannelState {
 class Channel {
   readonly buf = new Uint8Array(MAX_JUMBO_FRAME_BYTES);
   len = 0;
+  fcsKnownGood = false;
   busy = false;
   inFlight = false;
   framesCarried = 0;
@@ -50,9 +56,10 @@ class Channel {
     this.free = wire.engine.timer(`${label}.free`, () => this.release());
   }
 
-  send(frame: Uint8Array, len: number): void {
-    copyBytes(this.buf, 0, frame, 0, len);
+  send(frame: Uint8Array, offset: number, len: number, fcsKnownGood: boolean): void {
+    copyBytes(this.buf, 0, frame, offset, len);
     this.len = len;
+    this.fcsKnownGood = fcsKnownGood;
     this.busy = true;
     this.inFlight = true;
     const now = this.wire.engine.now;
@@ -66,7 +73,7 @@ class Channel {
     this.framesCarried++;
     if (!this.wire.carrier) return;
     if (this.wire.tracer.enabled) this.wire.tracer.emit(ethFrameTrace, { wire: this.wire.id, dir: this.label, len: this.len });
-    this.to.endpoint?.frameReceived(this.buf, this.len);
+    this.to.endpoint?.frameReceived(this.buf, this.len, this.fcsKnownGood);
   }
 
   private release(): void {
@@ -77,12 +84,13 @@ class Channel {
   save(): ChannelState {
     let hex = '';
     if (this.inFlight) for (let i = 0; i < this.len; i++) hex += this.buf[i].toString(16).padStart(2, '0');
-    return { busy: this.busy, inFlight: hex, framesCarried: this.framesCarried };
+    return { busy: this.busy, inFlight: hex, fcsKnownGood: this.fcsKnownGood, framesCarried: this.framesCarried };
   }
 
   restore(s: ChannelState): void {
     this.busy = s.busy;
     this.inFlight = s.inFlight.length > 0;
+    this.fcsKnownGood = s.fcsKnownGood;
     this.len = s.inFlight.length / 2;
     for (let i = 0; i < this.len; i++) this.buf[i] = parseInt(s.inFlight.slice(2 * i, 2 * i + 2), 16);
     this.framesCarried = s.framesCarried;
@@ -114,13 +122,14 @@ export class WireEnd {
   }
 
   /**
-   * Starts sending `frame[0, len)` (FCS included). Returns false, sending nothing, when the
+   * Starts sending `frame[offset, offset+len)` (FCS included). Returns false, sending nothing, when the
    * channel is still busy or there is no carrier; the sender waits for `transmitReady`.
+   * `fcsKnownGood`: the sender computed the FCS itself (see EthernetEndpoint.frameReceived).
    */
-  transmit(frame: Uint8Array, len: number): boolean {
+  transmit(frame: Uint8Array, len: number, fcsKnownGood = false, offset = 0): boolean {
     if (!this.canTransmit) return false;
     if (len > MAX_JUMBO_FRAME_BYTES) throw new RangeError(`frame of ${len} bytes is larger than any 8257x sends`);
-    this.tx.send(frame, len);
+    this.tx.send(frame, offset, len, fcsKnownGood);
     return true;
   }
 

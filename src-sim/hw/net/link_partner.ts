@@ -6,9 +6,12 @@
  * stream parameters and virtual time.
  */
 import { checkVersion, defineTrace, NS_PER_S, type Engine, type Ns, type Timer, type Tracer } from '../../engine/index.ts';
-import { appendFcs, ETH_HEADER_BYTES, FCS_BYTES, fcsValid, formatMac, MAX_JUMBO_FRAME_BYTES, MIN_FRAME_BYTES, parseMac } from './ethernet.ts';
+import { appendFcs, copyBytes, ETH_HEADER_BYTES, FCS_BYTES, fcsValid, formatMac, MAX_JUMBO_FRAME_BYTES, MIN_FRAME_BYTES, parseMac } from './ethernet.ts';
 import type { EthernetEndpoint, WireEnd } from './ethernet_wire.ts';
 import { PacketFifo, type PacketFifoState } from './packet_fifo.ts';
+
+/** Byte k is k mod 256: stream payload byte i of frame `seq` is (seq + i) mod 256, copied from here. */
+const PATTERN = Uint8Array.from({ length: 256 + MAX_JUMBO_FRAME_BYTES }, (_, k) => k & 0xff);
 
 /** IEEE 802 "local experimental" EtherType: test traffic no stack will mistake for IP. */
 export const ETHERTYPE_EXPERIMENTAL = 0x88b5;
@@ -95,6 +98,11 @@ export class LinkPartner implements EthernetEndpoint {
     const padded = Math.max(len, MIN_FRAME_BYTES - FCS_BYTES);
     buf.fill(0, len, padded);
     const total = appendFcs(buf, padded);
+    if (this.queue.count === 0 && this.end.canTransmit) {
+      this.end.transmit(buf, total, true); // the wire copies it; the queue is only for waiting frames
+      this.counters.framesSent++;
+      return true;
+    }
     if (!this.queue.push(buf, total)) {
       this.counters.txDropped++;
       this.tracer.emit(partnerDropTrace, { partner: this.id, len: total });
@@ -137,7 +145,7 @@ export class LinkPartner implements EthernetEndpoint {
     buf[12] = type >>> 8;
     buf[13] = type & 0xff;
     const end = ETH_HEADER_BYTES + s.payloadBytes;
-    for (let i = ETH_HEADER_BYTES; i < end; i++) buf[i] = (seq + i) & 0xff;
+    copyBytes(buf, ETH_HEADER_BYTES, PATTERN, (seq + ETH_HEADER_BYTES) & 0xff, s.payloadBytes);
     if (s.payloadBytes >= 4) {
       buf[14] = seq >>> 24;
       buf[15] = (seq >>> 16) & 0xff;
@@ -175,7 +183,7 @@ export class LinkPartner implements EthernetEndpoint {
     }
     const len = this.queue.popInto(this.scratch);
     if (len < 0) return;
-    this.end.transmit(this.scratch, len);
+    this.end.transmit(this.scratch, len, true);
     this.counters.framesSent++;
   }
 
@@ -185,8 +193,8 @@ export class LinkPartner implements EthernetEndpoint {
 
   // ---- receive -------------------------------------------------------------------------------
 
-  frameReceived(frame: Uint8Array, len: number): void {
-    if (!fcsValid(frame, len)) {
+  frameReceived(frame: Uint8Array, len: number, fcsKnownGood: boolean): void {
+    if (!fcsKnownGood && !fcsValid(frame, len)) {
       this.counters.badFcs++;
       return;
     }

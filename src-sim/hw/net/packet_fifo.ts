@@ -12,11 +12,14 @@ export interface PacketFifoState {
   version: 1;
   /** Queued frames, oldest first, as hex. */
   frames: string[];
+  /** One small tag per frame (e.g. "FCS computed by this MAC"), same order. */
+  tags: number[];
 }
 
 export class PacketFifo {
   private readonly data: Uint8Array;
   private readonly lengths: Uint32Array;
+  private readonly tags: Uint8Array;
   private firstFrame = 0;
   private frameCount = 0;
   private readAt = 0;
@@ -28,6 +31,7 @@ export class PacketFifo {
   ) {
     this.data = new Uint8Array(capacityBytes);
     this.lengths = new Uint32Array(maxFrames);
+    this.tags = new Uint8Array(maxFrames);
   }
 
   get count(): number {
@@ -46,14 +50,16 @@ export class PacketFifo {
     return this.frameCount < this.maxFrames && this.bytesUsed + len <= this.capacityBytes;
   }
 
-  /** Queues a copy of `src[0, len)`; false (nothing queued) when it does not fit. */
-  push(src: Uint8Array, len: number): boolean {
+  /** Queues a copy of `src[0, len)` with a tag; false (nothing queued) when it does not fit. */
+  push(src: Uint8Array, len: number, tag = 0): boolean {
     if (!this.canFit(len)) return false;
     const at = (this.readAt + this.bytesUsed) % this.capacityBytes;
     const first = Math.min(len, this.capacityBytes - at);
     copyBytes(this.data, at, src, 0, first);
     if (first < len) copyBytes(this.data, 0, src, first, len - first);
-    this.lengths[(this.firstFrame + this.frameCount) % this.maxFrames] = len;
+    const slot = (this.firstFrame + this.frameCount) % this.maxFrames;
+    this.lengths[slot] = len;
+    this.tags[slot] = tag;
     this.frameCount++;
     this.bytesUsed += len;
     return true;
@@ -62,6 +68,22 @@ export class PacketFifo {
   /** Length of the oldest frame, or -1 when empty. */
   frontLength(): number {
     return this.frameCount === 0 ? -1 : this.lengths[this.firstFrame];
+  }
+
+  /** The ring's bytes, for a reader that copies a contiguous front frame out in place. */
+  get storage(): Uint8Array {
+    return this.data;
+  }
+
+  /** Offset in `storage` of the oldest frame when it does not wrap around the ring, else −1. */
+  frontContiguousOffset(): number {
+    const len = this.frontLength();
+    return len >= 0 && this.readAt + len <= this.capacityBytes ? this.readAt : -1;
+  }
+
+  /** Tag of the oldest frame (0 when empty). */
+  frontTag(): number {
+    return this.frameCount === 0 ? 0 : this.tags[this.firstFrame];
   }
 
   /** Copies the oldest frame to `dst` (which must be large enough) without removing it. */
@@ -100,24 +122,26 @@ export class PacketFifo {
 
   save(): PacketFifoState {
     const frames: string[] = [];
+    const tags: number[] = [];
     let at = this.readAt;
     for (let i = 0; i < this.frameCount; i++) {
       const len = this.lengths[(this.firstFrame + i) % this.maxFrames];
+      tags.push(this.tags[(this.firstFrame + i) % this.maxFrames]);
       let hex = '';
       for (let k = 0; k < len; k++) hex += this.data[(at + k) % this.capacityBytes].toString(16).padStart(2, '0');
       frames.push(hex);
       at = (at + len) % this.capacityBytes;
     }
-    return { version: 1, frames };
+    return { version: 1, frames, tags };
   }
 
   restore(s: PacketFifoState): void {
     if (s.version !== 1) throw new Error(`packet FIFO snapshot version ${s.version} is not 1`);
     this.clear();
-    for (const hex of s.frames) {
+    for (const [i, hex] of s.frames.entries()) {
       const bytes = new Uint8Array(hex.length / 2);
       for (let k = 0; k < bytes.length; k++) bytes[k] = parseInt(hex.slice(2 * k, 2 * k + 2), 16);
-      if (!this.push(bytes, bytes.length)) throw new Error(`packet FIFO snapshot holds more than ${this.capacityBytes} bytes`);
+      if (!this.push(bytes, bytes.length, s.tags[i] ?? 0)) throw new Error(`packet FIFO snapshot holds more than ${this.capacityBytes} bytes`);
     }
   }
 }

@@ -40,6 +40,17 @@ describe('E1000 interrupt', () => {
     expect(rig.rd(R.ICR)).toBe(0);
   });
 
+  it('gates INTx with COMMAND.Interrupt Disable while ICR & IMS stays pending', () => {
+    const rig = openRig();
+    rig.wr(R.IMS, R.ICR_LSC);
+    rig.wr(R.ICS, R.ICR_LSC);
+    expect(rig.intx.level).toBe(true);
+    rig.setCommand(0x0406);
+    expect(rig.intx.level).toBe(false);
+    rig.setCommand(0x0006);
+    expect(rig.intx.level).toBe(true);
+  });
+
   it('drops the line when IMC masks the pending cause, and raises it again when IMS unmasks it', () => {
     const rig = openRig();
     rig.wr(R.IMS, R.ICR_RXT0);

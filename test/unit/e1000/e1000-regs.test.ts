@@ -16,6 +16,18 @@ describe('E1000 identity and EEPROM', () => {
     }
   });
 
+  it('declares AER at 0x100, and a serial number from the profile MAC at 0x140', () => {
+    expect(new E1000().config.extendedCapabilities?.map((k) => k.offset)).toEqual([0x100]);
+    const c = new E1000({ mac: '00:1b:21:2b:46:e0' }).config;
+    const dsn = c.extendedCapabilities?.find((k) => k.id === 0x0003);
+    expect(dsn?.offset).toBe(0x140);
+    expect(dsn?.body).toEqual([0xe0, 0x46, 0x2b, 0xff, 0xff, 0x21, 0x1b, 0x00]); // as the real 82576 dump
+    for (const k of c.extendedCapabilities ?? []) {
+      if (k.writable) expect(k.writable.length).toBe(k.body.length);
+      if (k.w1c) expect(k.w1c.length).toBe(k.body.length);
+    }
+  });
+
   it('gives the MAC through EERD, and the EEPROM words sum to 0xBABA', () => {
     const rig = new E1000Rig();
     rig.resetHw();

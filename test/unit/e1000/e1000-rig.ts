@@ -40,6 +40,7 @@ export class E1000Rig {
   constructor(opts: RigOptions = {}) {
     this.sim = new Simulation(opts.seed ?? 2007);
     this.busMaster = opts.busMaster ?? true;
+    this.command = this.busMaster ? 0x0006 : 0x0002;
     this.nic = new E1000(opts);
     const sim = this.sim;
     this.nic.plug({
@@ -55,6 +56,15 @@ export class E1000Rig {
     this.nic.connect(this.wire.a);
     this.partner = new LinkPartner(sim.engine, sim.tracer, 'peer', PARTNER_MAC, this.wire.b);
   }
+
+  /** A config write of COMMAND, as the PCI layer reports it to the model. */
+  setCommand(value: number): void {
+    const old = this.command;
+    this.command = value;
+    this.busMaster = (value & 0x4) !== 0;
+    this.nic.configWritten('COMMAND', old, value);
+  }
+  command = 0x0006;
 
   // ---- guest accessors (what the driver's readl/writel reach) ------------------------------
   rd(offset: number): number {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as R from '../../../src-sim/hw/net/e1000/e1000x_regs.ts';
 import { fcsValid } from '../../../src-sim/hw/net/ethernet.ts';
-import { BUF_SIZE, E1000Rig, PARTNER_MAC, RX_BUFS } from './e1000-rig.ts';
+import { RemappedDmaPort, type DmaTranslator } from '../../../src-sim/hw/memory/dma.ts';
+import { BUF_SIZE, E1000Rig, PARTNER_MAC, RX_BUFS, TX_RING } from './e1000-rig.ts';
 
 /** A rig with TX and RX rings set up as the Linux driver leaves them after open(). */
 function openRig(rxCount = 16, txCount = 16): E1000Rig {
@@ -79,7 +80,7 @@ describe('E1000 transmit', () => {
     expect(got[0].bytes.subarray(0, 1000)).toEqual(frame);
   });
 
-  it('holds the ring while bus mastering is off, and sends once it is on and the doorbell rings', () => {
+  it('holds the ring while bus mastering is off, and sends as soon as COMMAND.BME is set', () => {
     const rig = new E1000Rig({ busMaster: false });
     rig.resetHw();
     rig.setupTx(8);
@@ -89,8 +90,7 @@ describe('E1000 transmit', () => {
     expect(rig.txDone(0)).toBe(false);
     expect(rig.partner.counters.framesReceived).toBe(0);
     expect(rig.sim.tracer.recent().some((r) => r.name === 'e1000.dma_blocked')).toBe(true);
-    rig.busMaster = true;
-    rig.doorbell();
+    rig.setCommand(0x0006);
     rig.run(20_000);
     expect(rig.partner.counters.framesReceived).toBe(1);
     expect(rig.txDone(0)).toBe(true);
@@ -207,5 +207,52 @@ describe('E1000 receive', () => {
     rig.run(5_000);
     expect(rig.rd(R.RDH)).toBe(0);
     expect(rig.sim.tracer.recent().some((r) => r.name === 'e1000.rx_drop' && r.text.includes('receiver disabled'))).toBe(true);
+  });
+});
+
+describe('E1000 DMA refused by the bus', () => {
+  /** A remapping unit that maps everything 1:1 except the pages listed (fault reason 5 style). */
+  function rigWithHoles(holes: { page: number; write?: boolean }[]): E1000Rig {
+    const unit: DmaTranslator = {
+      translate: (_sid, addr, write) => (holes.some((h) => Math.floor(addr / 4096) === h.page && (h.write === undefined || h.write === write)) ? -5 : addr),
+    };
+    const rig = new E1000Rig({ dma: (mem) => new RemappedDmaPort(mem, unit, 0x0200) });
+    rig.resetHw();
+    rig.setupTx(16);
+    rig.setupRx(16);
+    return rig;
+  }
+
+  it('stalls the TX queue at a descriptor it cannot fetch: TDH stays, nothing reaches the wire', () => {
+    const rig = rigWithHoles([{ page: TX_RING / 4096 }]);
+    rig.send(rig.frameToPartner(100));
+    rig.run(50_000);
+    expect(rig.rd(R.TDH)).toBe(0);
+    expect(rig.partner.counters.framesReceived).toBe(0);
+    const faults = rig.sim.tracer.recent().filter((r) => r.name === 'e1000.dma_fault');
+    expect(faults.map((r) => r.text)).toContain('e1000.0 DMA TX descriptor fetch at 0x20000: blocked');
+  });
+
+  it('writes no byte of a blocked RX buffer, yet writes the descriptor back (the write was posted)', () => {
+    const rig = rigWithHoles([{ page: RX_BUFS / 4096, write: true }]);
+    rig.partner.startStream({ dst: rig.nic.macAddress, count: 1, payloadBytes: 100 });
+    rig.run(10_000);
+    const buf = new Uint8Array(114);
+    rig.mem.read(RX_BUFS, buf);
+    expect(buf.every((b) => b === 0)).toBe(true);
+    expect(rig.rxDesc(0).status & R.RXD_STA_DD).toBe(R.RXD_STA_DD);
+    expect(rig.sim.tracer.recent().some((r) => r.name === 'e1000.dma_fault' && r.text.includes('RX buffer write'))).toBe(true);
+  });
+
+  it('holds received frames in the packet buffer while bus mastering is off', () => {
+    const rig = new E1000Rig({ busMaster: false });
+    rig.resetHw();
+    rig.setupRx(16);
+    rig.partner.startStream({ dst: rig.nic.macAddress, count: 3, payloadBytes: 100 });
+    rig.run(10_000);
+    expect(rig.rd(R.RDH)).toBe(0);
+    expect(rig.rd(R.GPRC)).toBe(3); // received by the MAC, waiting for DMA
+    rig.setCommand(0x0006);
+    expect(rig.rd(R.RDH)).toBe(3);
   });
 });

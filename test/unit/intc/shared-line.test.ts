@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Simulation } from '../../../src-sim/engine/simulation.ts';
 import { I8259Pair } from '../../../src-sim/hw/intc/i8259.ts';
+import { IoApic, RTE_LEVEL, RTE_POLARITY_LOW } from '../../../src-sim/hw/intc/io_apic.ts';
 import { IrqLine } from '../../../src-sim/hw/intc/wire.ts';
 import { DirectDmaPort } from '../../../src-sim/hw/memory/dma.ts';
 import { PhysicalMemory } from '../../../src-sim/hw/memory/phys-mem.ts';
@@ -62,5 +63,33 @@ describe('a PCI interrupt line shared by two devices', () => {
     expect(t.handler([0, 1])).toEqual([false, true]);
     t.eoi();
     expect(t.pic.intr.level).toBe(false);
+  });
+});
+
+describe('an E1000 on an I/O APIC pin (IO-APIC-level, as dom0 routes GSI 16)', () => {
+  it('sends once, holds Remote IRR while the handler runs, and sends again only for a new cause', () => {
+    const sim = new Simulation(1);
+    const line = new IrqLine('gsi16');
+    const nic = new E1000();
+    nic.plug({
+      engine: sim.engine, tracer: sim.tracer, rng: sim.rng, dma: new DirectDmaPort(new PhysicalMemory(1 << 20)),
+      intx: line.pin('e1000.0'), busMasterEnabled: () => true, id: 'e1000.0',
+    });
+    const ioapic = new IoApic(sim.tracer);
+    const vectors: number[] = [];
+    ioapic.sink = (m) => vectors.push(m.vector);
+    ioapic.connect(16, line);
+    ioapic.write(0x00, 4, 0x10 + 32);
+    ioapic.write(0x10, 4, 0x49 | RTE_LEVEL | RTE_POLARITY_LOW);
+    nic.barWrite(0, R.IMS, 4, R.ICR_LSC);
+    nic.barWrite(0, R.ICS, 4, R.ICR_LSC);
+    nic.barWrite(0, R.ICS, 4, R.ICR_LSC); // a second cause while the first is pending: no new message
+    expect(vectors).toEqual([0x49]);
+    expect(ioapic.remoteIrr(16)).toBe(true);
+    nic.barRead(0, R.ICR, 4); // e1000_intr
+    ioapic.eoi(0x49);
+    expect(vectors).toEqual([0x49]);
+    nic.barWrite(0, R.ICS, 4, R.ICR_LSC);
+    expect(vectors).toEqual([0x49, 0x49]);
   });
 });

@@ -9,12 +9,15 @@
  * e1000_regs.ts; hooks below exist only where hardware has a side effect. The interrupt is a
  * level computed from state — (ICR & IMS) ≠ 0 — on the INTx pin, rate-limited by ITR the way
  * QEMU's mit_timer does it: a rising edge opens an ITR × 256 ns window in which no new edge
- * is raised. Not modelled: MSI delivery (INTx only), checksum/TSO offloads, the second TX queue,
- * flash contents, EEPROM bit-banging through EECD, wake-up and manageability.
+ * is raised. COMMAND writes reach the model through configWritten: bus mastering resumes held
+ * DMA, Interrupt Disable gates the pin. Not modelled: MSI delivery (INTx only), checksum/TSO
+ * offloads, the second TX queue, flash contents, EEPROM bit-banging through EECD, wake-up and
+ * manageability.
  */
 import { checkVersion, type Timer } from '../../../engine/index.ts';
 import type { DmaPort, DmaStatus } from '../../memory/dma.ts';
 import type { PciConfigTemplate, PciFunctionContext, PciFunctionModel } from '../../pci/function-model.ts';
+import { PCI_COMMAND_INTX_DISABLE, PCI_COMMAND_MASTER } from '../../pci/pci-regs.ts';
 import { RegisterFile, type RegisterDef, type RegisterFileState } from '../../regs/register-file.ts';
 import { formatMac, parseMac } from '../ethernet.ts';
 import type { EthernetEndpoint, WireEnd } from '../ethernet_wire.ts';
@@ -40,6 +43,8 @@ export interface E1000State {
   regs: RegisterFileState;
   phy: RegisterFileState;
   ioaddr: number;
+  /** Mirror of COMMAND.Interrupt Disable (config space is the PCI layer's). */
+  intxDisabled: boolean;
   rx: E1000RxState;
   tx: E1000TxState;
 }
@@ -59,13 +64,19 @@ export class E1000 implements PciFunctionModel<E1000State>, E1000Core, EthernetE
   private eeprom: Uint16Array = new Uint16Array(EEPROM_WORDS);
   private ioaddr = 0;
   private irqLevel = false;
+  private intxDisabled = false;
   private wire: WireEnd | undefined;
 
   constructor(private readonly opts: E1000Options = {}) {
-    this.config = e1000ConfigTemplate(E1000_VARIANTS[opts.variant ?? '82572EI-desktop']);
+    const profileMac = opts.mac === undefined ? undefined : this.parseOptionMac(opts.mac);
+    this.config = e1000ConfigTemplate(E1000_VARIANTS[opts.variant ?? '82572EI-desktop'], profileMac);
     this.regs.hooks = {
       onWrite: (reg, old, value) => this.onRegWrite(reg, old, value),
       onUnassigned: (offset, size, write, reg) => this.onPartialAccess(offset, size, write, reg),
+    };
+    this.phy.hooks = {
+      onUnassigned: (offset, size, write, reg) =>
+        this.tracer.emit(e1000RegAccess, { dev: this.id, offset: `PHY reg 0x${(offset >> 1).toString(16)}`, size, write, reg: reg?.name ?? 'unassigned', fidelity: reg?.fidelity ?? 'unimplemented' }),
     };
   }
 
@@ -150,11 +161,12 @@ export class E1000 implements PciFunctionModel<E1000State>, E1000Core, EthernetE
   /** CSR read with the side effects that follow a read: ICR clear (+IAME auto-mask), 64-bit stats. */
   private csrRead(offset: number, size: 1 | 2 | 4): number {
     const v = this.regs.read(offset, size);
-    if (offset === R.ICR) {
+    const reg = offset & ~3;
+    if (reg === R.ICR) {
       if (this.regs.raw32(R.CTRL_EXT) & R.CTRL_EXT_IAME) this.regs.setRaw32(R.IMS, this.regs.raw32(R.IMS) & ~this.regs.raw32(R.IAM));
       this.updateIrq();
-    } else if (offset === R.GORCH || offset === R.GOTCH || offset === R.TORH || offset === R.TOTH) {
-      this.regs.setRaw32(offset - 4, 0); // reading the high dword clears the whole counter
+    } else if (reg === R.GORCH || reg === R.GOTCH || reg === R.TORH || reg === R.TOTH) {
+      this.regs.setRaw32(reg - 4, 0); // reading the high dword clears the whole counter
     }
     return v;
   }
@@ -288,11 +300,32 @@ export class E1000 implements PciFunctionModel<E1000State>, E1000Core, EthernetE
       const iac = regs.raw32(R.IAC);
       if (iac < 0xffffffff) regs.setRaw32(R.IAC, iac + 1);
     }
-    if (pending === this.irqLevel) return;
+    if (pending === this.irqLevel) {
+      // Keep ICR.INT_ASSERTED true to the line even if software wrote 1 to it (W1C).
+      if (pending && (icr & R.ICR_INT_ASSERTED) === 0) regs.setRaw32(R.ICR, icr | R.ICR_INT_ASSERTED);
+      return;
+    }
     this.irqLevel = pending;
     regs.setRaw32(R.ICR, pending ? icr | R.ICR_INT_ASSERTED : icr & ~R.ICR_INT_ASSERTED);
     if (this.tracer.enabled) this.tracer.emit(e1000Irq, { dev: this.id, level: pending, icr: regs.raw32(R.ICR), ims: regs.raw32(R.IMS) });
-    this.ctx.intx.set(pending);
+    this.ctx.intx.set(pending && !this.intxDisabled);
+  }
+
+  // ---- config space side effects (the PCI layer owns the bytes) ------------------------------
+
+  /** COMMAND: bus mastering turned on resumes held DMA; Interrupt Disable gates the INTx pin. */
+  configWritten(reg: string, old: number, value: number): void {
+    if (reg === 'COMMAND') {
+      this.intxDisabled = (value & PCI_COMMAND_INTX_DISABLE) !== 0;
+      this.ctx.intx.set(this.irqLevel && !this.intxDisabled);
+      if ((value & ~old & PCI_COMMAND_MASTER) !== 0) {
+        this.tx.kick();
+        this.rx.drain();
+      }
+    } else if (reg.startsWith('MSI@') && reg.endsWith('.FLAGS') && value & 1 && !(old & 1)) {
+      // MSI has no delivery path in this model yet: the device keeps signalling on INTx.
+      this.tracer.emit(e1000RegAccess, { dev: this.id, offset: reg, size: 2, write: true, reg: 'MSI enable', fidelity: 'unimplemented' });
+    }
   }
 
   // ---- link ----------------------------------------------------------------------------------
@@ -309,8 +342,8 @@ export class E1000 implements PciFunctionModel<E1000State>, E1000Core, EthernetE
     return this.wire?.linkUp ?? false;
   }
 
-  frameReceived(frame: Uint8Array, len: number): void {
-    this.rx.frameArrived(frame, len);
+  frameReceived(frame: Uint8Array, len: number, fcsKnownGood: boolean): void {
+    this.rx.frameArrived(frame, len, fcsKnownGood);
   }
 
   transmitReady(): void {
@@ -338,6 +371,7 @@ export class E1000 implements PciFunctionModel<E1000State>, E1000Core, EthernetE
 
   /** Function-level reset / power-on. */
   reset(): void {
+    this.intxDisabled = false;
     this.resetDevice();
     this.ioaddr = 0;
   }
@@ -369,6 +403,7 @@ export class E1000 implements PciFunctionModel<E1000State>, E1000Core, EthernetE
       regs: this.regs.save(),
       phy: this.phy.save(),
       ioaddr: this.ioaddr,
+      intxDisabled: this.intxDisabled,
       rx: this.rx.save(),
       tx: this.tx.save(),
     };
@@ -382,10 +417,11 @@ export class E1000 implements PciFunctionModel<E1000State>, E1000Core, EthernetE
     this.regs.restore(s.regs);
     this.phy.restore(s.phy);
     this.ioaddr = s.ioaddr;
+    this.intxDisabled = s.intxDisabled;
     this.rx.restore(s.rx);
     this.tx.restore(s.tx);
     this.irqLevel = (this.regs.raw32(R.ICR) & R.ICR_INT_ASSERTED) !== 0;
-    this.ctx.intx.set(this.irqLevel);
+    this.ctx.intx.set(this.irqLevel && !this.intxDisabled);
   }
 }
 

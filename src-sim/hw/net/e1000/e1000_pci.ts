@@ -4,10 +4,10 @@
  * 2007 in data/lspci, which shares the 8257x chain C8 PM → D0 MSI → E0 PCIe; device and
  * subsystem IDs from pci.ids and the e1000e driver's hw.h; devices.md §1.9).
  *
- * Extended capabilities (AER at 0x100, Device Serial Number at 0x140) are not declared: the
- * PciConfigTemplate contract has no field for them yet, so extended space reads as empty.
+ * Extended space: AER v1 at 0x100 and, when the MAC is known as the template is made (a host
+ * profile gives it), the Device Serial Number at 0x140 derived from it (devices.md §1.8).
  */
-import type { CapabilityTemplate, PciConfigTemplate } from '../../pci/function-model.ts';
+import type { CapabilityTemplate, ExtCapabilityTemplate, PciConfigTemplate } from '../../pci/function-model.ts';
 import { IO_SIZE, MMIO_SIZE } from './e1000x_regs.ts';
 
 export interface E1000Variant {
@@ -78,13 +78,32 @@ function pcieCapability(width: 1 | 4): CapabilityTemplate {
   return { id: 0x10, offset: 0xe0, body, writable, w1c };
 }
 
+/**
+ * Advanced Error Reporting v1 at 0x100: nothing logged, the specification's default severities
+ * (DLP, SDES, FCP, receiver overflow, malformed TLP fatal: 0x00062030), Advisory Non-Fatal masked,
+ * ECRC generation and checking capable but off. Status registers are write-1-to-clear.
+ */
+function aerCapability(): ExtCapabilityTemplate {
+  const ue = 0x001ff030; // uncorrectable errors an 8257x reports
+  const ce = 0x000031c1; // correctable errors
+  const body = [...le32(0), ...le32(0), ...le32(0x00062030), ...le32(0), ...le32(0x00002000), ...le32(0x000000a0), ...zeros(16)];
+  const writable = [...le32(0), ...le32(ue), ...le32(ue), ...le32(0), ...le32(ce), ...le32(0x00000140), ...zeros(16)];
+  const w1c = [...le32(ue), ...le32(0), ...le32(0), ...le32(ce), ...le32(0), ...le32(0), ...zeros(16)];
+  return { id: 0x0001, version: 1, offset: 0x100, body, writable, w1c };
+}
+
+/** Device Serial Number at 0x140: the MAC reversed with ff-ff in the middle, as on Intel NICs. */
+function serialNumberCapability(mac: Uint8Array): ExtCapabilityTemplate {
+  return { id: 0x0003, version: 1, offset: 0x140, body: [mac[5], mac[4], mac[3], 0xff, 0xff, mac[2], mac[1], mac[0]] };
+}
+
 /** BAR0 CSRs (128 KiB), BAR1 flash window (128 KiB), BAR2 I/O IOADDR/IODATA (32 bytes). */
 export const E1000_BAR_CSR = 0;
 export const E1000_BAR_FLASH = 1;
 export const E1000_BAR_IO = 2;
 export const FLASH_SIZE = 0x20000;
 
-export function e1000ConfigTemplate(v: E1000Variant): PciConfigTemplate {
+export function e1000ConfigTemplate(v: E1000Variant, mac?: Uint8Array): PciConfigTemplate {
   return {
     vendorId: 0x8086,
     deviceId: v.deviceId,
@@ -99,6 +118,7 @@ export function e1000ConfigTemplate(v: E1000Variant): PciConfigTemplate {
       { index: E1000_BAR_IO, kind: 'io', size: IO_SIZE },
     ],
     capabilities: [pmCapability(), msiCapability(), pcieCapability(v.linkWidth)],
+    extendedCapabilities: mac ? [aerCapability(), serialNumberCapability(mac)] : [aerCapability()],
     configSize: 4096,
   };
 }

@@ -10,7 +10,7 @@
  * they are set) and RXDMT0 when free descriptors fall to the RCTL.RDMTS threshold.
  */
 import type { Timer } from '../../../engine/index.ts';
-import { FCS_BYTES, fcsValid, MAX_JUMBO_FRAME_BYTES, MIN_FRAME_BYTES } from '../ethernet.ts';
+import { FCS_BYTES, fcsValid, PrefixViews, MAX_JUMBO_FRAME_BYTES, MIN_FRAME_BYTES } from '../ethernet.ts';
 import { PacketFifo, type PacketFifoState } from '../packet_fifo.ts';
 import { DescriptorCache, type DescriptorCacheState } from './e1000_desc_cache.ts';
 import { bumpStat, bumpStat64, e1000DmaBlocked, e1000RxDrop, e1000RxFrame, type E1000Core } from './e1000_core.ts';
@@ -33,6 +33,7 @@ export class E1000Rx {
   private readonly radv: Timer;
   private readonly raw32: (offset: number) => number;
   private draining = false;
+  private readonly views = new PrefixViews();
 
   constructor(private readonly core: E1000Core) {
     this.descriptors = new DescriptorCache(core, 'RX descriptor fetch');
@@ -46,13 +47,13 @@ export class E1000Rx {
     return Math.min(PACKET_BUFFER_BYTES, (this.core.regs.raw32(R.PBA) & 0xffff) * 1024);
   }
 
-  /** A frame (FCS included) has arrived from the wire. */
-  frameArrived(frame: Uint8Array, len: number): void {
+  /** A frame (FCS included) has arrived from the wire; see EthernetEndpoint for the FCS hint. */
+  frameArrived(frame: Uint8Array, len: number, fcsKnownGood = false): void {
     const core = this.core;
     const regs = core.regs;
     const rctl = regs.raw32(R.RCTL);
     if ((rctl & R.RCTL_EN) === 0) return this.drop(len, 'receiver disabled');
-    if (!fcsValid(frame, len) && (rctl & R.RCTL_SBP) === 0) {
+    if (!fcsKnownGood && !fcsValid(frame, len) && (rctl & R.RCTL_SBP) === 0) {
       bumpStat(regs, R.CRCERRS);
       return this.drop(len, 'bad FCS');
     }
@@ -67,7 +68,10 @@ export class E1000Rx {
     const cls = rxFilter(frame, rctl, this.raw32);
     if (cls === null) return this.drop(len, 'address filter');
     if (regs.raw32(R.RDH) === regs.raw32(R.RDT)) bumpStat(regs, R.RNBC);
-    if (this.fifo.usedBytes + len > this.fifoLimit() || !this.fifo.push(frame, len)) {
+    // With nothing queued ahead of it the frame goes straight to host memory; otherwise it
+    // waits in the packet buffer behind the others (or is missed when that is full).
+    const direct = this.fifo.count === 0 && !this.draining ? this.deliverOne(frame, len) : -1;
+    if (direct < 0 && (this.fifo.usedBytes + len > this.fifoLimit() || !this.fifo.push(frame, len))) {
       bumpStat(regs, R.MPC);
       core.setCause(R.ICR_RXO);
       return this.drop(len, 'RX packet buffer full');
@@ -78,7 +82,7 @@ export class E1000Rx {
     bumpStat64(regs, R.TORL, len);
     bumpStat(regs, R.PRC64 + 4 * sizeBucket(len));
     if (cls !== 'unicast') bumpStat(regs, cls === 'broadcast' ? R.BPRC : R.MPRC);
-    this.drain();
+    if (direct > 0) core.setCause(direct);
   }
 
   private drop(len: number, reason: string): void {
@@ -103,43 +107,56 @@ export class E1000Rx {
   }
 
   private drainLoop(): number {
-    const core = this.core;
-    const regs = core.regs;
     let cause = 0;
     while (this.fifo.count > 0) {
-      const rctl = regs.raw32(R.RCTL);
-      const count = regs.raw32(R.RDLEN) >>> 4;
-      const head = regs.raw32(R.RDH);
-      const tail = regs.raw32(R.RDT);
-      if ((rctl & R.RCTL_EN) === 0 || count === 0 || head >= count || tail >= count) break;
-      const bufSize = rxBufSize(rctl);
-      const stored = this.fifo.frontLength() - (rctl & R.RCTL_SECRC ? FCS_BYTES : 0);
-      const needed = Math.max(1, Math.ceil(stored / bufSize));
-      if (ringSpace(head, tail, count) < needed) break; // wait for the driver to move RDT
-      if (!core.dmaAllowed()) {
-        core.tracer.emit(e1000DmaBlocked, { dev: core.id, what: 'RX frame' });
-        break;
-      }
-      const newHead = this.writeFrame(stored, bufSize, head, tail, count);
-      if (newHead < 0) break;
-      regs.setRaw32(R.RDH, newHead);
-      cause |= this.rxt0Cause();
-      if (rxDescMinThresholdHit(ringSpace(newHead, tail, count), regs.raw32(R.RDLEN), rctl)) cause |= R.ICR_RXDMT0;
-      if (core.tracer.enabled) core.tracer.emit(e1000RxFrame, { dev: core.id, len: stored, descs: needed, head: newHead });
+      const len = this.fifo.peekInto(this.frame);
+      const c = this.deliverOne(this.frame, len);
+      if (c < 0) break;
+      this.fifo.shift();
+      cause |= c;
     }
     return cause;
   }
 
   /**
-   * DMAs the front frame (`stored` bytes, CRC stripped or not) into consecutive descriptors'
+   * Writes one frame (`len` bytes with FCS) into the ring if the receiver is enabled, enough
+   * descriptors are free and DMA is allowed. Returns the causes to raise (≥ 0) or −1 when the
+   * frame must wait.
+   */
+  private deliverOne(src: Uint8Array, len: number): number {
+    const core = this.core;
+    const regs = core.regs;
+    const rctl = regs.raw32(R.RCTL);
+    const count = regs.raw32(R.RDLEN) >>> 4;
+    const head = regs.raw32(R.RDH);
+    const tail = regs.raw32(R.RDT);
+    if ((rctl & R.RCTL_EN) === 0 || count === 0 || head >= count || tail >= count) return -1;
+    const bufSize = rxBufSize(rctl);
+    const stored = len - (rctl & R.RCTL_SECRC ? FCS_BYTES : 0);
+    const needed = Math.max(1, Math.ceil(stored / bufSize));
+    if (ringSpace(head, tail, count) < needed) return -1; // wait for the driver to move RDT
+    if (!core.dmaAllowed()) {
+      core.tracer.emit(e1000DmaBlocked, { dev: core.id, what: 'RX frame' });
+      return -1;
+    }
+    const newHead = this.writeFrame(src, stored, bufSize, head, tail, count);
+    if (newHead < 0) return -1;
+    regs.setRaw32(R.RDH, newHead);
+    let cause = this.rxt0Cause();
+    if (rxDescMinThresholdHit(ringSpace(newHead, tail, count), regs.raw32(R.RDLEN), rctl)) cause |= R.ICR_RXDMT0;
+    if (core.tracer.enabled) core.tracer.emit(e1000RxFrame, { dev: core.id, len: stored, descs: needed, head: newHead });
+    return cause;
+  }
+
+  /**
+   * DMAs `src[0, stored)` (the frame, CRC stripped or not) into consecutive descriptors'
    * buffers and writes each one back. Returns the new head, or −1 if a descriptor fetch failed
    * (the frame stays queued and the ring stalls there).
    */
-  private writeFrame(stored: number, bufSize: number, head: number, tail: number, count: number): number {
+  private writeFrame(src: Uint8Array, stored: number, bufSize: number, head: number, tail: number, count: number): number {
     const core = this.core;
     const regs = core.regs;
     const base = regs.raw32(R.RDBAH) * 0x1_0000_0000 + regs.raw32(R.RDBAL);
-    this.fifo.peekInto(this.frame);
     let done = 0;
     let h = head;
     do {
@@ -151,13 +168,12 @@ export class E1000Rx {
       this.descriptors.consume(h, count);
       const n = Math.min(bufSize, stored - done);
       // Buffer and write-back are posted writes: a refused one is reported, the device goes on.
-      const ws = core.dma.write(bufAddr, this.frame.subarray(done, done + n));
+      const ws = core.dma.write(bufAddr, done === 0 ? this.views.of(src, n) : src.subarray(done, done + n));
       if (ws !== 'ok') core.dmaFailed('RX buffer write', bufAddr, ws);
       done += n;
       this.writeBack(descAddr, n, done >= stored);
       h = h + 1 === count ? 0 : h + 1;
     } while (done < stored);
-    this.fifo.shift();
     return h;
   }
 

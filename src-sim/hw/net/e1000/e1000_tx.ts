@@ -10,7 +10,7 @@
  * stops), which is what a Linux driver then reports as "Detected Tx Unit Hang".
  */
 import type { Timer } from '../../../engine/index.ts';
-import { appendFcs, FCS_BYTES, MAX_JUMBO_FRAME_BYTES, MIN_FRAME_BYTES } from '../ethernet.ts';
+import { appendFcs, FCS_BYTES, PrefixViews, MAX_JUMBO_FRAME_BYTES, MIN_FRAME_BYTES } from '../ethernet.ts';
 import type { WireEnd } from '../ethernet_wire.ts';
 import { PacketFifo, type PacketFifoState } from '../packet_fifo.ts';
 import { DescriptorCache, type DescriptorCacheState } from './e1000_desc_cache.ts';
@@ -42,6 +42,7 @@ export class E1000Tx {
   private readonly tadv: Timer;
   wire: WireEnd | undefined;
   private running = false;
+  private readonly views = new PrefixViews();
 
   constructor(private readonly core: E1000Core) {
     this.descriptors = new DescriptorCache(core, 'TX descriptor fetch');
@@ -120,7 +121,8 @@ export class E1000Tx {
     if (core.tracer.enabled) core.tracer.emit(e1000TxDesc, { dev: core.id, index, addr: '0x' + bufAddr.toString(16), len, cmd });
     if (len > 0) {
       const n = Math.min(len, MAX_JUMBO_FRAME_BYTES - this.pktLen);
-      const st = core.dma.read(bufAddr, this.pkt.subarray(this.pktLen, this.pktLen + n));
+      const dst = this.pktLen === 0 ? this.views.of(this.pkt, n) : this.pkt.subarray(this.pktLen, this.pktLen + n);
+      const st = core.dma.read(bufAddr, dst);
       if (st !== 'ok') {
         core.dmaFailed('TX data read', bufAddr, st);
         return -1;
@@ -170,11 +172,18 @@ export class E1000Tx {
       this.pkt.fill(0, len, MIN_FRAME_BYTES - FCS_BYTES);
       len = MIN_FRAME_BYTES - FCS_BYTES;
     }
-    if (this.pktCmd & R.TXD_CMD_IFCS) len = appendFcs(this.pkt, len);
-    this.fifo.push(this.pkt, len);
+    // With IFCS the MAC computes the FCS; without it software supplied one we cannot vouch for.
+    const fcsOurs = (this.pktCmd & R.TXD_CMD_IFCS) !== 0;
+    if (fcsOurs) len = appendFcs(this.pkt, len);
     this.countTransmitted(len);
     if (this.core.tracer.enabled) this.core.tracer.emit(e1000TxFrame, { dev: this.core.id, len, queued: this.fifo.count });
-    this.startWire();
+    // An empty FIFO in front of an idle wire: the frame starts at once (the wire copies it).
+    const w = this.wire;
+    if (this.fifo.count === 0 && w && w.canTransmit) w.transmit(this.pkt, len, fcsOurs);
+    else {
+      this.fifo.push(this.pkt, len, fcsOurs ? 1 : 0);
+      this.startWire();
+    }
   }
 
   private countTransmitted(len: number): void {
@@ -192,8 +201,16 @@ export class E1000Tx {
   private startWire(): void {
     const w = this.wire;
     if (!w || !w.canTransmit || this.fifo.count === 0) return;
+    const fcsOurs = this.fifo.frontTag() === 1;
+    const at = this.fifo.frontContiguousOffset();
+    if (at >= 0) {
+      // The wire copies the frame straight out of the packet buffer.
+      w.transmit(this.fifo.storage, this.fifo.frontLength(), fcsOurs, at);
+      this.fifo.shift();
+      return;
+    }
     const len = this.fifo.popInto(this.onWire);
-    w.transmit(this.onWire, len);
+    w.transmit(this.onWire, len, fcsOurs);
   }
 
   /** The channel is free: next frame out, then the ring may continue into the freed room. */

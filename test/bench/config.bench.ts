@@ -1,0 +1,37 @@
+/**
+ * config.check2000LinesMs: parse, evaluate and check a 2,000-line hvm.conf (the real 3.4 example
+ * repeated, with a pci= list, checked with its grub.conf against the seed host) — the work the
+ * editor redoes after each pause in typing. Goal ≤ 20 ms (median).
+ */
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { lint, SEED_HOST } from '../../src-shared/config/index.ts';
+import type { Figures } from './measure.ts';
+
+const DATA = '/work/shared/data/xen';
+
+export function config2000Lines(): string {
+  const base = readFileSync(`${DATA}/xmexample.hvm.xen-3.4.0-rc3`, 'utf8') + "pci = [ '02:00.0', '0000:02:00.0' ]\nacpi = 0\napic = 0\n";
+  let text = '';
+  while (text.split('\n').length < 2001) text += base;
+  return text.split('\n').slice(0, 2000).join('\n') + '\n';
+}
+
+function check2000LinesMs(): number {
+  const text = config2000Lines();
+  const grubText = readFileSync(`${DATA}/grub.conf.vtd-howto.xen-unstable-2007-10-25`, 'utf8');
+  const run = () => lint(text, 'hvm', { host: SEED_HOST, era: '2007', grubText });
+  for (let i = 0; i < 10; i++) run();
+  const xs: number[] = [];
+  for (let i = 0; i < 41; i++) {
+    const t0 = performance.now();
+    run();
+    xs.push(performance.now() - t0);
+  }
+  xs.sort((a, b) => a - b);
+  return xs[xs.length >> 1];
+}
+
+export const figures: Figures = {
+  'config.check2000LinesMs': check2000LinesMs,
+};

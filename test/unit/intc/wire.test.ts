@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { IrqLine } from '../../../src-sim/hw/intc/wire.ts';
+
+describe('interrupt wire', () => {
+  it('is the OR of its pins: high while any driver asserts', () => {
+    const line = new IrqLine('pirqA');
+    const a = line.pin('a');
+    const b = line.pin('b');
+    a.set(true);
+    b.set(true);
+    a.set(false);
+    expect(line.level).toBe(true);
+    b.set(false);
+    expect(line.level).toBe(false);
+  });
+
+  it('tells every listener the final level when a listener lowers the line synchronously', () => {
+    const line = new IrqLine('gsi16');
+    const dev = line.pin('nic');
+    const seenByHandler: boolean[] = [];
+    const seenByMonitor: boolean[] = [];
+    line.connect((level) => {
+      seenByHandler.push(level);
+      if (level) dev.set(false); // the handler services the device at once
+    });
+    line.connect((level) => seenByMonitor.push(level));
+    dev.set(true);
+    expect(seenByHandler).toEqual([true, false]);
+    expect(seenByMonitor).toEqual([false]);
+    expect(line.level).toBe(false);
+  });
+});
