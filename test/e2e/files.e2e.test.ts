@@ -27,7 +27,8 @@ async function editorText(): Promise<string> {
 async function typeAtEnd(text: string): Promise<void> {
   await page.locator('.monaco-editor .view-lines').click();
   await page.keyboard.press('Control+End');
-  await page.keyboard.type(text);
+  // One input event, as a paste: per-key typing can race the suggest widget.
+  await page.keyboard.insertText(text);
 }
 
 beforeAll(async () => {

@@ -8,7 +8,7 @@
  * told when the channel is free again, so line rate is what the physics allows, not a constant.
  */
 import { defineTrace, type Engine, type Timer, type Tracer } from '../../engine/index.ts';
-import { copyBytes, frameWireNs, GIGABIT_NS_PER_BYTE, IFG_BYTES, MAX_JUMBO_FRAME_BYTES } from './ethernet.ts';
+import { copyBytes, frameWireNs, PrefixViews, GIGABIT_NS_PER_BYTE, IFG_BYTES, MAX_JUMBO_FRAME_BYTES } from './ethernet.ts';
 
 export interface EthernetEndpoint {
   /**
@@ -40,6 +40,7 @@ class Channel {
   readonly buf = new Uint8Array(MAX_JUMBO_FRAME_BYTES);
   len = 0;
   fcsKnownGood = false;
+  private readonly views = new PrefixViews();
   busy = false;
   inFlight = false;
   framesCarried = 0;
@@ -57,7 +58,8 @@ class Channel {
   }
 
   send(frame: Uint8Array, offset: number, len: number, fcsKnownGood: boolean): void {
-    copyBytes(this.buf, 0, frame, offset, len);
+    if (offset === 0) this.buf.set(this.views.of(frame, len));
+    else copyBytes(this.buf, 0, frame, offset, len);
     this.len = len;
     this.fcsKnownGood = fcsKnownGood;
     this.busy = true;
