@@ -38,6 +38,14 @@ export class Tracer {
   /** Whether records are kept and hashed; off costs one branch per emit. */
   enabled = true;
 
+  /**
+   * Whether anyone would see a record now (kept, or a listener attached). Hot paths test this
+   * before building a record's fields, so a disabled tracer costs one branch per event.
+   */
+  get active(): boolean {
+    return this.enabled || this.listeners.size > 0;
+  }
+
   constructor(
     private readonly clock: { readonly now: Ns },
     ringSize = 4096,
@@ -46,12 +54,14 @@ export class Tracer {
   }
 
   emit<F extends TraceFields>(def: TraceDef<F>, fields: F): void {
-    if (!this.enabled && this.listeners.size === 0) return;
+    if (!this.active) return;
     const rec: TraceRecord = { t: this.clock.now, name: def.name, fields, text: def.format(fields) };
-    this.count++;
-    this.ring[this.ringNext] = rec;
-    this.ringNext = (this.ringNext + 1) % this.ring.length;
-    this.fold(`${rec.t} ${rec.name} ${rec.text}\n`);
+    if (this.enabled) {
+      this.count++;
+      this.ring[this.ringNext] = rec;
+      this.ringNext = (this.ringNext + 1) % this.ring.length;
+      this.fold(`${rec.t} ${rec.name} ${rec.text}\n`);
+    }
     for (const l of this.listeners) l(rec);
   }
 

@@ -51,6 +51,14 @@ export class RemappedDmaPort implements DmaPort {
   ) {}
 
   read(addr: number, dst: Uint8Array): DmaStatus {
+    if ((addr % PAGE_SIZE) + dst.length <= PAGE_SIZE) {
+      // One page (descriptors, most buffers): one translation, no plan to allocate.
+      const hpa = this.unit.translate(this.sid, addr, false);
+      if (hpa < 0) return 'blocked';
+      if (!this.mem.contains(hpa, dst.length)) return 'master-abort';
+      this.mem.read(hpa, dst);
+      return 'ok';
+    }
     const plan = this.plan(addr, dst.length, false);
     if (typeof plan === 'string') return plan;
     for (const [hpa, off, n] of plan) this.mem.read(hpa, dst.subarray(off, off + n));
@@ -58,6 +66,13 @@ export class RemappedDmaPort implements DmaPort {
   }
 
   write(addr: number, src: Uint8Array): DmaStatus {
+    if ((addr % PAGE_SIZE) + src.length <= PAGE_SIZE) {
+      const hpa = this.unit.translate(this.sid, addr, true);
+      if (hpa < 0) return 'blocked';
+      if (!this.mem.contains(hpa, src.length)) return 'master-abort';
+      this.mem.write(hpa, src);
+      return 'ok';
+    }
     const plan = this.plan(addr, src.length, true);
     if (typeof plan === 'string') return plan;
     for (const [hpa, off, n] of plan) this.mem.write(hpa, src.subarray(off, off + n));

@@ -74,7 +74,7 @@ class Channel {
     this.inFlight = false;
     this.framesCarried++;
     if (!this.wire.carrier) return;
-    if (this.wire.tracer.enabled) this.wire.tracer.emit(ethFrameTrace, { wire: this.wire.id, dir: this.label, len: this.len });
+    if (this.wire.tracer.active) this.wire.tracer.emit(ethFrameTrace, { wire: this.wire.id, dir: this.label, len: this.len });
     this.to.endpoint?.frameReceived(this.buf, this.len, this.fcsKnownGood);
   }
 

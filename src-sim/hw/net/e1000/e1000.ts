@@ -307,7 +307,7 @@ export class E1000 implements PciFunctionModel<E1000State>, E1000Core, EthernetE
     }
     this.irqLevel = pending;
     regs.setRaw32(R.ICR, pending ? icr | R.ICR_INT_ASSERTED : icr & ~R.ICR_INT_ASSERTED);
-    if (this.tracer.enabled) this.tracer.emit(e1000Irq, { dev: this.id, level: pending, icr: regs.raw32(R.ICR), ims: regs.raw32(R.IMS) });
+    if (this.tracer.active) this.tracer.emit(e1000Irq, { dev: this.id, level: pending, icr: regs.raw32(R.ICR), ims: regs.raw32(R.IMS) });
     this.ctx.intx.set(pending && !this.intxDisabled);
   }
 

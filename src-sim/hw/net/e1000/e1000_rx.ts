@@ -86,7 +86,7 @@ export class E1000Rx {
   }
 
   private drop(len: number, reason: string): void {
-    if (this.core.tracer.enabled) this.core.tracer.emit(e1000RxDrop, { dev: this.core.id, len, reason });
+    if (this.core.tracer.active) this.core.tracer.emit(e1000RxDrop, { dev: this.core.id, len, reason });
   }
 
   /**
@@ -144,7 +144,7 @@ export class E1000Rx {
     regs.setRaw32(R.RDH, newHead);
     let cause = this.rxt0Cause();
     if (rxDescMinThresholdHit(ringSpace(newHead, tail, count), regs.raw32(R.RDLEN), rctl)) cause |= R.ICR_RXDMT0;
-    if (core.tracer.enabled) core.tracer.emit(e1000RxFrame, { dev: core.id, len: stored, descs: needed, head: newHead });
+    if (core.tracer.active) core.tracer.emit(e1000RxFrame, { dev: core.id, len: stored, descs: needed, head: newHead });
     return cause;
   }
 

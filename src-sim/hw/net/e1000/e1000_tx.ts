@@ -118,7 +118,7 @@ export class E1000Tx {
     }
     const room = Math.min(this.fifoLimit(), MAX_JUMBO_FRAME_BYTES) - this.fifo.usedBytes;
     if (Math.max(this.pktLen + len, MIN_FRAME_BYTES - FCS_BYTES) + FCS_BYTES > room && this.fifo.count > 0) return -1;
-    if (core.tracer.enabled) core.tracer.emit(e1000TxDesc, { dev: core.id, index, addr: '0x' + bufAddr.toString(16), len, cmd });
+    if (core.tracer.active) core.tracer.emit(e1000TxDesc, { dev: core.id, index, addr: '0x' + bufAddr.toString(16), len, cmd });
     if (len > 0) {
       const n = Math.min(len, MAX_JUMBO_FRAME_BYTES - this.pktLen);
       const dst = this.pktLen === 0 ? this.views.of(this.pkt, n) : this.pkt.subarray(this.pktLen, this.pktLen + n);
@@ -176,7 +176,7 @@ export class E1000Tx {
     const fcsOurs = (this.pktCmd & R.TXD_CMD_IFCS) !== 0;
     if (fcsOurs) len = appendFcs(this.pkt, len);
     this.countTransmitted(len);
-    if (this.core.tracer.enabled) this.core.tracer.emit(e1000TxFrame, { dev: this.core.id, len, queued: this.fifo.count });
+    if (this.core.tracer.active) this.core.tracer.emit(e1000TxFrame, { dev: this.core.id, len, queued: this.fifo.count });
     // An empty FIFO in front of an idle wire: the frame starts at once (the wire copies it).
     const w = this.wire;
     if (this.fifo.count === 0 && w && w.canTransmit) w.transmit(this.pkt, len, fcsOurs);

@@ -1,0 +1,156 @@
+/**
+ * The seed's machine driven from outside, as Xen and the guest's e1000 driver would: the
+ * Core 2 / Q35 profile built into a Pc, its include-all remapping unit programmed through its
+ * register page (root table, a context entry for 02:00.0, second-level tables mapping the
+ * guest's pages), and the NIC programmed through BAR0 in MMIO, its rings in guest memory.
+ *
+ * Guest-physical addresses are what the NIC is told (DMA addresses); the domain's pages live in
+ * host memory at GUEST_BASE + gpa, which is what the remapping unit's page tables say.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Pc } from '../../../src-sim/hw/pc/pc.ts';
+import { parseHostProfile, type HostProfile } from '../../../src-sim/hw/host-profile.ts';
+import * as R from '../../../src-sim/hw/net/e1000/e1000x_regs.ts';
+import { XenVtdDriver, PERM_R, PERM_W } from '../../unit/vtd/xen-vtd-driver.ts';
+
+export const SEED_PROFILE: HostProfile = parseHostProfile(readFileSync(fileURLToPath(new URL('../../../resources/hosts/seed-core2-q35.json', import.meta.url)), 'utf8'));
+
+export const NIC = { segment: 0, bus: 2, device: 0, fn: 0 };
+export const NIC_SID = 0x0200;
+/** Host-physical base of the guest's memory (what Xen's p2m would hand out). */
+export const GUEST_BASE = 0x4000_0000;
+export const GUEST_MAPPED_BYTES = 0x40_0000;
+export const RX_RING = 0x1_0000;
+export const TX_RING = 0x2_0000;
+export const RX_BUFS = 0x10_0000;
+export const TX_BUFS = 0x20_0000;
+export const BUF = 2048;
+export const DOMAIN_ID = 1;
+
+/** Configuration mechanism #1, the way dom0's PCI probe reads a config dword. */
+export function cf8Read(pc: Pc, bus: number, dev: number, fn: number, reg: number): number {
+  pc.io.write(0xcf8, 4, (0x80000000 | (bus << 16) | (dev << 11) | (fn << 8) | (reg & 0xfc)) >>> 0);
+  return pc.io.read(0xcfc, 4);
+}
+
+export class SeedRig {
+  readonly pc: Pc;
+  readonly xen: XenVtdDriver;
+  readonly bar0: number;
+  private rxCount = 0;
+  private txCount = 0;
+  private txNext = 0;
+
+  constructor(seed = 2007) {
+    this.pc = new Pc(SEED_PROFILE, { seed });
+    const unit = this.pc.unitFor(NIC)!;
+    const base = unit.registerBase;
+    const mmio = this.pc.mmio;
+    this.xen = new XenVtdDriver({ read: (off, size) => mmio.read(base + off, size), write: (off, size, v) => mmio.write(base + off, size, v) }, this.pc.mem);
+    this.bar0 = (cf8Read(this.pc, 2, 0, 0, 0x10) & ~0xf) >>> 0;
+  }
+
+  /** Xen's side: root table, a 3-level domain mapping [0, bytes) of guest memory, context for 02:00.0, translation on. */
+  assignNicToDomain(opts: { mappedBytes?: number; readOnlyFrom?: number } = {}): number {
+    const x = this.xen;
+    x.setRootTable();
+    x.setupFaultEvent(0x99, 0);
+    const asr = x.newDomainTable();
+    const bytes = opts.mappedBytes ?? GUEST_MAPPED_BYTES;
+    for (let gpa = 0; gpa < bytes; gpa += 0x1000) {
+      const perm = opts.readOnlyFrom !== undefined && gpa >= opts.readOnlyFrom ? PERM_R : PERM_R | PERM_W;
+      x.mapPage(asr, 3, gpa, GUEST_BASE + gpa, perm);
+    }
+    x.mapContext(NIC_SID, { did: DOMAIN_ID, aw: 1, asr });
+    x.flushAll();
+    x.enableTranslation();
+    return asr;
+  }
+
+  // ---- the guest's e1000 driver, through BAR0 and guest memory ----------------------------
+  rd(off: number): number {
+    return this.pc.mmio.read(this.bar0 + off, 4);
+  }
+
+  wr(off: number, v: number): void {
+    this.pc.mmio.write(this.bar0 + off, 4, v >>> 0);
+  }
+
+  guestWrite(gpa: number, bytes: Uint8Array): void {
+    this.pc.mem.write(GUEST_BASE + gpa, bytes);
+  }
+
+  guestRead(gpa: number, len: number): Uint8Array {
+    const b = new Uint8Array(len);
+    this.pc.mem.read(GUEST_BASE + gpa, b);
+    return b;
+  }
+
+  guestU64(gpa: number, v: number): void {
+    this.pc.mem.writeU64(GUEST_BASE + gpa, v);
+  }
+
+  /** Rings of `rx` and `tx` descriptors; RDLEN/TDLEN must be multiples of 128 bytes (8 descriptors). */
+  bringUp(rx: number, tx: number, rxBufs = RX_BUFS): void {
+    if (rx % 8 || tx % 8) throw new Error('e1000 rings are multiples of 8 descriptors');
+    this.wr(R.IMC, 0xffffffff);
+    this.wr(R.CTRL, this.rd(R.CTRL) | R.CTRL_RST);
+    this.wr(R.IMC, 0xffffffff);
+    this.rd(R.ICR);
+    this.rxCount = rx;
+    for (let i = 0; i < rx; i++) {
+      this.guestU64(RX_RING + 16 * i, rxBufs + BUF * i);
+      this.guestU64(RX_RING + 16 * i + 8, 0);
+    }
+    this.wr(R.RDBAL, RX_RING);
+    this.wr(R.RDBAH, 0);
+    this.wr(R.RDLEN, rx * 16);
+    this.wr(R.RDH, 0);
+    this.wr(R.RDT, rx - 1);
+    this.wr(R.RCTL, R.RCTL_EN | R.RCTL_BAM | R.RCTL_SECRC);
+    this.txCount = tx;
+    this.wr(R.TDBAL, TX_RING);
+    this.wr(R.TDBAH, 0);
+    this.wr(R.TDLEN, tx * 16);
+    this.wr(R.TDH, 0);
+    this.wr(R.TDT, 0);
+    this.wr(R.TCTL, R.TCTL_EN | R.TCTL_PSP | (0x0f << R.TCTL_CT_SHIFT) | (0x3f << R.TCTL_COLD_SHIFT));
+    this.wr(R.IMS, R.ICR_RXT0 | R.ICR_TXDW);
+  }
+
+  send(frame: Uint8Array): void {
+    const i = this.txNext;
+    const buf = TX_BUFS + BUF * i;
+    this.guestWrite(buf, frame);
+    this.guestU64(TX_RING + 16 * i, buf);
+    const cmd = R.TXD_CMD_EOP | R.TXD_CMD_IFCS | R.TXD_CMD_RS;
+    this.pc.mem.writeU32(GUEST_BASE + TX_RING + 16 * i + 8, frame.length | (cmd << 24));
+    this.pc.mem.writeU32(GUEST_BASE + TX_RING + 16 * i + 12, 0);
+    this.txNext = (i + 1) % this.txCount;
+    this.wr(R.TDT, this.txNext);
+  }
+
+  rxDesc(i: number): { length: number; status: number } {
+    const lo = this.pc.mem.readU32(GUEST_BASE + RX_RING + 16 * i + 8);
+    return { length: lo & 0xffff, status: this.pc.mem.readU8(GUEST_BASE + RX_RING + 16 * i + 12) };
+  }
+
+  get nic() {
+    return this.pc.nics[0];
+  }
+
+  run(ns: number): void {
+    this.pc.sim.engine.runFor(ns);
+  }
+}
+
+export function frameTo(dst: string, src: string, payload: number, seq = 0): Uint8Array {
+  const f = new Uint8Array(14 + payload);
+  f.set(dst.split(':').map((h) => parseInt(h, 16)), 0);
+  f.set(src.split(':').map((h) => parseInt(h, 16)), 6);
+  f[12] = 0x88;
+  f[13] = 0xb5;
+  for (let i = 14; i < f.length; i++) f[i] = (seq + i) & 0xff;
+  return f;
+}
