@@ -19,6 +19,11 @@ export const MARKER_OWNER = 'vtd-lint';
 export interface AttachOptions extends Omit<LintOptions, 'grubText'> {
   /** The grub.conf text to check a guest config against (read at each lint). */
   grubText?: string | (() => string | undefined);
+  /**
+   * The URI of the open grub.conf model, which cross-file quick fixes edit (pciback.hide for a
+   * device dom0 keeps). Without it they target the one open GRUB model, if there is exactly one.
+   */
+  grubUri?: string;
   /** Debounce delay in ms (default 200). */
   delayMs?: number;
   /** Called with each new set of diagnostics (e.g. for a problems list). */
@@ -56,7 +61,7 @@ export function attachDiagnostics(m: Monaco, _editor: monaco.editor.ICodeEditor 
   const state = modelState(model);
   const refresh = () => {
     const grub = typeof options.grubText === 'function' ? options.grubText() : options.grubText;
-    state.options = { era: options.era, host: options.host, otherGuests: options.otherGuests, grubText: grub };
+    state.options = { era: options.era, host: options.host, otherGuests: options.otherGuests, grubText: grub, grubName: options.grubUri };
     const ds = lintModel(m, model);
     options.onDiagnostics?.(ds);
   };

@@ -35,8 +35,25 @@ export function registerConfigProviders(m: Monaco): monaco.IDisposable[] {
     m.editor.registerCommand(APPLY_FIX_COMMAND, (_accessor: unknown, uri: string, edits: TextEdit[]) => {
       const model = m.editor.getModel(m.Uri.parse(uri));
       if (!model) return;
-      const editor = m.editor.getEditors().find((e) => e.getModel() === model);
-      if (applyConfigEdits(editor ?? model, edits, 'quick-fix')) lintModel(m, model);
+      // Edits naming another file (grub.conf for a guest's pci-not-hidden) go to that model, as
+      // one undoable step there; the rest are one step in this model.
+      const byModel = new Map<monaco.editor.ITextModel, TextEdit[]>();
+      for (const e of edits) {
+        const target = e.file === undefined ? model : otherModel(m, e.file);
+        if (!target) return;
+        byModel.set(target, [...(byModel.get(target) ?? []), { range: e.range, text: e.text }]);
+      }
+      const state = modelState(model);
+      for (const [target, own] of byModel) {
+        const editor = m.editor.getEditors().find((x) => x.getModel() === target);
+        if (!applyConfigEdits(editor ?? target, own, 'quick-fix')) continue;
+        if (target !== model) {
+          lintModel(m, target);
+          // This guest was checked against the grub.conf text just changed: check it again now.
+          if (state.options.grubText !== undefined && modelKind(target) === 'grub') state.options = { ...state.options, grubText: target.getValue() };
+        }
+      }
+      lintModel(m, model);
     }),
   );
   for (const id of ALL_IDS) {
@@ -82,6 +99,8 @@ export function registerConfigProviders(m: Monaco): monaco.IDisposable[] {
               const d = findDiagnostic(state.diagnostics, marker);
               if (!d) continue;
               for (const fix of d.fixes) {
+                // A fix in another file is offered only while that file is open.
+                if (fix.edits.some((e) => e.file !== undefined && !otherModel(m, e.file))) continue;
                 actions.push({
                   title: fix.title,
                   kind: 'quickfix',
@@ -109,6 +128,15 @@ export function registerConfigProviders(m: Monaco): monaco.IDisposable[] {
     );
   }
   return subs;
+}
+
+/** The open model a cross-file edit names: by URI, else the only open GRUB model for '<grub>'. */
+function otherModel(m: Monaco, file: string): monaco.editor.ITextModel | undefined {
+  const models = m.editor.getModels();
+  const byUri = models.find((x) => x.uri.toString() === file);
+  if (byUri) return byUri;
+  const grubs = models.filter((x) => modelKind(x) === 'grub');
+  return file === '<grub>' && grubs.length === 1 ? grubs[0] : undefined;
 }
 
 function findDiagnostic(ds: Diagnostic[], marker: monaco.editor.IMarkerData): Diagnostic | undefined {

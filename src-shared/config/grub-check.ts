@@ -5,6 +5,7 @@
  * dom0's `pciback.hide=(…)` — the seed's `pciback.hid` typo first among them.
  */
 import { didYouMean, type Fix } from './diagnostic.ts';
+import type { TextEdit } from './source.ts';
 import { inEra, type Era } from './era.ts';
 import { defaultEntry, xenBoot, type GrubConfig, type GrubEntry, type XenBoot } from './grub-parser.ts';
 import type { HostFacts } from './host-facts.ts';
@@ -180,7 +181,13 @@ function dom0Line(cfg: GrubConfig, x: XenBoot, ctx: GrubCheckContext): void {
       if ((mod === 'pciback' || mod === 'xen-pciback') && !(PCIBACK_PARAMS as readonly string[]).includes(param)) {
         const near = didYouMean(param, PCIBACK_PARAMS) ?? (param.startsWith('hid') ? 'hide' : undefined);
         const fixed = `${mod}.${near}`;
-        sink.add('pciback-unknown-param', 'error', `${mod} has no parameter '${param}'${near ? ` (did you mean ${fixed}?)` : ''}: Linux prints "Unknown boot option \`${cfgWord(cfg, o)}': ignoring", nothing is hidden, dom0's driver keeps the device and xm create fails with "PCI Backend does not own device"`, o.start, o.nameEnd, near ? [sink.replace(`Write ${fixed}`, o.start, o.nameEnd, fixed)] : []);
+        const head = `${mod} has no parameter '${param}'${near ? ` (did you mean ${fixed}?)` : ''}: Linux prints "Unknown boot option \`${cfgWord(cfg, o)}': ignoring"`;
+        // Only a misspelt hide= loses the hiding; any other misspelt parameter just has no effect.
+        const hideLost = near === 'hide' && !x.dom0Options.some((d) => d.name === `${mod}.hide`);
+        const msg = hideLost
+          ? `${head}, nothing is hidden, dom0's driver keeps the device and xm create fails with "PCI Backend does not own device"`
+          : `${head}; the parameter has no effect${near && near !== 'hide' ? ` (${fixed} keeps its default)` : ''}`;
+        sink.add('pciback-unknown-param', hideLost ? 'error' : 'warning', msg, o.start, o.nameEnd, near ? [sink.replace(`Write ${fixed}`, o.start, o.nameEnd, fixed)] : []);
         continue;
       }
     }
@@ -227,6 +234,24 @@ export function fixHideList(value: string): string | undefined {
   if (!ids) return undefined;
   const fixed = ids.map((id) => `(${id})`).join('');
   return fixed !== value && parseHideList(fixed).errorAt === undefined ? fixed : undefined;
+}
+
+/**
+ * Edits that make pciback hide `short` (BB:DD.F) with this boot config: a group appended inside
+ * the default entry's pciback.hide=, or a new pciback.hide= on its dom0 module line. Undefined
+ * when there is no dom0 line, the hide value is quoted or broken, or a misspelt hide parameter is
+ * there (its own fix comes first). `file` names the boot config for the other file's diagnostic.
+ */
+export function hideEdits(cfg: GrubConfig, short: string, era: Era, file: string): TextEdit[] | undefined {
+  const boot = defaultEntry(cfg);
+  const x = boot && xenBoot(boot);
+  if (!x || !x.dom0) return undefined;
+  if (x.dom0Options.some((o) => /^(xen-)?pciback\.hid/.test(o.name) && !/\.hide$/.test(o.name))) return undefined;
+  const hide = [...x.dom0Options].reverse().find((o) => o.name === 'pciback.hide' || o.name === 'xen-pciback.hide');
+  const at = (offset: number, text: string): TextEdit[] => [{ range: cfg.src.range(offset, offset), text, file }];
+  if (!hide) return at(x.dom0.end, ` ${inEra(era, '4.1') ? 'xen-pciback.hide' : 'pciback.hide'}=(${short})`);
+  if (hide.valueStart === undefined || parseHideList(hide.value ?? '').errorAt !== undefined) return undefined;
+  return at(hide.end, `(${short})`);
 }
 
 /** Canonical BDFs pciback owns with this boot config (the default entry's dom0 line). */

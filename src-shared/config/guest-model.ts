@@ -97,52 +97,51 @@ function walkStmts(body: Stmt[], out: Set<string>): void {
   }
 }
 
-function walkExpr(e: Expr, out: Set<string>): void {
-  switch (e.k) {
-    case 'name':
-      out.add(e.id);
-      return;
-    case 'tuple':
-    case 'list':
-      e.items.forEach((i) => walkExpr(i, out));
-      return;
-    case 'dict':
-      e.keys.forEach((k) => walkExpr(k, out));
-      e.values.forEach((v) => walkExpr(v, out));
-      return;
-    case 'unary':
-    case 'not':
-      walkExpr(e.operand, out);
-      return;
-    case 'bin':
-    case 'bool':
-      walkExpr(e.left, out);
-      walkExpr(e.right, out);
-      return;
-    case 'cmp':
-      e.operands.forEach((o) => walkExpr(o, out));
-      return;
-    case 'cond':
-      [e.test, e.body, e.orelse].forEach((x) => walkExpr(x, out));
-      return;
-    case 'attr':
-      walkExpr(e.obj, out);
-      return;
-    case 'call':
-      walkExpr(e.fn, out);
-      e.args.forEach((a) => walkExpr(a, out));
-      e.kwargs.forEach((k) => walkExpr(k.value, out));
-      return;
-    case 'index':
-      walkExpr(e.obj, out);
-      walkExpr(e.index, out);
-      return;
-    case 'slice':
-      walkExpr(e.obj, out);
-      [e.lower, e.upper, e.step].forEach((x) => x && walkExpr(x, out));
-      return;
-    default:
-      return;
+/** Names an expression reads; an explicit stack, as a 50,000-term `+` chain is a valid config line. */
+function walkExpr(root: Expr, out: Set<string>): void {
+  const stack = [root];
+  while (stack.length) {
+    const e = stack.pop()!;
+    switch (e.k) {
+      case 'name':
+        out.add(e.id);
+        break;
+      case 'tuple':
+      case 'list':
+        stack.push(...e.items);
+        break;
+      case 'dict':
+        stack.push(...e.keys, ...e.values);
+        break;
+      case 'unary':
+      case 'not':
+        stack.push(e.operand);
+        break;
+      case 'bin':
+      case 'bool':
+        stack.push(e.left, e.right);
+        break;
+      case 'cmp':
+        stack.push(...e.operands);
+        break;
+      case 'cond':
+        stack.push(e.test, e.body, e.orelse);
+        break;
+      case 'attr':
+        stack.push(e.obj);
+        break;
+      case 'call':
+        stack.push(e.fn, ...e.args, ...e.kwargs.map((k) => k.value));
+        break;
+      case 'index':
+        stack.push(e.obj, e.index);
+        break;
+      case 'slice':
+        stack.push(e.obj, ...[e.lower, e.upper, e.step].filter((x): x is Expr => !!x));
+        break;
+      default:
+        break;
+    }
   }
 }
 

@@ -13,6 +13,7 @@ import { checkPciEntries } from './pci-check.ts';
 import type { Span } from './python-ast.ts';
 import { pyRepr, typeName } from './python-values.ts';
 import type { Json } from './python-values.ts';
+import type { TextEdit } from './source.ts';
 
 export interface GuestCheckContext {
   era: Era;
@@ -21,6 +22,8 @@ export interface GuestCheckContext {
   hidden?: Set<string>;
   /** Functions other guests already take: canonical BDF → the other guest. */
   takenBy?: Map<string, string>;
+  /** Edits of the boot config that hide a function from dom0 (cross-file quick fix), when known. */
+  hideEdits?: (bdf: string) => TextEdit[] | undefined;
 }
 
 /** Types xm takes from the file (opts.py `Opts.load`); everything else is silently dropped. */
@@ -33,6 +36,10 @@ export function checkGuest(m: GuestModel, ctx: GuestCheckContext): void {
     const opt = catalogue.get(s.name);
     if (!opt) {
       unknownOption(m, s, catalogue);
+      continue;
+    }
+    if (m.dialect === 'xm' && s.value === undefined && s.py && ['unknown', 'list', 'tuple', 'dict'].includes(s.py.t)) {
+      notEvaluated(m, s);
       continue;
     }
     if (m.dialect === 'xm' && s.py && !XM_TAKES.has(s.py.t === 'str' && s.py.u ? 'unicode' : s.py.t) && s.py.t !== 'unknown') {
@@ -61,6 +68,12 @@ function unknownOption(m: GuestModel, s: Setting, catalogue: Map<string, OptionD
   } else {
     m.sink.add('unknown-option', 'warning', `'${s.name}' is not an xl.cfg option: xl ignores it`, s.nameSpan.start, s.nameSpan.end);
   }
+}
+
+/** A setting the editor could not evaluate: say that its checks did not run, rather than pass silently. */
+function notEvaluated(m: GuestModel, s: Setting): void {
+  const what = s.name === 'pci' ? 'its devices are not checked' : 'its value is not checked';
+  m.sink.add('not-evaluated', 'info', `${s.name} could not be evaluated by the editor (xm would compute it); ${what}`, s.nameSpan.start, s.nameSpan.end);
 }
 
 function ignoredType(m: GuestModel, s: Setting, opt: OptionDef): void {

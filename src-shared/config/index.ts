@@ -13,7 +13,7 @@
  */
 import { sortDiagnostics, type Diagnostic } from './diagnostic.ts';
 import { DEFAULT_ERA, type Era } from './era.ts';
-import { checkGrub, hiddenByGrub } from './grub-check.ts';
+import { checkGrub, hiddenByGrub, hideEdits } from './grub-check.ts';
 import { parseGrub, type GrubConfig } from './grub-parser.ts';
 import { guestFromXl, guestFromXm, type GuestModel } from './guest-model.ts';
 import { checkGuest } from './hvm-check.ts';
@@ -76,10 +76,14 @@ export function checkFiles(files: { guests: FileInput[]; grub?: FileInput }, opt
   const era = options.era ?? DEFAULT_ERA;
   const out: FileDiagnostics[] = [];
   let hidden = options.host?.hidden ? new Set(options.host.hidden) : undefined;
+  let hide: ((bdf: string) => ReturnType<typeof hideEdits>) | undefined;
   if (files.grub) {
     const grub = parseGrub(files.grub.text);
+    const grubName = files.grub.name;
     checkGrub(grub, { era, host: options.host });
     hidden = hiddenByGrub(grub) ?? hidden;
+    // A device dom0 keeps is fixed in grub.conf: the guest's diagnostic carries that file's edit.
+    hide = (bdf) => hideEdits(grub, bdf, era, grubName);
     out.push({ name: files.grub.name, kind: 'grub', diagnostics: sortDiagnostics(grub.sink.list) });
   }
   const models = files.guests.map((f) => {
@@ -93,7 +97,7 @@ export function checkFiles(files: { guests: FileInput[]; grub?: FileInput }, opt
       if (j >= i) return;
       for (const a of assignedPci(other.model, era)) if (!takenBy.has(a.bdf)) takenBy.set(a.bdf, other.f.name);
     });
-    checkGuest(model, { era, host: options.host, hidden, takenBy });
+    checkGuest(model, { era, host: options.host, hidden, takenBy, hideEdits: hide });
     out.push({ name: f.name, kind, diagnostics: sortDiagnostics(model.sink.list) });
   });
   return out;
@@ -102,6 +106,8 @@ export function checkFiles(files: { guests: FileInput[]; grub?: FileInput }, opt
 export interface LintOptions extends CheckOptions {
   /** For a guest config: the grub.conf text whose pciback.hide says what dom0 gives up. */
   grubText?: string;
+  /** The name cross-file fixes give that grub.conf (`TextEdit.file`; default '<grub>'). */
+  grubName?: string;
   /** For a guest config: other guest configs that may take the same devices. */
   otherGuests?: FileInput[];
 }
@@ -114,7 +120,7 @@ export function lint(text: string, kind: ConfigKind, options: LintOptions = {}):
     return sortDiagnostics(grub.sink.list);
   }
   const guests: FileInput[] = [...(options.otherGuests ?? []), { name: '<this>', text, kind }];
-  const results = checkFiles({ guests, grub: options.grubText !== undefined ? { name: '<grub>', text: options.grubText, kind: 'grub' } : undefined }, options);
+  const results = checkFiles({ guests, grub: options.grubText !== undefined ? { name: options.grubName ?? '<grub>', text: options.grubText, kind: 'grub' } : undefined }, options);
   return results[results.length - 1].diagnostics;
 }
 

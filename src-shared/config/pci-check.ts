@@ -10,12 +10,14 @@ import { literalText, type GuestModel } from './guest-model.ts';
 import type { HostFacts } from './host-facts.ts';
 import { canonicalBdf, parseXmPci, shortBdf, type PciAddress } from './pci-spec.ts';
 import type { Span } from './python-ast.ts';
+import type { TextEdit } from './source.ts';
 
 export interface PciCheckContext {
   era: Era;
   host?: HostFacts;
   hidden?: Set<string>;
   takenBy?: Map<string, string>;
+  hideEdits?: (bdf: string) => TextEdit[] | undefined;
 }
 
 export interface AssignedPci {
@@ -101,7 +103,8 @@ export function checkPciEntries(m: GuestModel, ctx: PciCheckContext): void {
         tool === 'xl'
           ? `${bdf} is not assignable (${owner}): run 'xl pci-assignable-add ${shortBdf(a)}' or add (${shortBdf(a)}) to xen-pciback.hide= on the dom0 kernel line`
           : `${owner}: xend fails with "pci: PCI Backend does not own device ${bdf}" — add (${shortBdf(a)}) to pciback.hide= on the dom0 kernel line of grub.conf`;
-      m.sink.add('pci-not-hidden', 'error', msg, span.start, span.end);
+      const edits = ctx.hideEdits?.(shortBdf(a));
+      m.sink.add('pci-not-hidden', 'error', msg, span.start, span.end, edits ? [{ title: `Hide ${shortBdf(a)} from dom0 in ${edits[0].file ?? 'grub.conf'}`, edits, preferred: true }] : []);
     }
   });
 }

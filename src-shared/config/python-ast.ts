@@ -35,8 +35,12 @@ export type Stmt =
   | ({ k: 'if'; branches: { test: Expr; body: Stmt[] }[]; orelse?: Stmt[] } & Span)
   | ({ k: 'expr'; value: Expr } & Span)
   | ({ k: 'pass' } & Span)
-  /** A statement outside the subset: xm runs it, the editor cannot; `binds` are names it may set. */
-  | ({ k: 'skipped'; what: string; binds: string[] } & Span);
+  | ({ k: 'del'; targets: Expr[] } & Span)
+  /**
+   * A statement outside the subset: xm runs it, the editor cannot. `binds` are names it may set,
+   * `mutates` names whose objects it may change in place (`pci.append(d)` in a loop body).
+   */
+  | ({ k: 'skipped'; what: string; binds: string[]; mutates: string[] } & Span);
 
 export interface Module {
   body: Stmt[];

@@ -1,10 +1,12 @@
 /**
  * The part of Python's library that xm configs call: `os.uname()`, `os.path.join`, `re.search`
  * / `re.match` / `re.compile` (Python regular expressions translated to JavaScript ones), the
- * builtins `str int float len bool range list tuple min max abs repr`, and the common methods
- * of str, list, dict and match objects. Anything else resolves to an `unknown` value plus a
- * diagnostic: xm would run it on dom0, the editor cannot.
+ * builtins `str int float len bool range list tuple min max abs repr` (the rest of Python 2's
+ * builtins in python-bltinmodule.ts), and the methods of str, list, dict and match objects that
+ * configs use. Anything else Python 2 has resolves to an `unknown` value plus a diagnostic: xm
+ * would run it on dom0, the editor cannot. Only what Python 2 lacks is an AttributeError.
  */
+import { PY2_BUILTIN_NAMES, moreBuiltin } from './python-bltinmodule.ts';
 import {
   FALSE, NONE, PyError, asBigInt, asNumber, bool, hashKey, int, isNumber, pyCompare, pyEquals, pyRepr, pyStr, str, truthy, typeName,
   type PyValue,
@@ -19,9 +21,8 @@ export interface CallContext {
   unknown(what: string): PyValue;
 }
 
-/** Sizes above which the editor refuses to build a value (a config never needs them). */
-export const MAX_SEQUENCE = 1_000_000;
-export const MAX_STRING = 16 * 1024 * 1024;
+import { MAX_SEQUENCE, iterate } from './python-values.ts';
+export { MAX_SEQUENCE, MAX_STRING, iterate } from './python-values.ts';
 
 const RE_FLAGS: Record<string, number> = { I: 2, IGNORECASE: 2, L: 4, LOCALE: 4, M: 8, MULTILINE: 8, S: 16, DOTALL: 16, U: 32, UNICODE: 32, X: 64, VERBOSE: 64 };
 const OS_FUNCS = new Set(['uname']);
@@ -30,11 +31,21 @@ const RE_FUNCS = new Set(['search', 'match', 'compile']);
 const BUILTINS = new Set(['str', 'int', 'float', 'len', 'bool', 'range', 'list', 'tuple', 'min', 'max', 'abs', 'repr']);
 const METHODS: Record<string, Set<string>> = {
   str: new Set(['join', 'split', 'strip', 'lstrip', 'rstrip', 'lower', 'upper', 'replace', 'startswith', 'endswith', 'find']),
-  list: new Set(['append', 'extend', 'index', 'count']),
-  dict: new Set(['get', 'has_key', 'keys', 'values', 'items']),
+  list: new Set(['append', 'extend', 'index', 'count', 'insert', 'pop', 'remove', 'reverse', 'sort']),
+  dict: new Set(['get', 'has_key', 'keys', 'values', 'items', 'clear', 'copy', 'pop', 'setdefault', 'update', 'iteritems', 'iterkeys', 'itervalues']),
   match: new Set(['group', 'groups']),
   pattern: new Set(['search', 'match']),
 };
+
+/** Python 2.7 methods the editor does not evaluate: a call gives `unknown`, not AttributeError. */
+const OTHER_METHODS: Record<string, Set<string>> = {
+  str: new Set(('capitalize center count decode encode expandtabs format index isalnum isalpha isdigit islower isspace istitle isupper ljust ' +
+    'partition rfind rindex rjust rpartition rsplit splitlines swapcase title translate zfill').split(' ')),
+  list: new Set<string>(),
+  dict: new Set(['fromkeys', 'popitem', 'viewitems', 'viewkeys', 'viewvalues']),
+};
+/** Methods that change their object: when the editor cannot run one, the object's value is unknown. */
+export const MUTATING_METHODS = new Set(['append', 'extend', 'insert', 'pop', 'remove', 'reverse', 'sort', 'update', 'setdefault', 'clear', 'popitem', 'add', 'discard']);
 
 export function isBuiltinName(name: string): boolean {
   return BUILTINS.has(name) || name === 'True' || name === 'False';
@@ -43,7 +54,9 @@ export function isBuiltinName(name: string): boolean {
 export function builtin(name: string): PyValue | undefined {
   if (name === 'True') return { t: 'bool', v: true };
   if (name === 'False') return FALSE;
-  return BUILTINS.has(name) ? { t: 'func', name } : undefined;
+  if (name === '__debug__') return { t: 'bool', v: true };
+  if (name === '__name__') return str('__builtin__');
+  return BUILTINS.has(name) || PY2_BUILTIN_NAMES.has(name) ? { t: 'func', name } : undefined;
 }
 
 /** `obj.name`: module members and bound methods. Undefined means AttributeError. */
@@ -67,14 +80,14 @@ export function getAttribute(obj: PyValue, name: string, ctx: CallContext): PyVa
   const methods = METHODS[kind];
   if (methods?.has(name) && !(obj.t === 'tuple' && (name === 'append' || name === 'extend'))) return { t: 'func', name: `${kind}.${name}`, self: obj };
   if (obj.t === 'unknown') return obj;
-  if (methods || obj.t === 'tuple') return ctx.unknown(`${typeName(obj)}.${name}()`);
+  if (OTHER_METHODS[kind]?.has(name) && obj.t !== 'tuple') return ctx.unknown(`${typeName(obj)}.${name}()`);
   return undefined;
 }
 
 export function callFunction(fn: PyValue, args: PyValue[], kwargs: Map<string, PyValue>, ctx: CallContext): PyValue {
   if (fn.t === 'unknown') return fn;
   if (fn.t !== 'func') throw new PyError('TypeError', `'${typeName(fn)}' object is not callable`);
-  if (fn.self) return callMethod(fn.name, fn.self, args, ctx);
+  if (fn.self) return kwargs.size ? ctx.unknown(`${fn.name}() with keyword arguments`) : callMethod(fn.name, fn.self, args, ctx);
   const kw = (name: string) => kwargs.get(name);
   const argc = (min: number, max: number) => {
     if (args.length < min || args.length > max) {
@@ -82,7 +95,7 @@ export function callFunction(fn: PyValue, args: PyValue[], kwargs: Map<string, P
       throw new PyError('TypeError', `${fn.name.replace(/^.*\./, '')}() takes ${range} argument${min === 1 && max === 1 ? '' : 's'} (${args.length} given)`);
     }
   };
-  if (kwargs.size && !fn.name.startsWith('re.')) return ctx.unknown(`${fn.name}() with keyword arguments`);
+  if (kwargs.size && !fn.name.startsWith('re.') && fn.name !== 'sorted' && fn.name !== 'dict') return ctx.unknown(`${fn.name}() with keyword arguments`);
   switch (fn.name) {
     case 'os.uname':
       argc(0, 0);
@@ -116,10 +129,10 @@ export function callFunction(fn: PyValue, args: PyValue[], kwargs: Map<string, P
       return regexMatch(pattern, flags, needStr(args[1], fn.name), fn.name === 're.match', ctx);
     }
   }
-  return callBuiltin(fn.name, args, argc, ctx);
+  return callBuiltin(fn.name, args, kwargs, argc, ctx);
 }
 
-function callBuiltin(name: string, args: PyValue[], argc: (a: number, b: number) => void, ctx: CallContext): PyValue {
+function callBuiltin(name: string, args: PyValue[], kwargs: Map<string, PyValue>, argc: (a: number, b: number) => void, ctx: CallContext): PyValue {
   switch (name) {
     case 'str':
       argc(0, 1);
@@ -163,6 +176,7 @@ function callBuiltin(name: string, args: PyValue[], argc: (a: number, b: number)
       if (a.t === 'str') return int([...a.v].length);
       if (a.t === 'list' || a.t === 'tuple') return int(a.items.length);
       if (a.t === 'dict') return int(a.map.size);
+      if (a.t === 'iter' && a.kind === 'xrange') return int(a.items.length);
       throw new PyError('TypeError', `object of type '${typeName(a)}' has no len()`);
     }
     case 'range': {
@@ -201,14 +215,8 @@ function callBuiltin(name: string, args: PyValue[], argc: (a: number, b: number)
       return int(n < 0n ? -n : n);
     }
   }
-  return ctx.unknown(`${name}()`);
-}
-
-export function iterate(x: PyValue): PyValue[] {
-  if (x.t === 'list' || x.t === 'tuple') return x.items;
-  if (x.t === 'str') return [...x.v].map((c) => str(c, x.u));
-  if (x.t === 'dict') return [...x.map.values()].map(([k]) => k);
-  throw new PyError('TypeError', `'${typeName(x)}' object is not iterable`);
+  const call = (f: PyValue, a: PyValue[]) => callFunction(f, a, new Map(), ctx);
+  return moreBuiltin(name, args, kwargs, call, (what) => ctx.unknown(what)) ?? ctx.unknown(`${name}()`);
 }
 
 function needStr(x: PyValue, fn: string): string {
@@ -243,20 +251,9 @@ function callMethod(name: string, self: PyValue, args: PyValue[], ctx: CallConte
       self.items.push(...iterate(args[0] ?? NONE));
       return NONE;
     }
-    if (method === 'count') return int(self.items.filter((x) => pyEquals(x, args[0] ?? NONE)).length);
-    const at = self.items.findIndex((x) => pyEquals(x, args[0] ?? NONE));
-    if (at < 0) throw new PyError('ValueError', `${self.t}.index(x): x not in ${self.t}`);
-    return int(at);
+    return listMethod(method, self, args);
   }
-  if (self.t === 'dict') {
-    const key = () => hashKey(args[0] ?? NONE);
-    if (method === 'get') return self.map.get(key())?.[1] ?? args[1] ?? NONE;
-    if (method === 'has_key') return bool(self.map.has(key()));
-    const entries = [...self.map.values()];
-    if (method === 'keys') return { t: 'list', items: entries.map(([k]) => k) };
-    if (method === 'values') return { t: 'list', items: entries.map(([, v]) => v) };
-    return { t: 'list', items: entries.map(([k, v]) => ({ t: 'tuple', items: [k, v] })) };
-  }
+  if (self.t === 'dict') return dictMethod(method, self, args);
   if (self.t === 'match') {
     const pick = (a: PyValue) => {
       const idx = a.t === 'str' ? a.v : Number(asBigInt(a) ?? -1n);
@@ -270,6 +267,100 @@ function callMethod(name: string, self: PyValue, args: PyValue[], ctx: CallConte
   }
   if (self.t === 'pattern') return regexMatch(self.source, self.flags, needStr(args[0] ?? NONE, method), method === 'match', ctx);
   return ctx.unknown(name);
+}
+
+/** list.count/index/insert/pop/remove/reverse/sort (listobject.c); sort uses Python 2's mixed-type order. */
+function listMethod(method: string, self: Extract<PyValue, { t: 'list' | 'tuple' }>, args: PyValue[]): PyValue {
+  const items = self.items;
+  const index = (v: PyValue | undefined, dflt: number) => {
+    const n = v === undefined ? BigInt(dflt) : asBigInt(v);
+    if (n === undefined) throw new PyError('TypeError', 'an integer is required');
+    return Number(n);
+  };
+  switch (method) {
+    case 'count':
+      return int(items.filter((x) => pyEquals(x, args[0] ?? NONE)).length);
+    case 'insert': {
+      const i = index(args[0], 0);
+      items.splice(i < 0 ? Math.max(0, items.length + i) : Math.min(i, items.length), 0, args[1] ?? NONE);
+      return NONE;
+    }
+    case 'pop': {
+      if (!items.length) throw new PyError('IndexError', 'pop from empty list');
+      const i = index(args[0], -1);
+      const at = i < 0 ? items.length + i : i;
+      if (at < 0 || at >= items.length) throw new PyError('IndexError', 'pop index out of range');
+      return items.splice(at, 1)[0];
+    }
+    case 'reverse':
+      items.reverse();
+      return NONE;
+    case 'sort':
+      if (args.length) throw new PyError('TypeError', 'sort() with a cmp function is not evaluated by the editor');
+      items.sort(pyCompare);
+      return NONE;
+  }
+  const at = items.findIndex((x) => pyEquals(x, args[0] ?? NONE));
+  if (at < 0) throw new PyError('ValueError', method === 'remove' ? 'list.remove(x): x not in list' : `${self.t}.index(x): x not in ${self.t}`);
+  if (method === 'remove') {
+    items.splice(at, 1);
+    return NONE;
+  }
+  return int(at);
+}
+
+/** dict methods (dictobject.c); keys() and friends in insertion order, where Python 2 uses hash order. */
+function dictMethod(method: string, self: Extract<PyValue, { t: 'dict' }>, args: PyValue[]): PyValue {
+  const key = () => hashKey(args[0] ?? NONE);
+  const entries = () => [...self.map.values()];
+  switch (method) {
+    case 'get':
+      return self.map.get(key())?.[1] ?? args[1] ?? NONE;
+    case 'has_key':
+      return bool(self.map.has(key()));
+    case 'keys':
+    case 'iterkeys':
+      return seqOf(method, 'dictionary-keyiterator', entries().map(([k]) => k));
+    case 'values':
+    case 'itervalues':
+      return seqOf(method, 'dictionary-valueiterator', entries().map(([, v]) => v));
+    case 'items':
+    case 'iteritems':
+      return seqOf(method, 'dictionary-itemiterator', entries().map(([k, v]) => ({ t: 'tuple', items: [k, v] })));
+    case 'clear':
+      self.map.clear();
+      return NONE;
+    case 'copy':
+      return { t: 'dict', map: new Map(self.map) };
+    case 'setdefault': {
+      const hit = self.map.get(key());
+      if (hit) return hit[1];
+      self.map.set(key(), [args[0] ?? NONE, args[1] ?? NONE]);
+      return args[1] ?? NONE;
+    }
+    case 'pop': {
+      const hit = self.map.get(key());
+      if (!hit) {
+        if (args.length > 1) return args[1];
+        throw new PyError('KeyError', pyRepr(args[0] ?? NONE));
+      }
+      self.map.delete(key());
+      return hit[1];
+    }
+  }
+  // update(other): a dict or a sequence of pairs.
+  const other = args[0] ?? { t: 'dict', map: new Map() };
+  if (other.t === 'dict') for (const [k, v] of other.map) self.map.set(k, v);
+  else for (const pair of iterate(other)) {
+    const kv = iterate(pair);
+    if (kv.length !== 2) throw new PyError('ValueError', `dictionary update sequence element has length ${kv.length}; 2 is required`);
+    self.map.set(hashKey(kv[0]), [kv[0], kv[1]]);
+  }
+  return NONE;
+}
+
+function seqOf(method: string, kind: string, items: PyValue[]): PyValue {
+  return method.startsWith('iter') ? { t: 'iter', kind, items, once: true } : { t: 'list', items };
 }
 
 function strMethod(method: string, s: string, u: boolean, args: PyValue[]): PyValue {

@@ -9,11 +9,9 @@ import { DiagnosticSink } from './diagnostic.ts';
 import type { Expr, Module, Span, Stmt } from './python-ast.ts';
 import { tokenizePython } from './python-lexer.ts';
 import { parsePython } from './python-parser.ts';
-import { MAX_SEQUENCE, MAX_STRING, builtin, callFunction, getAttribute, iterate, type CallContext, type Uname } from './python-builtins.ts';
-import {
-  NONE, PyError, asBigInt, asNumber, bool, hashKey, int, isNumber, percentFormat, pyCompare, pyEquals, str, toJson, truthy, typeName,
-  type Json, type PyValue,
-} from './python-values.ts';
+import { MAX_SEQUENCE, MUTATING_METHODS, builtin, callFunction, getAttribute, iterate, type CallContext, type Uname } from './python-builtins.ts';
+import { NONE, PyError, asBigInt, bool, hashKey, int, isNumber, str, toExactJson, truthy, typeName, type ExactJson, type PyValue } from './python-values.ts';
+import { binaryOp, compareOp, parseNumber } from './python-ops.ts';
 import { SourceText } from './source.ts';
 
 export interface Binding {
@@ -63,23 +61,31 @@ export function evaluateHvm(text: string, options: EvalOptions = {}): HvmEval {
     ]);
   }
   const module = parsePython(lex.tokens, sink);
+  const compiles = module.syntaxOk && lex.nonAsciiAt === undefined && !sink.list.some((d) => d.code === 'py-syntax');
+  // Python compiles the whole file before running any of it: a file that does not compile runs
+  // nothing, so it binds nothing and has no runtime diagnostics — only its syntax errors.
+  if (!compiles) return { src, module, bindings: new Map(), completed: false, sink };
   const ev = new Evaluator(sink, options.uname ?? DEFAULT_UNAME);
-  let completed = module.syntaxOk && lex.nonAsciiAt === undefined;
+  let completed = true;
   try {
     ev.block(module.body);
   } catch (e) {
-    if (!(e instanceof Stop)) throw e;
     completed = false;
-    sink.add('py-runtime', 'error', `${e.error.type}: ${e.error.message} — xm would stop here and create no domain`, e.span.start, e.span.end);
+    if (e instanceof Stop) sink.add('py-runtime', 'error', `${e.error.type}: ${e.error.message} — xm would stop here and create no domain`, e.span.start, e.span.end);
+    else if (e instanceof RangeError) {
+      // A shape deeper than the editor's stack (Python's own limits are caught as syntax errors before this).
+      const at = ev.lastStatement;
+      sink.add('py-unsupported', 'warning', 'expression too deep for the editor to evaluate: xm would run it; names from here on are unknown', at.start, at.end);
+    } else throw e;
   }
   return { src, module, bindings: ev.bindings, completed, sink };
 }
 
-/** The bindings as JSON (Python values; names whose values are not data are left out). */
-export function bindingsJson(ev: HvmEval): Record<string, Json> {
-  const out: Record<string, Json> = {};
+/** The bindings as JSON (Python values; names whose values are not data are left out); ints stay exact. */
+export function bindingsJson(ev: HvmEval): Record<string, ExactJson> {
+  const out: Record<string, ExactJson> = {};
   for (const [name, b] of ev.bindings) {
-    const j = toJson(b.value);
+    const j = toExactJson(b.value);
     if (j !== undefined) out[name] = j;
   }
   return out;
@@ -108,6 +114,10 @@ class Evaluator implements CallContext {
       this.sink.add('py-unsupported', 'warning', `${what}: xm would evaluate this on dom0, but the editor cannot; its value is unknown here`, at.start, at.end);
     }
     return { t: 'unknown', why: what };
+  }
+
+  get lastStatement(): Span {
+    return this.currentStmt;
   }
 
   block(body: Stmt[]): void {
@@ -162,10 +172,58 @@ class Evaluator implements CallContext {
         return;
       case 'pass':
         return;
+      case 'del':
+        for (const t of s.targets) this.del(t);
+        return;
       case 'skipped':
         if (s.what === 'exec') this.anyName = true;
         for (const name of s.binds) this.bind(name, { t: 'unknown', why: `set by a '${s.what}' statement` }, s, s);
+        for (const name of s.mutates) this.mutated(name, s);
         return;
+    }
+  }
+
+  /** `del name`, `del d[k]`, `del l[i]`: Python removes the name or the item. */
+  private del(t: Expr): void {
+    if (t.k === 'name') {
+      if (!this.ns.has(t.id)) return this.anyName ? undefined : this.raise('NameError', `name '${t.id}' is not defined`, t);
+      this.ns.delete(t.id);
+      this.bindings.delete(t.id);
+      return;
+    }
+    if (t.k === 'tuple' || t.k === 'list') return t.items.forEach((i) => this.del(i));
+    if (t.k === 'index') {
+      const obj = this.eval(t.obj);
+      const key = this.eval(t.index);
+      if (obj.t === 'unknown') return;
+      if (key.t === 'unknown') return this.taint(obj, t);
+      if (obj.t === 'dict') {
+        const k = this.wrap(() => hashKey(key), t);
+        if (!obj.map.delete(k)) this.raise('KeyError', pyReprShort(key), t);
+      } else if (obj.t === 'list') obj.items.splice(this.seqIndex(obj.items.length, key, t), 1);
+      else this.raise('TypeError', `'${typeName(obj)}' object doesn't support item deletion`, t);
+      return;
+    }
+    const root = rootOf(t);
+    if (root) this.mutated(root, t);
+  }
+
+  /** A name whose object a statement the editor did not run may have changed. */
+  private mutated(name: string, at: Span): void {
+    const v = this.ns.get(name);
+    if (!v || v.t === 'module' || v.t === 'func' || v.t === 'unknown') return;
+    this.taint(v, at);
+    this.bind(name, { t: 'unknown', why: `changed by a statement the editor does not run` }, this.bindings.get(name)?.target ?? at, at);
+  }
+
+  /**
+   * An object changed in a way the editor cannot follow: every name whose value is or holds it
+   * becomes unknown (`a = l; l.sort()` leaves neither a nor l known).
+   */
+  taint(obj: PyValue, at: Span): void {
+    if (obj.t !== 'list' && obj.t !== 'dict') return;
+    for (const [name, v] of this.ns) {
+      if (holds(v, obj, new Set())) this.bind(name, { t: 'unknown', why: 'changed in a way the editor cannot follow' }, this.bindings.get(name)?.target ?? at, this.bindings.get(name)?.stmt ?? at);
     }
   }
 
@@ -184,15 +242,24 @@ class Evaluator implements CallContext {
         if (st.k === 'assign') st.targets.forEach((t) => targetNames(t, names));
         else if (st.k === 'augassign') targetNames(st.target, names);
         else if (st.k === 'import' || st.k === 'from') st.names.forEach((n) => names.add(n.asname ?? n.name.split('.')[0]));
+        else if (st.k === 'del') st.targets.forEach((t) => (t.k === 'name' ? names.add(t.id) : mutated.add(rootOf(t) ?? '')));
         else if (st.k === 'if') {
           st.branches.forEach((b) => walk(b.body));
           if (st.orelse) walk(st.orelse);
-        } else if (st.k === 'skipped') st.binds.forEach((n) => names.add(n));
+        } else if (st.k === 'skipped') {
+          st.binds.forEach((n) => names.add(n));
+          st.mutates.forEach((n) => mutated.add(n));
+        }
+        if (st.k === 'assign') st.targets.forEach((t) => t.k !== 'name' && t.k !== 'tuple' && t.k !== 'list' && mutated.add(rootOf(t) ?? ''));
+        if (st.k === 'augassign' && st.target.k !== 'name') mutated.add(rootOf(st.target) ?? '');
+        if (st.k === 'expr' || st.k === 'assign' || st.k === 'augassign') mutatingCalls(st.value, mutated);
       }
     };
+    const mutated = new Set<string>();
     s.branches.forEach((b) => walk(b.body));
     if (s.orelse) walk(s.orelse);
     for (const n of names) this.bind(n, { t: 'unknown', why: 'set in a branch the editor cannot decide' }, s, s);
+    for (const n of mutated) if (n && !names.has(n)) this.mutated(n, s);
   }
 
   private bind(name: string, value: PyValue, target: Span, stmt: Span, expr?: Expr, elements?: (Span | undefined)[]): void {
@@ -238,9 +305,15 @@ class Evaluator implements CallContext {
   private elementSpans(e: Expr): (Span | undefined)[] | undefined {
     if (e.k === 'list' || e.k === 'tuple') return e.items.map((i) => ({ start: i.start, end: i.end }));
     if (e.k === 'bin' && e.op === '+') {
-      const a = this.elementSpans(e.left);
-      const b = this.elementSpans(e.right);
-      return a && b ? [...a, ...b] : undefined;
+      const spine = leftSpine(e, 'bin');
+      if (spine.some((n) => n.op !== '+')) return undefined;
+      let out = this.elementSpans(spine[spine.length - 1].left);
+      for (let i = spine.length - 1; i >= 0 && out; i--) {
+        const r = spine[i].right;
+        const more = this.elementSpans(r);
+        out = more ? [...out, ...more] : undefined;
+      }
+      return out;
     }
     if (e.k === 'name') return this.bindings.get(e.id)?.elements;
     return undefined;
@@ -292,53 +365,91 @@ class Evaluator implements CallContext {
       case 'unary': {
         const v = this.eval(e.operand);
         if (v.t === 'unknown') return v;
-        if (e.op === '~') return int(~(asBigInt(v) ?? this.raise('TypeError', `bad operand type for unary ~: '${typeName(v)}'`, e)));
+        if (e.op === '~') return int(~(asBigInt(v) ?? this.raise('TypeError', `bad operand type for unary ~: '${typeName(v)}'`, e)), v.t === 'int' && v.long);
         if (!isNumber(v)) return this.raise('TypeError', `bad operand type for unary ${e.op}: '${typeName(v)}'`, e);
         if (v.t === 'float') return { t: 'float', v: e.op === '-' ? -v.v : v.v };
-        return int(e.op === '-' ? -asBigInt(v)! : asBigInt(v)!);
+        return int(e.op === '-' ? -asBigInt(v)! : asBigInt(v)!, v.t === 'int' && v.long);
       }
       case 'not': {
         const v = this.eval(e.operand);
         return v.t === 'unknown' ? v : bool(!truthy(v));
       }
       case 'bool': {
-        const left = this.eval(e.left);
-        if (left.t === 'unknown') return left;
-        if (e.op === 'and' ? !truthy(left) : truthy(left)) return left;
-        return this.eval(e.right);
+        // `a or b or c …` is a left-deep tree as long as the line: walk its spine, not the JS stack.
+        const spine = leftSpine(e, 'bool');
+        let v = this.eval(spine[spine.length - 1].left);
+        for (let i = spine.length - 1; i >= 0; i--) {
+          const n = spine[i];
+          if (v.t === 'unknown') return v;
+          if (n.op === 'and' ? truthy(v) : !truthy(v)) v = this.eval(n.right);
+        }
+        return v;
       }
-      case 'bin':
-        return this.binop(e.op, this.eval(e.left), this.eval(e.right), e);
+      case 'bin': {
+        const spine = leftSpine(e, 'bin');
+        let v = this.eval(spine[spine.length - 1].left);
+        for (let i = spine.length - 1; i >= 0; i--) v = this.binop(spine[i].op, v, this.eval(spine[i].right), spine[i]);
+        return v;
+      }
       case 'cmp':
         return this.compare(e);
       case 'cond': {
         const t = this.eval(e.test);
         return t.t === 'unknown' ? t : this.eval(truthy(t) ? e.body : e.orelse);
       }
-      case 'attr': {
-        const obj = this.eval(e.obj);
-        if (obj.t === 'unknown') return obj;
-        this.unknownSpan = e;
-        return getAttribute(obj, e.name, this) ?? this.raise('AttributeError', `'${typeName(obj)}' object has no attribute '${e.name}'`, { start: e.nameStart, end: e.end });
-      }
-      case 'call': {
-        const fn = this.eval(e.fn);
-        const args = e.args.map((a) => this.eval(a));
-        const kwargs = new Map(e.kwargs.map((k) => [k.name, this.eval(k.value)] as const));
-        if (fn.t === 'unknown' || args.some((a) => a.t === 'unknown') || [...kwargs.values()].some((a) => a.t === 'unknown')) return { t: 'unknown', why: 'call' };
-        this.unknownSpan = e;
-        return this.wrap(() => callFunction(fn, args, kwargs, this), e);
-      }
-      case 'index': {
-        const obj = this.eval(e.obj);
-        const key = this.eval(e.index);
-        if (obj.t === 'unknown' || key.t === 'unknown') return { t: 'unknown', why: 'subscript' };
-        return this.subscript(obj, key, e);
-      }
+      case 'attr':
+      case 'call':
+      case 'index':
       case 'slice':
-        return this.slice(e);
+        return this.trailers(e);
       case 'unsupported':
         return { t: 'unknown', why: e.what };
+    }
+  }
+
+  /** `x.a(b)[c].d …`: evaluated from the innermost primary outwards, without recursion. */
+  private trailers(e: Trailer): PyValue {
+    const chain: Trailer[] = [];
+    let x: Expr = e;
+    while (x.k === 'attr' || x.k === 'call' || x.k === 'index' || x.k === 'slice') {
+      chain.push(x);
+      x = x.k === 'call' ? x.fn : x.obj;
+    }
+    let v = this.eval(x);
+    for (let i = chain.length - 1; i >= 0; i--) v = this.trailer(chain[i], v);
+    return v;
+  }
+
+  private trailer(e: Trailer, inner: PyValue): PyValue {
+    switch (e.k) {
+      case 'attr': {
+        if (inner.t === 'unknown') return inner;
+        this.unknownSpan = e;
+        const v = getAttribute(inner, e.name, this) ?? this.raise('AttributeError', `'${typeName(inner)}' object has no attribute '${e.name}'`, { start: e.nameStart, end: e.end });
+        if (v.t === 'unknown' && MUTATING_METHODS.has(e.name)) this.taint(inner, e);
+        return v;
+      }
+      case 'call': {
+        const args = e.args.map((a) => this.eval(a));
+        const kwargs = new Map(e.kwargs.map((k) => [k.name, this.eval(k.value)] as const));
+        const self = inner.t === 'func' ? inner.self : undefined;
+        const mutator = !!self && MUTATING_METHODS.has(inner.t === 'func' ? inner.name.replace(/^.*\./, '') : '');
+        if (inner.t === 'unknown' || args.some((a) => a.t === 'unknown') || [...kwargs.values()].some((a) => a.t === 'unknown')) {
+          if (mutator) this.taint(self!, e);
+          return { t: 'unknown', why: 'call' };
+        }
+        this.unknownSpan = e;
+        const r = this.wrap(() => callFunction(inner, args, kwargs, this), e);
+        if (r.t === 'unknown' && mutator) this.taint(self!, e);
+        return r;
+      }
+      case 'index': {
+        const key = this.eval(e.index);
+        if (inner.t === 'unknown' || key.t === 'unknown') return { t: 'unknown', why: 'subscript' };
+        return this.subscript(inner, key, e);
+      }
+      case 'slice':
+        return this.slice(e, inner);
     }
   }
 
@@ -377,8 +488,7 @@ class Evaluator implements CallContext {
     return this.raise('TypeError', `'${typeName(obj)}' object is unsubscriptable`, at);
   }
 
-  private slice(e: Extract<Expr, { k: 'slice' }>): PyValue {
-    const obj = this.eval(e.obj);
+  private slice(e: Extract<Expr, { k: 'slice' }>, obj: PyValue): PyValue {
     const parts = [e.lower, e.upper, e.step].map((p) => (p ? this.eval(p) : NONE));
     if (obj.t === 'unknown' || parts.some((p) => p.t === 'unknown')) return { t: 'unknown', why: 'slice' };
     const seq = obj.t === 'str' ? [...obj.v] : obj.t === 'list' || obj.t === 'tuple' ? obj.items : this.raise('TypeError', `'${typeName(obj)}' object is unsubscriptable`, e);
@@ -419,6 +529,51 @@ class Evaluator implements CallContext {
   }
 }
 
+type Trailer = Extract<Expr, { k: 'attr' | 'call' | 'index' | 'slice' }>;
+
+/** The chain of same-kind nodes down the left operand of a left-associative operator, outermost first. */
+function leftSpine<K extends 'bin' | 'bool'>(e: Extract<Expr, { k: K }>, k: K): Extract<Expr, { k: K }>[] {
+  const spine: Extract<Expr, { k: K }>[] = [];
+  let x: Expr = e;
+  while (x.k === k) {
+    spine.push(x as Extract<Expr, { k: K }>);
+    x = (x as Extract<Expr, { k: 'bin' | 'bool' }>).left;
+  }
+  return spine;
+}
+
+/** The name an assignment or deletion target starts from: `d` in `d['k'].x`. */
+export function rootOf(t: Expr): string | undefined {
+  let x: Expr = t;
+  while (x.k === 'attr' || x.k === 'index' || x.k === 'slice' || x.k === 'call') x = x.k === 'call' ? x.fn : x.obj;
+  return x.k === 'name' ? x.id : undefined;
+}
+
+/** Roots of `x.append(…)`-style calls in an expression (for branches the editor cannot decide). */
+function mutatingCalls(e: Expr, out: Set<string>): void {
+  const stack = [e];
+  while (stack.length) {
+    const x = stack.pop()!;
+    if (x.k === 'call') {
+      if (x.fn.k === 'attr' && MUTATING_METHODS.has(x.fn.name)) out.add(rootOf(x.fn.obj) ?? '');
+      stack.push(x.fn, ...x.args, ...x.kwargs.map((k) => k.value));
+    } else if (x.k === 'attr' || x.k === 'index' || x.k === 'slice') stack.push(x.obj);
+    else if (x.k === 'bin' || x.k === 'bool') stack.push(x.left, x.right);
+    else if (x.k === 'list' || x.k === 'tuple') stack.push(...x.items);
+    else if (x.k === 'cond') stack.push(x.test, x.body, x.orelse);
+  }
+}
+
+/** Whether v is, or (in a list, tuple or dict) holds, the object obj. */
+function holds(v: PyValue, obj: PyValue, seen: Set<PyValue>): boolean {
+  if (v === obj) return true;
+  if (seen.has(v)) return false;
+  seen.add(v);
+  if (v.t === 'list' || v.t === 'tuple') return v.items.some((x) => holds(x, obj, seen));
+  if (v.t === 'dict') return [...v.map.values()].some(([, x]) => holds(x, obj, seen));
+  return false;
+}
+
 function targetNames(t: Expr, out: Set<string>): void {
   if (t.k === 'name') out.add(t.id);
   else if (t.k === 'tuple' || t.k === 'list') t.items.forEach((i) => targetNames(i, out));
@@ -428,138 +583,3 @@ function pyReprShort(v: PyValue): string {
   return v.t === 'str' ? `'${v.v}'` : v.t === 'int' ? v.v.toString() : typeName(v);
 }
 
-/** Python 2 numeric literals: `010` is octal, `10L` long, `1.5e3` float; `1j` is refused. */
-export function parseNumber(raw: string): PyValue {
-  const body = raw.replace(/[lL]$/, '');
-  if (/[jJ]$/.test(raw)) throw new PyError('SyntaxError', `complex literal ${raw} is not supported by the editor`);
-  if (/^0[xX][0-9a-fA-F]+$/.test(body)) return int(BigInt(body));
-  if (/^0[oO][0-7]+$/.test(body)) return int(BigInt(body));
-  if (/^0[bB][01]+$/.test(body)) return int(BigInt(body));
-  if (/^0[0-7]+$/.test(body)) return int(BigInt('0o' + body.slice(1)));
-  if (/^(0|[1-9]\d*)$/.test(body)) return int(BigInt(body));
-  if (body === raw && /^(\d+\.\d*|\.\d+|\d+)([eE][+-]?\d+)?$/.test(body)) return { t: 'float', v: Number(body) };
-  throw new PyError('SyntaxError', `invalid number literal '${raw}'`);
-}
-
-function compareOp(op: string, a: PyValue, b: PyValue): boolean {
-  switch (op) {
-    case '==':
-      return pyEquals(a, b);
-    case '!=':
-      return !pyEquals(a, b);
-    case '<':
-      return pyCompare(a, b) < 0;
-    case '>':
-      return pyCompare(a, b) > 0;
-    case '<=':
-      return pyCompare(a, b) <= 0;
-    case '>=':
-      return pyCompare(a, b) >= 0;
-    case 'is':
-    case 'is not': {
-      const same = a === b || (a.t === 'none' && b.t === 'none') || (a.t === 'bool' && b.t === 'bool' && a.v === b.v);
-      return op === 'is' ? same : !same;
-    }
-    default: {
-      const found = contains(b, a);
-      return op === 'in' ? found : !found;
-    }
-  }
-}
-
-function contains(container: PyValue, x: PyValue): boolean {
-  if (container.t === 'str') {
-    if (x.t !== 'str') throw new PyError('TypeError', `'in <string>' requires string as left operand`);
-    return container.v.includes(x.v);
-  }
-  if (container.t === 'dict') return container.map.has(hashKey(x));
-  return iterate(container).some((i) => pyEquals(i, x));
-}
-
-function binaryOp(op: string, a: PyValue, b: PyValue): PyValue | 'too-big' {
-  const ai = asBigInt(a);
-  const bi = asBigInt(b);
-  if (ai !== undefined && bi !== undefined) return intOp(op, ai, bi);
-  if (isNumber(a) && isNumber(b)) return floatOp(op, asNumber(a), asNumber(b));
-  if (op === '+' && a.t === 'str' && b.t === 'str') return a.v.length + b.v.length > MAX_STRING ? 'too-big' : str(a.v + b.v, a.u || b.u);
-  if (op === '+' && (a.t === 'list' || a.t === 'tuple') && a.t === b.t) return { t: a.t, items: [...a.items, ...b.items] };
-  if (op === '%' && a.t === 'str') {
-    const s = percentFormat(a.v, b);
-    return s.length > MAX_STRING ? 'too-big' : str(s, a.u || (b.t === 'str' && !!b.u));
-  }
-  if (op === '*') {
-    const [seq, n] = bi !== undefined ? [a, bi] : ai !== undefined ? [b, ai] : [undefined, undefined];
-    if (seq && n !== undefined) {
-      const count = n < 0n ? 0 : Number(n);
-      if (seq.t === 'str') return seq.v.length * count > MAX_STRING ? 'too-big' : str(seq.v.repeat(count), seq.u);
-      if (seq.t === 'list' || seq.t === 'tuple') {
-        if (seq.items.length * count > MAX_SEQUENCE) return 'too-big';
-        return { t: seq.t, items: Array.from({ length: count }, () => seq.items).flat() };
-      }
-    }
-  }
-  throw new PyError('TypeError', `unsupported operand type(s) for ${op}: '${typeName(a)}' and '${typeName(b)}'`);
-}
-
-function intOp(op: string, a: bigint, b: bigint): PyValue | 'too-big' {
-  const floorDiv = (x: bigint, y: bigint) => {
-    if (y === 0n) throw new PyError('ZeroDivisionError', 'integer division or modulo by zero');
-    const q = x / y;
-    return (x % y !== 0n && (x < 0n) !== (y < 0n)) ? q - 1n : q;
-  };
-  switch (op) {
-    case '+':
-      return int(a + b);
-    case '-':
-      return int(a - b);
-    case '*':
-      return int(a * b);
-    case '/': // Python 2: int / int floors.
-    case '//':
-      return int(floorDiv(a, b));
-    case '%':
-      return int(a - floorDiv(a, b) * b);
-    case '**':
-      if (b < 0n) return floatOp('**', Number(a), Number(b));
-      if (b > 4096n && a !== 0n && a !== 1n && a !== -1n) return 'too-big';
-      return int(a ** b);
-    case '<<':
-      if (b < 0n) throw new PyError('ValueError', 'negative shift count');
-      return b > 4096n ? 'too-big' : int(a << b);
-    case '>>':
-      if (b < 0n) throw new PyError('ValueError', 'negative shift count');
-      return int(a >> b);
-    case '&':
-      return int(a & b);
-    case '|':
-      return int(a | b);
-    case '^':
-      return int(a ^ b);
-  }
-  throw new PyError('TypeError', `unsupported operand ${op}`);
-}
-
-function floatOp(op: string, a: number, b: number): PyValue {
-  const f = (v: number) => ({ t: 'float', v }) as PyValue;
-  switch (op) {
-    case '+':
-      return f(a + b);
-    case '-':
-      return f(a - b);
-    case '*':
-      return f(a * b);
-    case '/':
-      if (b === 0) throw new PyError('ZeroDivisionError', 'float division');
-      return f(a / b);
-    case '//':
-      if (b === 0) throw new PyError('ZeroDivisionError', 'float divmod()');
-      return f(Math.floor(a / b));
-    case '%':
-      if (b === 0) throw new PyError('ZeroDivisionError', 'float modulo');
-      return f(a - Math.floor(a / b) * b);
-    case '**':
-      if (a === 0 && b < 0) throw new PyError('ZeroDivisionError', '0.0 cannot be raised to a negative power');
-      return f(a ** b);
-  }
-  throw new PyError('TypeError', `unsupported operand type(s) for ${op}: 'float' and 'float'`);
-}

@@ -13,8 +13,13 @@ export const KEYWORDS = new Set([
   'global', 'if', 'import', 'in', 'is', 'lambda', 'not', 'or', 'pass', 'print', 'raise', 'return', 'try', 'while', 'with', 'yield',
 ]);
 const COMPARE_OPS = new Set(['<', '>', '==', '>=', '<=', '!=', '<>', 'in', 'is']);
-/** Depth limit: deeper nesting is refused rather than risking the JS stack (CPython's is ~100). */
-const MAX_DEPTH = 200;
+/**
+ * CPython 2's parser stack (Parser/parser.h MAXSTACK 1500): a bracket level costs about 15 of its
+ * entries, a unary operator or conditional 1, `**` 2 — so 99 nested lists, ~1,480 nested `-`, as
+ * in Python 2. Deeper nesting is "s_push: parser stack overflow" there, and a syntax error here.
+ */
+const MAX_STACK = 1500;
+const BRACKET_COST = 14;
 
 export class SyntaxErr {
   constructor(
@@ -26,7 +31,8 @@ export class SyntaxErr {
 
 export class ExprParser {
   protected i = 0;
-  private depth = 0;
+  /** Starts at the ~20 entries a statement itself takes on CPython's parser stack. */
+  private depth = 20;
   protected syntaxOk = true;
 
   constructor(
@@ -105,8 +111,8 @@ export class ExprParser {
 
   // ---- expressions ---------------------------------------------------------------------------
 
-  protected enter(): void {
-    if (++this.depth > MAX_DEPTH) {
+  protected enter(cost = 1): void {
+    if ((this.depth += cost) > MAX_STACK) {
       const t = this.peek();
       throw new SyntaxErr('SyntaxError: expression nested too deeply (s_push: parser stack overflow)', t.start, Math.max(t.end, t.start + 1));
     }
@@ -235,12 +241,12 @@ export class ExprParser {
     const base = this.trailers(this.atom());
     if (!this.isOp('**')) return base;
     this.next();
-    this.enter();
+    this.enter(2);
     try {
       const exp = this.factor();
       return { k: 'bin', op: '**', left: base, right: exp, start: base.start, end: exp.end };
     } finally {
-      this.depth--;
+      this.depth -= 2;
     }
   }
 
@@ -258,6 +264,15 @@ export class ExprParser {
   }
 
   protected call(fn: Expr): Expr {
+    this.enter(BRACKET_COST);
+    try {
+      return this.callArgs(fn);
+    } finally {
+      this.depth -= BRACKET_COST;
+    }
+  }
+
+  private callArgs(fn: Expr): Expr {
     this.next();
     const args: Expr[] = [];
     const kwargs: { name: string; value: Expr }[] = [];
@@ -281,6 +296,15 @@ export class ExprParser {
   }
 
   protected subscript(obj: Expr): Expr {
+    this.enter(BRACKET_COST);
+    try {
+      return this.subscriptBody(obj);
+    } finally {
+      this.depth -= BRACKET_COST;
+    }
+  }
+
+  private subscriptBody(obj: Expr): Expr {
     this.next();
     let lower: Expr | undefined;
     if (!this.isOp(':')) lower = this.testlist();
@@ -358,7 +382,7 @@ export class ExprParser {
     const open = this.next();
     const items: Expr[] = [];
     let sawComma = false;
-    this.enter();
+    this.enter(BRACKET_COST);
     try {
       while (!this.isOp(close)) {
         items.push(this.test());
@@ -371,7 +395,7 @@ export class ExprParser {
       if (close === ')' && items.length === 1 && !sawComma) return { ...items[0], start: items[0].start, end: items[0].end };
       return { k: close === ')' ? 'tuple' : 'list', items, start: open.start, end };
     } finally {
-      this.depth--;
+      this.depth -= BRACKET_COST;
     }
   }
 
@@ -379,7 +403,7 @@ export class ExprParser {
     const open = this.next();
     const keys: Expr[] = [];
     const values: Expr[] = [];
-    this.enter();
+    this.enter(BRACKET_COST);
     try {
       while (!this.isOp('}')) {
         const key = this.test();
@@ -394,7 +418,7 @@ export class ExprParser {
       const end = this.expectOp('}').end;
       return { k: 'dict', keys, values, start: open.start, end };
     } finally {
-      this.depth--;
+      this.depth -= BRACKET_COST;
     }
   }
 }

@@ -27,6 +27,7 @@ const OPERATORS = [
   '+', '-', '*', '/', '%', '&', '|', '^', '~', '<', '>', '(', ')', '[', ']', '{', '}', ',', ':', '.', ';', '=', '`', '@',
 ];
 const OPEN = new Set(['(', '[', '{']);
+const MAX_INDENT = 100;
 const CLOSE = new Set([')', ']', '}']);
 
 const NAME_RE = /[A-Za-z_][A-Za-z0-9_]*/y;
@@ -67,6 +68,8 @@ export function tokenizePython(text: string, sink: DiagnosticSink): LexResult {
       }
       const top = indents[indents.length - 1];
       if (r.width > top) {
+        // CPython's tokenizer (MAXINDENT 100) stops at the 100th nested level.
+        if (indents.length === MAX_INDENT) sink.add('py-syntax', 'error', 'IndentationError: too many levels of indentation; xm would refuse the whole file', i, r.next);
         indents.push(r.width);
         push('indent', i, r.next);
       } else if (r.width < top) {

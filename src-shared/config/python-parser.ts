@@ -9,9 +9,10 @@ import type { DiagnosticSink } from './diagnostic.ts';
 import type { Expr, Module, Span, Stmt } from './python-ast.ts';
 import type { Token } from './python-lexer.ts';
 import { ExprParser, KEYWORDS, SyntaxErr, describe } from './python-expr.ts';
+import { namesSetBy } from './python-skip.ts';
 
 const COMPOUND = new Set(['def', 'class', 'for', 'while', 'try', 'with']);
-const SIMPLE_SKIPPED = new Set(['print', 'exec', 'del', 'global', 'assert', 'raise', 'return', 'yield', 'break', 'continue']);
+const SIMPLE_SKIPPED = new Set(['print', 'exec', 'global', 'assert', 'raise', 'return', 'yield', 'break', 'continue']);
 const AUG_OPS = new Set(['+=', '-=', '*=', '/=', '%=', '//=', '**=', '&=', '|=', '^=', '<<=', '>>=']);
 
 export function parsePython(tokens: Token[], sink: DiagnosticSink): Module {
@@ -79,6 +80,7 @@ class Parser extends ExprParser {
       }
       if (t.text === 'import') return this.importStatement();
       if (t.text === 'from') return this.fromStatement();
+      if (t.text === 'del') return this.delStatement();
       if (SIMPLE_SKIPPED.has(t.text)) return this.skipSimple(t.text);
     }
     const first = this.testlist();
@@ -103,6 +105,16 @@ class Parser extends ExprParser {
       return { k: 'augassign', target: first, op: aug.text.slice(0, -1), value, start, end: value.end };
     }
     return { k: 'expr', value: first, start, end: first.end };
+  }
+
+  private delStatement(): Stmt {
+    const start = this.next().start;
+    const list = this.testlist();
+    const targets = list.k === 'tuple' || list.k === 'list' ? list.items : [list];
+    for (const t of targets) {
+      if (t.k === 'call' || t.k === 'num' || t.k === 'str' || t.k === 'bin' || t.k === 'unary') throw new SyntaxErr(`SyntaxError: can't delete ${t.k === 'call' ? 'function call' : t.k === 'num' || t.k === 'str' ? 'literal' : 'operator'}`, t.start, t.end);
+    }
+    return { k: 'del', targets, start, end: list.end };
   }
 
   private checkTarget(e: Expr): void {
@@ -239,15 +251,8 @@ class Parser extends ExprParser {
 
   /** `def`, `class`, `for`, `while`, `try`, `with`: skip header and suites, remember bound names. */
   private skipCompound(): Stmt {
+    const first = this.i;
     const kw = this.next();
-    const binds: string[] = [];
-    if ((kw.text === 'def' || kw.text === 'class') && this.peek().kind === 'name') binds.push(this.peek().text);
-    if (kw.text === 'for') {
-      for (let j = this.i; this.toks[j].kind === 'name' || this.toks[j].text === ',' || this.toks[j].text === '(' || this.toks[j].text === ')'; j++) {
-        if (this.toks[j].text === 'in') break;
-        if (this.toks[j].kind === 'name') binds.push(this.toks[j].text);
-      }
-    }
     this.skipClauses();
     // Continuation clauses: else / elif / except / finally at the same level.
     while (['else', 'elif', 'except', 'finally'].some((w) => this.isKw(w))) {
@@ -255,8 +260,9 @@ class Parser extends ExprParser {
       this.skipClauses();
     }
     const end = this.prevEnd();
+    const { binds, mutates } = namesSetBy(this.toks, first, this.i);
     this.sink.add('py-unsupported', 'warning', `'${kw.text}' statement: xm would run it, but the editor cannot evaluate it; names it sets are unknown here`, kw.start, kw.end);
-    return { k: 'skipped', what: kw.text, binds, start: kw.start, end };
+    return { k: 'skipped', what: kw.text, binds, mutates, start: kw.start, end };
   }
 
   private skipClauses(): void {
@@ -283,7 +289,8 @@ class Parser extends ExprParser {
     const binds: string[] = [];
     if (what === 'global') for (let j = this.toks.indexOf(t) + 1; j < this.i; j++) if (this.toks[j].kind === 'name') binds.push(this.toks[j].text);
     this.sink.add('py-unsupported', 'warning', `'${what}' statement: xm would run it, but the editor cannot evaluate it`, t.start, t.end);
-    return { k: 'skipped', what, binds, start: t.start, end: this.prevEnd() };
+    const mutates = what === 'global' ? [] : namesSetBy(this.toks, this.toks.indexOf(t), this.i).mutates;
+    return { k: 'skipped', what, binds, mutates, start: t.start, end: this.prevEnd() };
   }
 
 

@@ -7,7 +7,8 @@
  */
 
 export type PyValue =
-  | { t: 'int'; v: bigint }
+  /** `long`: a Python 2 long (a literal with L, or an int that left the machine word). */
+  | { t: 'int'; v: bigint; long?: boolean }
   | { t: 'float'; v: number }
   | { t: 'str'; v: string; u?: boolean }
   | { t: 'bool'; v: boolean }
@@ -19,6 +20,8 @@ export type PyValue =
   | { t: 'func'; name: string; self?: PyValue }
   | { t: 'match'; groups: (string | undefined)[]; named: Record<string, string | undefined> }
   | { t: 'pattern'; source: string; flags: number }
+  /** enumerate/reversed/xrange objects and dict iterators: items precomputed; `once` ones are used up by one pass. */
+  | { t: 'iter'; kind: string; items: PyValue[]; once: boolean }
   | { t: 'unknown'; why: string };
 
 /** A Python exception raised while evaluating: becomes a diagnostic where xm would stop. */
@@ -32,9 +35,17 @@ export class PyError {
 export const NONE: PyValue = { t: 'none' };
 export const TRUE: PyValue = { t: 'bool', v: true };
 export const FALSE: PyValue = { t: 'bool', v: false };
-export const int = (v: bigint | number): PyValue => ({ t: 'int', v: typeof v === 'bigint' ? v : BigInt(v) });
+/** Python 2's int is a C long (64-bit on the seed's x86_64 dom0); beyond it values are longs. */
+const MAXINT = 2n ** 63n - 1n;
+export const int = (v: bigint | number, long = false): PyValue => {
+  const b = typeof v === 'bigint' ? v : BigInt(v);
+  return long || b > MAXINT || b < -MAXINT - 1n ? { t: 'int', v: b, long: true } : { t: 'int', v: b };
+};
 export const str = (v: string, u = false): PyValue => (u ? { t: 'str', v, u } : { t: 'str', v });
 export const bool = (v: boolean): PyValue => (v ? TRUE : FALSE);
+
+/** Builtins that are types: `type(x)` returns them and `isinstance` tests against them. */
+export const TYPE_NAMES = new Set(['str', 'unicode', 'basestring', 'int', 'long', 'float', 'bool', 'list', 'tuple', 'dict', 'object', 'type', 'xrange', 'enumerate', 'reversed']);
 
 export function typeName(x: PyValue): string {
   switch (x.t) {
@@ -43,11 +54,15 @@ export function typeName(x: PyValue): string {
     case 'none':
       return 'NoneType';
     case 'func':
-      return 'builtin_function_or_method';
+      return !x.self && TYPE_NAMES.has(x.name) ? 'type' : 'builtin_function_or_method';
     case 'match':
       return '_sre.SRE_Match';
     case 'pattern':
       return '_sre.SRE_Pattern';
+    case 'int':
+      return x.long ? 'long' : 'int';
+    case 'iter':
+      return x.kind;
     default:
       return x.t;
   }
@@ -86,6 +101,8 @@ export function truthy(x: PyValue): boolean {
       return x.items.length > 0;
     case 'dict':
       return x.map.size > 0;
+    case 'iter':
+      return x.kind !== 'xrange' || x.items.length > 0;
     default:
       return true;
   }
@@ -93,13 +110,22 @@ export function truthy(x: PyValue): boolean {
 
 // ---- text ------------------------------------------------------------------------------------
 
-/** Python 2 `str(float)`: 12 significant digits, always with a fraction or exponent. */
+/**
+ * Python 2 `str(float)`: `%.12g`, except that a value with 12 integer digits takes the exponent
+ * form, since the `.0` Python adds would make a 13th (format_float_short in pystrtod.c).
+ */
 function floatStr(v: number, digits: number): string {
   if (Number.isNaN(v)) return 'nan';
   if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
-  let s = formatG(v, digits, false);
-  if (!/[.e]/.test(s)) s += '.0';
-  return s;
+  if (v === 0) return Object.is(v, -0) ? '-0.0' : '0.0';
+  const exp = Number(Math.abs(v).toExponential(digits - 1).split('e')[1]);
+  if (exp < -4 || exp >= digits - 1) {
+    const [m, e] = v.toExponential(digits - 1).split('e');
+    const en = Number(e);
+    return `${m.replace(/\.?0+$/, '')}e${en < 0 ? '-' : '+'}${String(Math.abs(en)).padStart(2, '0')}`;
+  }
+  const s = v.toFixed(Math.max(0, digits - 1 - exp)).replace(/(\.\d*?)0+$/, '$1');
+  return s.endsWith('.') ? s + '0' : s.includes('.') ? s : s + '.0';
 }
 
 export function pyStr(x: PyValue): string {
@@ -111,7 +137,7 @@ export function pyStr(x: PyValue): string {
 export function pyRepr(x: PyValue): string {
   switch (x.t) {
     case 'int':
-      return x.v.toString();
+      return x.v.toString() + (x.long ? 'L' : '');
     case 'float':
       return shortestRepr(x.v);
     case 'str':
@@ -129,14 +155,25 @@ export function pyRepr(x: PyValue): string {
     case 'module':
       return `<module '${x.name}'>`;
     case 'func':
-      return `<built-in function ${x.name}>`;
+      return !x.self && TYPE_NAMES.has(x.name) ? `<type '${x.name}'>` : `<built-in function ${x.name}>`;
     case 'match':
       return '<_sre.SRE_Match object>';
     case 'pattern':
       return `<_sre.SRE_Pattern object>`;
+    case 'iter':
+      return x.kind === 'xrange' ? xrangeRepr(x.items) : `<${x.kind} object>`;
     case 'unknown':
       return '<unknown>';
   }
+}
+
+function xrangeRepr(items: PyValue[]): string {
+  const n = (i: number) => (items[i] as { v: bigint }).v;
+  if (items.length === 0) return 'xrange(0)';
+  const start = n(0);
+  const step = items.length > 1 ? n(1) - start : 1n;
+  const stop = start + step * BigInt(items.length);
+  return start === 0n && step === 1n ? `xrange(${stop})` : step === 1n ? `xrange(${start}, ${stop})` : `xrange(${start}, ${stop}, ${step})`;
 }
 
 /** Python 2.7 `repr(float)`: the shortest string that round-trips (what JS prints too). */
@@ -163,7 +200,7 @@ function quote(s: string): string {
     else if (ch === '\n') out += '\\n';
     else if (ch === '\r') out += '\\r';
     else if (ch === '\t') out += '\\t';
-    else if (c < 32 || c === 127) out += '\\x' + c.toString(16).padStart(2, '0');
+    else if (c < 32 || c >= 127) out += c < 0x100 ? '\\x' + c.toString(16).padStart(2, '0') : c < 0x10000 ? '\\u' + c.toString(16).padStart(4, '0') : '\\U' + c.toString(16).padStart(8, '0');
     else out += ch;
   }
   return out + q;
@@ -198,6 +235,8 @@ export function pyEquals(a: PyValue, b: PyValue): boolean {
       }
       return true;
     }
+    case 'func':
+      return a.name === (b as typeof a).name && a.self === (b as typeof a).self;
     default:
       return a === b;
   }
@@ -245,6 +284,7 @@ export function hashKey(x: PyValue): string {
       return 't(' + x.items.map(hashKey).join(',') + ')';
     case 'module':
     case 'func':
+    case 'iter':
       return 'o' + pyRepr(x);
     default:
       throw new PyError('TypeError', `unhashable type: '${typeName(x)}'`);
@@ -254,34 +294,45 @@ export function hashKey(x: PyValue): string {
 // ---- JSON ------------------------------------------------------------------------------------
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+/** JSON where an int beyond 2^53 keeps every digit (a bigint, printed by `jsonText`). */
+export type ExactJson = null | boolean | number | bigint | string | ExactJson[] | { [k: string]: ExactJson };
 
 /** Python data as JSON (int/float → number, list/tuple → array, dict → object); else undefined. */
 export function toJson(x: PyValue): Json | undefined {
+  return toAnyJson(x, false) as Json | undefined;
+}
+
+/** As `toJson`, but ints beyond 2^53 stay exact (bigint), as Python's json module prints them. */
+export function toExactJson(x: PyValue): ExactJson | undefined {
+  return toAnyJson(x, true);
+}
+
+function toAnyJson(x: PyValue, exact: boolean): ExactJson | undefined {
   switch (x.t) {
     case 'int':
-      return Number(x.v);
+      return exact && (x.v > BigInt(Number.MAX_SAFE_INTEGER) || x.v < -BigInt(Number.MAX_SAFE_INTEGER)) ? x.v : Number(x.v);
     case 'float':
       return Number.isFinite(x.v) ? x.v : null;
     case 'str':
-      return x.v;
+      return x.u ? x.v : utf8Text(x.v);
     case 'bool':
       return x.v;
     case 'none':
       return null;
     case 'list':
     case 'tuple': {
-      const out: Json[] = [];
+      const out: ExactJson[] = [];
       for (const item of x.items) {
-        const j = toJson(item);
+        const j = toAnyJson(item, exact);
         if (j === undefined) return undefined;
         out.push(j);
       }
       return out;
     }
     case 'dict': {
-      const out: Record<string, Json> = {};
+      const out: Record<string, ExactJson> = {};
       for (const [k, v] of x.map.values()) {
-        const j = toJson(v);
+        const j = toAnyJson(v, exact);
         if (j === undefined) return undefined;
         const key = k.t === 'str' ? k.v : k.t === 'none' ? 'null' : k.t === 'bool' ? String(k.v) : k.t === 'int' || k.t === 'float' ? pyStr(k) : undefined;
         if (key === undefined) return undefined;
@@ -292,6 +343,44 @@ export function toJson(x: PyValue): Json | undefined {
     default:
       return undefined;
   }
+}
+
+/** A byte string (one char per byte) read as UTF-8, as json.dumps does in Python 2; kept as is when not UTF-8. */
+export function utf8Text(bytes: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (!/[^\x00-\x7f]/.test(bytes) || /[^\x00-\xff]/.test(bytes)) return bytes;
+  try {
+    return decodeURIComponent([...bytes].map((c) => '%' + c.charCodeAt(0).toString(16).padStart(2, '0')).join(''));
+  } catch {
+    return bytes;
+  }
+}
+
+/** `JSON.stringify(v, null, indent)`, except that bigints are printed with all their digits. */
+export function jsonText(v: ExactJson, indent = 2, pad = ''): string {
+  if (typeof v === 'bigint') return v.toString();
+  if (v === null || typeof v !== 'object') return JSON.stringify(v);
+  const inner = pad + ' '.repeat(indent);
+  if (Array.isArray(v)) return v.length ? `[\n${v.map((x) => inner + jsonText(x, indent, inner)).join(',\n')}\n${pad}]` : '[]';
+  const keys = Object.keys(v).filter((k) => v[k] !== undefined);
+  return keys.length ? `{\n${keys.map((k) => `${inner}${JSON.stringify(k)}: ${jsonText(v[k], indent, inner)}`).join(',\n')}\n${pad}}` : '{}';
+}
+
+/** Sizes above which the editor refuses to build a value (a config never needs them). */
+export const MAX_SEQUENCE = 1_000_000;
+export const MAX_STRING = 16 * 1024 * 1024;
+
+/** The items a `for` over x would see; one-pass iterators are used up. */
+export function iterate(x: PyValue): PyValue[] {
+  if (x.t === 'list' || x.t === 'tuple') return x.items;
+  if (x.t === 'str') return [...x.v].map((c) => str(c, x.u));
+  if (x.t === 'dict') return [...x.map.values()].map(([k]) => k);
+  if (x.t === 'iter') {
+    const items = x.items;
+    if (x.once) x.items = [];
+    return items;
+  }
+  throw new PyError('TypeError', `'${typeName(x)}' object is not iterable`);
 }
 
 // ---- % formatting ----------------------------------------------------------------------------

@@ -19,6 +19,11 @@ export interface Range {
 export interface TextEdit {
   range: Range;
   text: string;
+  /**
+   * The file the edit applies to when it is not the diagnostic's own (a guest's diagnostic fixed
+   * in grub.conf): the name the file was given to `checkFiles`/`lint`. Absent: the same file.
+   */
+  file?: string;
 }
 
 export class SourceText {

@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { UsageError, type CliIO, type Command } from '../io.ts';
 import { analyzeGrub, bindingsJson, detectKind, evaluateHvm, sortDiagnostics, type ConfigKind, type Diagnostic } from '../../../src-shared/config/index.ts';
 import { cmdOptions, defaultEntry, type GrubCommand, type GrubConfig } from '../../../src-shared/config/grub-parser.ts';
-import { pyRepr } from '../../../src-shared/config/python-values.ts';
+import { jsonText, pyRepr, type ExactJson } from '../../../src-shared/config/python-values.ts';
 import { parseXl, xlBindings } from '../../../src-shared/config/xl-parser.ts';
 import type { SourceText } from '../../../src-shared/config/source.ts';
 
@@ -19,17 +19,55 @@ const KINDS = ['hvm', 'xl', 'grub'] as const;
 
 /** Reads a config file; prints why not and returns undefined when it cannot. */
 export function readConfig(file: string, io: CliIO): string | undefined {
+  let buf: Buffer;
   try {
-    const buf = readFileSync(resolve(io.cwd, file));
-    // A NUL byte or invalid UTF-8 is not a text config; say so instead of parsing garbage.
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(buf);
-    return text;
+    buf = readFileSync(resolve(io.cwd, file));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : code ?? 'not valid UTF-8 text';
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
     io.err(`vtdw: ${file}: cannot read: ${why}\n`);
     return undefined;
   }
+  // A NUL byte (Python refuses such source, GRUB's menu never has one) or invalid UTF-8 is not a
+  // text config: say where and why instead of parsing garbage.
+  const nul = buf.indexOf(0);
+  const bad = firstInvalidUtf8(buf);
+  if (nul >= 0 && (bad < 0 || nul < bad)) {
+    io.err(`vtdw: ${file}: binary file, not a text config: NUL byte at byte ${nul} (${where(buf, nul)})\n`);
+    return undefined;
+  }
+  if (bad >= 0) {
+    io.err(`vtdw: ${file}: not UTF-8 text: byte 0x${buf[bad].toString(16).padStart(2, '0')} at byte ${bad} (${where(buf, bad)}) does not start a valid UTF-8 character; save the file as UTF-8\n`);
+    return undefined;
+  }
+  return buf.toString('utf8');
+}
+
+/** Offset of the first byte that does not begin a well-formed UTF-8 sequence (RFC 3629), or -1. */
+export function firstInvalidUtf8(b: Uint8Array): number {
+  for (let i = 0; i < b.length; ) {
+    const c = b[i];
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    // Length and the allowed range of the second byte (no overlongs, no surrogates, ≤ U+10FFFF).
+    const [n, lo, hi] = c >= 0xc2 && c <= 0xdf ? [1, 0x80, 0xbf] : c === 0xe0 ? [2, 0xa0, 0xbf] : c === 0xed ? [2, 0x80, 0x9f] : c >= 0xe1 && c <= 0xef ? [2, 0x80, 0xbf]
+      : c === 0xf0 ? [3, 0x90, 0xbf] : c >= 0xf1 && c <= 0xf3 ? [3, 0x80, 0xbf] : c === 0xf4 ? [3, 0x80, 0x8f] : [0, 0, 0];
+    if (n === 0 || i + n >= b.length) return i;
+    if (b[i + 1] < lo || b[i + 1] > hi) return i;
+    for (let k = 2; k <= n; k++) if (b[i + k] < 0x80 || b[i + k] > 0xbf) return i;
+    i += n + 1;
+  }
+  return -1;
+}
+
+/** "line L, column C" of a byte offset, columns in characters as the editor counts them. */
+function where(buf: Buffer, offset: number): string {
+  const before = buf.subarray(0, offset);
+  const lineStart = before.lastIndexOf(0x0a) + 1;
+  const line = before.filter((x) => x === 0x0a).length + 1;
+  return `line ${line}, column ${buf.subarray(lineStart, offset).toString('utf8').length + 1}`;
 }
 
 export function parseKind(text: string | undefined): ConfigKind | undefined {
@@ -54,7 +92,8 @@ export function diagnosticJson(file: string, d: Diagnostic) {
     message: d.message,
     fixes: d.fixes.map((f) => ({
       title: f.title,
-      edits: f.edits.map((e) => ({ line: e.range.startLine, column: e.range.startColumn, endLine: e.range.endLine, endColumn: e.range.endColumn, text: e.text })),
+      // `file`: the edit belongs to another file (a guest's pci-not-hidden fixed in --grub).
+      edits: f.edits.map((e) => ({ ...(e.file !== undefined ? { file: e.file } : {}), line: e.range.startLine, column: e.range.startColumn, endLine: e.range.endLine, endColumn: e.range.endColumn, text: e.text })),
     })),
   };
 }
@@ -135,7 +174,7 @@ Exit status: 0 parsed, 1 the file has errors, 2 bad call or unreadable file.`,
       if (values.json) io.out(JSON.stringify({ ...j, diagnostics: diagnostics.map((d) => diagnosticJson(file, d)) }, null, 2) + '\n');
       else io.out(grubText(file, j));
     } else {
-      let bindings: Record<string, unknown>;
+      let bindings: Record<string, ExactJson>;
       let lines: string[];
       if (kind === 'xl') {
         const p = parseXl(text);
@@ -148,7 +187,8 @@ Exit status: 0 parsed, 1 the file has errors, 2 bad call or unreadable file.`,
         bindings = bindingsJson(ev);
         lines = [...ev.bindings.values()].filter((b) => b.name in bindings).map((b) => `${b.name} = ${pyRepr(b.value)}`);
       }
-      if (values.json) io.out(JSON.stringify({ bindings, diagnostics: diagnostics.map((d) => diagnosticJson(file, d)) }, null, 2) + '\n');
+      // Ints beyond 2^53 keep all their digits, as Python's json module prints them.
+      if (values.json) io.out(jsonText({ bindings, diagnostics: diagnostics.map((d) => diagnosticJson(file, d)) } as unknown as ExactJson) + '\n');
       else io.out(lines.map((l) => l + '\n').join(''));
     }
     if (!values.json) for (const d of diagnostics) io.out(diagnosticLine(file, d) + '\n');
