@@ -24,10 +24,14 @@ export function setDiagnosticsListener(l: DiagnosticsListener): void {
   onDiagnostics = l;
 }
 
-/** The text of the first open GRUB menu, which a guest config is checked against. */
-function grubText(): string | undefined {
-  for (const { model } of entries.values()) if (kindOfLanguage(model.getLanguageId()) === 'grub') return model.getValue();
+/** The first open GRUB menu: a guest config is checked against it, and its fixes edit it. */
+function firstGrub(): monaco.editor.ITextModel | undefined {
+  for (const { model } of entries.values()) if (kindOfLanguage(model.getLanguageId()) === 'grub') return model;
   return undefined;
+}
+
+function grubText(): string | undefined {
+  return firstGrub()?.getValue();
 }
 
 export function languageOf(title: string, text: string): string {
@@ -35,7 +39,13 @@ export function languageOf(title: string, text: string): string {
 }
 
 function attach(id: string, model: monaco.editor.ITextModel): monaco.IDisposable {
-  return attachDiagnostics(monaco, undefined, model, { era: '2007', host: SEED_HOST, grubText, onDiagnostics: (ds) => onDiagnostics(id, ds) });
+  return attachDiagnostics(monaco, undefined, model, {
+    era: '2007',
+    host: SEED_HOST,
+    grubText,
+    grubUri: firstGrub()?.uri.toString(),
+    onDiagnostics: (ds) => onDiagnostics(id, ds),
+  });
 }
 
 let relintTimer: ReturnType<typeof setTimeout> | undefined;
@@ -70,7 +80,9 @@ export function getModel(id: string): monaco.editor.ITextModel | undefined {
 export function disposeModel(id: string): void {
   const e = entries.get(id);
   if (!e) return;
+  const wasGrub = kindOfLanguage(e.model.getLanguageId()) === 'grub';
   e.lint.dispose();
   e.model.dispose();
   entries.delete(id);
+  if (wasGrub) relintGuests();
 }

@@ -63,7 +63,8 @@ function unknownOption(m: GuestModel, s: Setting, catalogue: Map<string, OptionD
     m.sink.add('unknown-option', 'warning', `'${s.name}' is not an ${tool} option, so ${tool} ignores it; did you mean '${near}'?`, s.nameSpan.start, s.nameSpan.end, [
       m.sink.replace(`Rename to '${near}'`, s.nameSpan.start, s.nameSpan.end, near),
     ]);
-  } else if (m.dialect === 'xm') {
+  } else if (m.dialect === 'xm' && s.py?.t !== 'unknown') {
+    // (A name set by a loop or block the editor did not run is a helper such as a loop variable.)
     m.sink.add('unknown-option', 'info', `'${s.name}' is not an xm option and nothing here reads it: xm ignores it`, s.nameSpan.start, s.nameSpan.end);
   } else {
     m.sink.add('unknown-option', 'warning', `'${s.name}' is not an xl.cfg option: xl ignores it`, s.nameSpan.start, s.nameSpan.end);

@@ -9,8 +9,9 @@ import { DiagnosticSink } from './diagnostic.ts';
 import type { Expr, Module, Span, Stmt } from './python-ast.ts';
 import { tokenizePython } from './python-lexer.ts';
 import { parsePython } from './python-parser.ts';
+import { holds, mutatingCalls, rootOf } from './python-skip.ts';
 import { MAX_SEQUENCE, MUTATING_METHODS, builtin, callFunction, getAttribute, iterate, type CallContext, type Uname } from './python-builtins.ts';
-import { NONE, PyError, asBigInt, bool, hashKey, int, isNumber, str, toExactJson, truthy, typeName, type ExactJson, type PyValue } from './python-values.ts';
+import { NONE, PyError, asBigInt, bool, hashKey, int, isNumber, pyRepr, str, toExactJson, truthy, typeName, type ExactJson, type PyValue } from './python-values.ts';
 import { binaryOp, compareOp, parseNumber } from './python-ops.ts';
 import { SourceText } from './source.ts';
 
@@ -99,6 +100,7 @@ class Evaluator implements CallContext {
   private currentStmt: Span = { start: 0, end: 0 };
   private warnedAt = new Set<number>();
   private unknownSpan: Span = { start: 0, end: 0 };
+  private readonly constants = new Map<string, PyValue>();
 
   constructor(
     private readonly sink: DiagnosticSink,
@@ -307,11 +309,13 @@ class Evaluator implements CallContext {
     if (e.k === 'bin' && e.op === '+') {
       const spine = leftSpine(e, 'bin');
       if (spine.some((n) => n.op !== '+')) return undefined;
-      let out = this.elementSpans(spine[spine.length - 1].left);
-      for (let i = spine.length - 1; i >= 0 && out; i--) {
-        const r = spine[i].right;
-        const more = this.elementSpans(r);
-        out = more ? [...out, ...more] : undefined;
+      const first = this.elementSpans(spine[spine.length - 1].left);
+      if (!first) return undefined;
+      const out = [...first];
+      for (let i = spine.length - 1; i >= 0; i--) {
+        const more = this.elementSpans(spine[i].right);
+        if (!more) return undefined;
+        for (const m of more) out.push(m);
       }
       return out;
     }
@@ -340,9 +344,9 @@ class Evaluator implements CallContext {
   eval(e: Expr): PyValue {
     switch (e.k) {
       case 'num':
-        return this.wrap(() => parseNumber(e.raw), e);
+        return this.constant(this.wrap(() => parseNumber(e.raw), e));
       case 'str':
-        return str(e.value, e.unicode);
+        return this.constant(str(e.value, e.unicode));
       case 'name': {
         const v = this.ns.get(e.id) ?? builtin(e.id);
         if (v) return v;
@@ -388,7 +392,19 @@ class Evaluator implements CallContext {
       case 'bin': {
         const spine = leftSpine(e, 'bin');
         let v = this.eval(spine[spine.length - 1].left);
-        for (let i = spine.length - 1; i >= 0; i--) v = this.binop(spine[i].op, v, this.eval(spine[i].right), spine[i]);
+        let fresh = false;
+        for (let i = spine.length - 1; i >= 0; i--) {
+          const n = spine[i];
+          const r = this.eval(n.right);
+          // `[a] + [b] + [c] …`: the running sum is a new list only this loop holds, so grow it in
+          // place (Python copies each time; the values are the same, without the quadratic cost).
+          if (fresh && n.op === '+' && (v.t === 'list' || v.t === 'tuple') && r.t === v.t && v.items.length + r.items.length <= MAX_SEQUENCE) {
+            v.items.push(...r.items);
+            continue;
+          }
+          v = this.binop(n.op, v, r, n);
+          fresh = true;
+        }
         return v;
       }
       case 'cmp':
@@ -451,6 +467,18 @@ class Evaluator implements CallContext {
       case 'slice':
         return this.slice(e, inner);
     }
+  }
+
+  /**
+   * A literal is one constant object of the module's code object: CPython merges equal constants
+   * (co_consts), so `a = 257; b = 257; a is b` is True while `a + 0 is a` is not.
+   */
+  private constant(v: PyValue): PyValue {
+    const key = `${typeName(v)}:${v.t === 'str' ? v.v : pyRepr(v)}`;
+    const hit = this.constants.get(key);
+    if (hit) return hit;
+    this.constants.set(key, v);
+    return v;
   }
 
   private seqIndex(len: number, key: PyValue, at: Span): number {
@@ -540,38 +568,6 @@ function leftSpine<K extends 'bin' | 'bool'>(e: Extract<Expr, { k: K }>, k: K): 
     x = (x as Extract<Expr, { k: 'bin' | 'bool' }>).left;
   }
   return spine;
-}
-
-/** The name an assignment or deletion target starts from: `d` in `d['k'].x`. */
-export function rootOf(t: Expr): string | undefined {
-  let x: Expr = t;
-  while (x.k === 'attr' || x.k === 'index' || x.k === 'slice' || x.k === 'call') x = x.k === 'call' ? x.fn : x.obj;
-  return x.k === 'name' ? x.id : undefined;
-}
-
-/** Roots of `x.append(…)`-style calls in an expression (for branches the editor cannot decide). */
-function mutatingCalls(e: Expr, out: Set<string>): void {
-  const stack = [e];
-  while (stack.length) {
-    const x = stack.pop()!;
-    if (x.k === 'call') {
-      if (x.fn.k === 'attr' && MUTATING_METHODS.has(x.fn.name)) out.add(rootOf(x.fn.obj) ?? '');
-      stack.push(x.fn, ...x.args, ...x.kwargs.map((k) => k.value));
-    } else if (x.k === 'attr' || x.k === 'index' || x.k === 'slice') stack.push(x.obj);
-    else if (x.k === 'bin' || x.k === 'bool') stack.push(x.left, x.right);
-    else if (x.k === 'list' || x.k === 'tuple') stack.push(...x.items);
-    else if (x.k === 'cond') stack.push(x.test, x.body, x.orelse);
-  }
-}
-
-/** Whether v is, or (in a list, tuple or dict) holds, the object obj. */
-function holds(v: PyValue, obj: PyValue, seen: Set<PyValue>): boolean {
-  if (v === obj) return true;
-  if (seen.has(v)) return false;
-  seen.add(v);
-  if (v.t === 'list' || v.t === 'tuple') return v.items.some((x) => holds(x, obj, seen));
-  if (v.t === 'dict') return [...v.map.values()].some(([, x]) => holds(x, obj, seen));
-  return false;
 }
 
 function targetNames(t: Expr, out: Set<string>): void {

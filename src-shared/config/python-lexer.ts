@@ -226,10 +226,26 @@ function lexString(text: string, start: number, head: string, tokens: Token[], s
     ]);
   }
   const bodyEnd = closed ? i - quoteLen : Math.min(i, n);
-  const body = text.slice(start + head.length, bodyEnd);
+  // A byte string holds the file's bytes: in a UTF-8 file 'café' is five bytes to Python 2.
+  const body = prefix.includes('u') ? text.slice(start + head.length, bodyEnd) : utf8Bytes(text.slice(start + head.length, bodyEnd));
   const value = raw ? body.replace(/\\(\r\n|\n|\r)/g, '\\$1') : decodeEscapes(body, prefix.includes('u'), start + head.length, sink);
   tokens.push({ kind: 'string', text: text.slice(start, closed ? i : bodyEnd), start, end: closed ? i : bodyEnd, value, prefix });
   return closed ? i : bodyEnd;
+}
+
+/** Each non-ASCII character as the chars of its UTF-8 bytes (one char per byte). */
+function utf8Bytes(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (!/[^\x00-\x7f]/.test(s)) return s;
+  let out = '';
+  for (const ch of s) {
+    const cp = ch.codePointAt(0)!;
+    if (cp < 0x80) out += ch;
+    else if (cp < 0x800) out += String.fromCharCode(0xc0 | (cp >> 6), 0x80 | (cp & 63));
+    else if (cp < 0x10000) out += String.fromCharCode(0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63));
+    else out += String.fromCharCode(0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 63), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63));
+  }
+  return out;
 }
 
 const SIMPLE_ESCAPES: Record<string, string> = { '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };

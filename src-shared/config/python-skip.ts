@@ -4,10 +4,13 @@
  * may bind (assignment and loop targets, imports, `except … as e`, `def`/`class` names, `global`
  * names set in a function) and the names whose objects it may change in place (`pci.append(d)`,
  * `d['k'] = v`, `l.sort()`). After such a statement those names are unknown, never stale.
- * Assignments local to a function or class body are not names of the config file.
+ * Assignments local to a function or class body are not names of the config file. The AST
+ * helpers at the end answer the same question for evaluated statements (`rootOf`, `holds`).
  */
 import { MUTATING_METHODS } from './python-builtins.ts';
+import type { Expr } from './python-ast.ts';
 import type { Token } from './python-lexer.ts';
+import type { PyValue } from './python-values.ts';
 
 const AUG = new Set(['+=', '-=', '*=', '/=', '%=', '//=', '**=', '&=', '|=', '^=', '<<=', '>>=']);
 const OPEN = '([{';
@@ -164,4 +167,36 @@ function rootName(toks: Token[], k: number, from: number): string | undefined {
     return t.text;
   }
   return undefined;
+}
+
+/** The name an assignment or deletion target starts from: `d` in `d['k'].x`. */
+export function rootOf(t: Expr): string | undefined {
+  let x: Expr = t;
+  while (x.k === 'attr' || x.k === 'index' || x.k === 'slice' || x.k === 'call') x = x.k === 'call' ? x.fn : x.obj;
+  return x.k === 'name' ? x.id : undefined;
+}
+
+/** Roots of `x.append(…)`-style calls in an expression (for branches the editor cannot decide). */
+export function mutatingCalls(e: Expr, out: Set<string>): void {
+  const stack = [e];
+  while (stack.length) {
+    const x = stack.pop()!;
+    if (x.k === 'call') {
+      if (x.fn.k === 'attr' && MUTATING_METHODS.has(x.fn.name)) out.add(rootOf(x.fn.obj) ?? '');
+      stack.push(x.fn, ...x.args, ...x.kwargs.map((k) => k.value));
+    } else if (x.k === 'attr' || x.k === 'index' || x.k === 'slice') stack.push(x.obj);
+    else if (x.k === 'bin' || x.k === 'bool') stack.push(x.left, x.right);
+    else if (x.k === 'list' || x.k === 'tuple') stack.push(...x.items);
+    else if (x.k === 'cond') stack.push(x.test, x.body, x.orelse);
+  }
+}
+
+/** Whether v is, or (in a list, tuple or dict) holds, the object obj. */
+export function holds(v: PyValue, obj: PyValue, seen: Set<PyValue>): boolean {
+  if (v === obj) return true;
+  if (seen.has(v)) return false;
+  seen.add(v);
+  if (v.t === 'list' || v.t === 'tuple') return v.items.some((x) => holds(x, obj, seen));
+  if (v.t === 'dict') return [...v.map.values()].some(([, x]) => holds(x, obj, seen));
+  return false;
 }

@@ -114,22 +114,43 @@ export function truthy(x: PyValue): boolean {
  * Python 2 `str(float)`: `%.12g`, except that a value with 12 integer digits takes the exponent
  * form, since the `.0` Python adds would make a 13th (format_float_short in pystrtod.c).
  */
-function floatStr(v: number, digits: number): string {
+function floatStr(v: number, sig: number): string {
   if (Number.isNaN(v)) return 'nan';
   if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
   if (v === 0) return Object.is(v, -0) ? '-0.0' : '0.0';
-  const exp = Number(Math.abs(v).toExponential(digits - 1).split('e')[1]);
-  if (exp < -4 || exp >= digits - 1) {
-    const [m, e] = v.toExponential(digits - 1).split('e');
-    const en = Number(e);
-    return `${m.replace(/\.?0+$/, '')}e${en < 0 ? '-' : '+'}${String(Math.abs(en)).padStart(2, '0')}`;
+  const { digits, exp } = roundSignificant(v, sig);
+  const sign = v < 0 ? '-' : '';
+  if (exp < -4 || exp >= sig - 1) {
+    const frac = digits.slice(1).replace(/0+$/, '');
+    return `${sign}${digits[0]}${frac ? '.' + frac : ''}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
   }
-  const s = v.toFixed(Math.max(0, digits - 1 - exp)).replace(/(\.\d*?)0+$/, '$1');
-  return s.endsWith('.') ? s + '0' : s.includes('.') ? s : s + '.0';
+  const whole = exp >= 0 ? digits.slice(0, exp + 1) : '0';
+  const frac = (exp >= 0 ? digits.slice(exp + 1) : '0'.repeat(-exp - 1) + digits).replace(/0+$/, '');
+  return `${sign}${whole}.${frac || '0'}`;
+}
+
+/** |v| rounded to `sig` significant digits, ties to even, on its exact binary value (as C's printf). */
+function roundSignificant(v: number, sig: number): { digits: string; exp: number } {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, Math.abs(v));
+  const hi = view.getUint32(0);
+  const bits = (hi >>> 20) & 0x7ff;
+  const mant = (BigInt(hi & 0xfffff) << 32n) | BigInt(view.getUint32(4)) | (bits ? 1n << 52n : 0n);
+  const e2 = bits ? bits - 1075 : -1074;
+  // Exact decimal: mant × 2^e2 = mant × 5^-e2 / 10^-e2.
+  const all = e2 >= 0 ? (mant << BigInt(e2)).toString() : (mant * 5n ** BigInt(-e2)).toString();
+  const exp = all.length - 1 - (e2 >= 0 ? 0 : -e2);
+  if (all.length <= sig) return { digits: all.padEnd(sig, '0'), exp };
+  let head = BigInt(all.slice(0, sig));
+  const next = all[sig];
+  if (next > '5' || (next === '5' && (/[1-9]/.test(all.slice(sig + 1)) || head % 2n === 1n))) head += 1n;
+  const digits = head.toString();
+  return digits.length > sig ? { digits: digits.slice(0, sig), exp: exp + 1 } : { digits, exp };
 }
 
 export function pyStr(x: PyValue): string {
   if (x.t === 'str') return x.v;
+  if (x.t === 'int') return x.v.toString();
   if (x.t === 'float') return floatStr(x.v, 12);
   return pyRepr(x);
 }

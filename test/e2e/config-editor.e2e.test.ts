@@ -85,6 +85,24 @@ describe('hvm.conf in the editor', () => {
     await expect.poll(() => lineText(18)).toBe('memory = 512');
   });
 
+  it('fixes a device dom0 still owns by editing grub.conf, from the guest config', async () => {
+    await page.getByTestId('doc-tab-grub.conf').click();
+    await goToLineEnd(8);
+    expect(await lineText(8)).toContain('pciback.hide=(02:00.0)');
+    await page.keyboard.press('Shift+Home');
+    await page.keyboard.insertText('    module /boot/vmlinuz-2.6.18.8-xen ro root=/dev/sda1');
+    await page.getByTestId('doc-tab-hvm.conf').click();
+    await page.getByTestId('problem-pci-not-hidden').waitFor({ timeout: 10_000 });
+    await page.getByTestId('problem-pci-not-hidden').click();
+    await page.keyboard.press('Control+.');
+    await page.locator('.action-widget').first().waitFor({ timeout: 10_000 });
+    expect(await page.locator('.action-widget').first().innerText()).toContain('Hide 02:00.0 from dom0');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('problem-pci-not-hidden').count(), { timeout: 10_000 }).toBe(0);
+    await page.getByTestId('doc-tab-grub.conf').click();
+    await expect.poll(() => lineText(8)).toContain('pciback.hide=(02:00.0)');
+  });
+
   it('had no page errors', () => {
     expect(errors.filter((e) => !/WebSocket/.test(e))).toEqual([]);
   });

@@ -4,7 +4,8 @@
  * `UPDATE_GOLDEN=1 npx vitest run --project node test/unit/config/cli-golden.test.ts` and review
  * the diff like code.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../src-main/cli/main.ts';
@@ -67,5 +68,31 @@ describe('vtdw check', () => {
     expect(await vtdw(['parse', 'test'], ROOT)).toEqual({ code: 2, out: '', err: 'vtdw: test: cannot read: is a directory\n' });
     expect((await vtdw(['check', '--hvm', 'x', '--era', '5.0'], ROOT)).code).toBe(2);
     expect((await vtdw(['parse', 'x', '--kind', 'yaml'], ROOT)).err).toMatch(/--kind "yaml": expected one of hvm, xl, grub/);
+  });
+
+  it('says where and why a file is not UTF-8 text or is binary, with exit 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vtdw-bad-'));
+    writeFileSync(join(dir, 'latin1.conf'), Buffer.from("memory = 1\nname = 'caf\xe9'\n", 'latin1'));
+    writeFileSync(join(dir, 'nul.conf'), Buffer.from('a = 1\0\n'));
+    writeFileSync(join(dir, 'cut.conf'), Buffer.from([0x61, 0x3d, 0x27, 0xc3]));
+    expect(await vtdw(['parse', 'latin1.conf'], dir)).toEqual({ code: 2, out: '', err: 'vtdw: latin1.conf: not UTF-8 text: byte 0xe9 at byte 22 (line 2, column 12) does not start a valid UTF-8 character; save the file as UTF-8\n' });
+    expect(await vtdw(['check', '--hvm', 'nul.conf'], dir)).toEqual({ code: 2, out: '', err: 'vtdw: nul.conf: binary file, not a text config: NUL byte at byte 5 (line 1, column 6)\n' });
+    expect((await vtdw(['parse', 'cut.conf'], dir)).err).toMatch(/byte 0xc3 at byte 3 \(line 1, column 4\)/);
+  });
+
+  it('prints ints beyond 2^53 in --json with all their digits, as Python\'s json does', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vtdw-big-'));
+    writeFileSync(join(dir, 'big.conf'), 'a = 2 ** 100\nb = 0xffffffffffffffffL\nc = 10 ** 20 / 3\nd = [-2 ** 63]\ne = 1\n');
+    const r = await vtdw(['parse', 'big.conf', '--json', '--kind', 'hvm'], dir);
+    expect(r.out).toContain('"a": 1267650600228229401496703205376,\n    "b": 18446744073709551615,\n    "c": 33333333333333333333,\n    "d": [\n      -9223372036854775808\n    ],\n    "e": 1\n');
+  });
+
+  it('check --json gives the grub.conf edit of a guest\'s pci-not-hidden fix, naming that file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vtdw-fix-'));
+    writeFileSync(join(dir, 'hvm.conf'), "kernel = '/usr/lib/xen/boot/hvmloader'\nbuilder = 'hvm'\ndevice_model = 'qemu-dm'\nacpi = 0\napic = 0\npci = [ '02:00.0' ]\n");
+    writeFileSync(join(dir, 'grub.conf'), 'title Xen\n  kernel /xen.gz vtd=1 ioapic_ack=old\n  module /vmlinuz-2.6.18-xen ro\n');
+    const r = await vtdw(['check', '--hvm', 'hvm.conf', '--grub', 'grub.conf', '--json'], dir);
+    const d = JSON.parse(r.out).diagnostics.find((x: { code: string }) => x.code === 'pci-not-hidden');
+    expect(d.fixes).toEqual([{ title: 'Hide 02:00.0 from dom0 in grub.conf', edits: [{ file: 'grub.conf', line: 3, column: 32, endLine: 3, endColumn: 32, text: ' pciback.hide=(02:00.0)' }] }]);
   });
 });

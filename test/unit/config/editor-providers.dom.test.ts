@@ -40,6 +40,7 @@ function fakeMonaco() {
       setModelMarkers: (model: Any, _owner: string, ms: Any[]) => markers.set(model, ms),
       registerCommand: (id: string, h: Any) => ((commands[id] = h), { dispose() {} }),
       getModel: (uri: Any) => models.find((x) => x.uri.toString() === uri.toString()),
+      getModels: () => models,
       getEditors: () => [],
     },
   };
@@ -47,13 +48,13 @@ function fakeMonaco() {
 }
 
 /** A text model with Monaco's edit and undo surface, enough for the providers. */
-function fakeModel(text: string, languageId: string) {
+function fakeModel(text: string, languageId: string, uri = `inmemory://model/${languageId}`) {
   let value = text;
   let version = 1;
   const undo: string[] = [];
   const listeners: Any[] = [];
   const model: Any = {
-    uri: { toString: () => `inmemory://model/${languageId}` },
+    uri: { toString: () => uri },
     getValue: () => value,
     getLanguageId: () => languageId,
     getVersionId: () => version,
@@ -95,6 +96,30 @@ describe('Monaco providers', () => {
     expect(model.getValue()).toContain('pciback.hide=(02:00.0)');
     expect(undo).toEqual(['|', grub, '|']);
     expect(f.markers.get(model)).toEqual([]);
+    sub.dispose();
+  });
+
+  it("fixes a guest's pci-not-hidden in the open grub.conf model, as one undoable step there", () => {
+    const f = fakeMonaco();
+    registerConfigLanguages(f.m);
+    const hvm = "kernel = '/usr/lib/xen/boot/hvmloader'\nbuilder = 'hvm'\ndevice_model = 'qemu-dm'\nacpi = 0\napic = 0\npci = [ '02:00.0' ]\n";
+    const grubText = 'title Xen\n  kernel /xen.gz vtd=1 ioapic_ack=old\n  module /vmlinuz-2.6.18-xen ro\n';
+    const guest = fakeModel(hvm, 'xen-hvmconf', 'file:///etc/xen/hvm.conf');
+    const grub = fakeModel(grubText, 'grub-legacy', 'file:///boot/grub/grub.conf');
+    f.models.push(guest.model);
+    const sub = attachDiagnostics(f.m, undefined, guest.model, { era: '2007', host: SEED_HOST, grubText: () => grub.model.getValue(), grubUri: 'file:///boot/grub/grub.conf' });
+    const marker = f.markers.get(guest.model)!.find((x: Any) => x.code === 'pci-not-hidden');
+    // Not offered while grub.conf is not open in the editor.
+    expect(f.providers['xen-hvmconf'].codeAction.provideCodeActions(guest.model, null, { markers: [marker] }).actions).toEqual([]);
+    f.models.push(grub.model);
+    const { actions } = f.providers['xen-hvmconf'].codeAction.provideCodeActions(guest.model, null, { markers: [marker] });
+    expect(actions[0]).toMatchObject({ title: 'Hide 02:00.0 from dom0 in file:///boot/grub/grub.conf', isPreferred: true });
+    f.commands[actions[0].command.id](null, ...actions[0].command.arguments);
+    expect(grub.model.getValue()).toBe(grubText.replace(' ro\n', ' ro pciback.hide=(02:00.0)\n'));
+    expect(grub.undo).toEqual(['|', grubText, '|']);
+    expect(guest.model.getValue()).toBe(hvm);
+    expect(guest.undo).toEqual([]);
+    expect(f.markers.get(guest.model)!.map((x: Any) => x.code)).not.toContain('pci-not-hidden');
     sub.dispose();
   });
 

@@ -1,7 +1,7 @@
 /** Quick fixes leave files that check clean; formatting is idempotent and keeps every comment. */
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { applyTextEdits, detectKind, lint, SEED_HOST, type ConfigKind } from '../../../src-shared/config/index.ts';
+import { applyTextEdits, checkFiles, detectKind, lint, SEED_HOST, type ConfigKind } from '../../../src-shared/config/index.ts';
 import { formatConfig } from '../../../src-shared/config/format.ts';
 
 /** Applies the preferred (else first) fix of the first fixable diagnostic until none is left. */
@@ -59,5 +59,32 @@ describe('formatting', () => {
   it('never touches the inside of a triple-quoted string', () => {
     const t = "extra = '''a   \n   b=c  \n'''\n";
     expect(applyTextEdits(t, formatConfig(t, 'hvm'))).toBe(t);
+  });
+});
+
+describe('cross-file quick fix: a device dom0 keeps is hidden in grub.conf', () => {
+  const HVM = "kernel = '/usr/lib/xen/boot/hvmloader'\nbuilder = 'hvm'\ndevice_model = '/usr/lib/xen/bin/qemu-dm'\nacpi = 0\napic = 0\npci = [ '02:00.0' ]\n";
+  const grub = (dom0: string) => `default=0\ntitle Xen\n  root (hd0,0)\n  kernel /xen.gz vtd=1 ioapic_ack=old\n  module /vmlinuz-2.6.18-xen ro${dom0}\n`;
+  const check = (g: string) => checkFiles({ guests: [{ name: 'hvm.conf', text: HVM }], grub: { name: 'grub.conf', text: g } }, { era: '2007', host: SEED_HOST });
+
+  it.each([
+    ['no pciback.hide at all: adds one', '', ' pciback.hide=(02:00.0)'],
+    ['a pciback.hide for another device: appends the group', ' pciback.hide=(00:19.0) console=tty0', ' pciback.hide=(00:19.0)(02:00.0) console=tty0'],
+  ])('%s', (_n, dom0, want) => {
+    const [g, guest] = check(grub(dom0));
+    const d = guest.diagnostics.find((x) => x.code === 'pci-not-hidden')!;
+    expect(d.fixes).toHaveLength(1);
+    const edits = d.fixes[0].edits;
+    expect(edits.every((e) => e.file === 'grub.conf')).toBe(true);
+    const fixed = applyTextEdits(grub(dom0), edits);
+    expect(fixed).toBe(grub(want));
+    expect(g.diagnostics.filter((x) => x.severity === 'error')).toEqual([]);
+    const after = check(fixed);
+    expect(after.flatMap((r) => r.diagnostics).filter((x) => x.severity === 'error' || x.code === 'pci-not-hidden')).toEqual([]);
+  });
+
+  it("offers no grub edit while the seed's pciback.hid typo is there: its own fix comes first", () => {
+    const [, guest] = check(grub(' pciback.hid=(02:00.0)'));
+    expect(guest.diagnostics.find((x) => x.code === 'pci-not-hidden')!.fixes).toEqual([]);
   });
 });

@@ -60,11 +60,18 @@ function generate(r: ReturnType<typeof rng>, i: number): string {
   }
 }
 
-function validate(text: string, ds: Diagnostic[]): void {
+/** `other`: the companion grub.conf text, which cross-file edits (`file` set) apply to. */
+function validate(text: string, ds: Diagnostic[], other?: string): void {
   const src = new SourceText(text);
+  const otherSrc = other === undefined ? undefined : new SourceText(other);
   for (const d of ds) {
     if (!isValidRange(src, d.range)) throw new Error(`invalid range ${JSON.stringify(d.range)} for ${d.code} in ${JSON.stringify(text.slice(0, 200))}`);
-    for (const f of d.fixes) for (const e of f.edits) if (!isValidRange(src, e.range)) throw new Error(`invalid fix range for ${d.code}`);
+    for (const f of d.fixes) {
+      for (const e of f.edits) {
+        const where = e.file === undefined ? src : otherSrc;
+        if (!where || !isValidRange(where, e.range)) throw new Error(`invalid fix range for ${d.code}`);
+      }
+    }
   }
 }
 
@@ -93,7 +100,8 @@ describe('fuzz', () => {
     const r = rng(99);
     for (let i = 0; i < 1000; i++) {
       const text = generate(r, i);
-      validate(text, lint(text, kind, { host: SEED_HOST, era: r.pick(['2007', '3.3', '4.0'] as const), grubText: kind === 'grub' ? undefined : r.pick(REAL) }));
+      const grubText = kind === 'grub' ? undefined : r.pick(REAL);
+      validate(text, lint(text, kind, { host: SEED_HOST, era: r.pick(['2007', '3.3', '4.0'] as const), grubText }), grubText);
       const src = new SourceText(text);
       const line = 1 + r.int(src.lineCount);
       const col = 1 + r.int(src.lineText(line).length + 1);
@@ -101,6 +109,22 @@ describe('fuzz', () => {
       hover(text, kind, line, col, { host: SEED_HOST });
       const edits = formatConfig(text, kind);
       for (const e of edits) expect(isValidRange(src, e.range)).toBe(true);
+    }
+  });
+
+  it.each(PARSERS)('%s: long flat chains and deep nesting (5,000-50,000 terms) never overflow the stack', (_name, kind, parse) => {
+    const terms = (n: number, t: string, op: string) => Array.from({ length: n }, () => t).join(op);
+    const shapes = [
+      'a = ' + terms(50_000, '1', '+'), 'a = ' + terms(50_000, '0', ' or '), 'a = ' + terms(20_000, '1', ' and '), 'a = [[1]]' + '[0]'.repeat(5000),
+      "a = 'x'" + '.strip()'.repeat(50_000), 'a = os' + '.path'.repeat(5000), 'a = len' + '(1)'.repeat(5000), 'a = ' + terms(20_000, '1', ' < '),
+      'a = ' + terms(20_000, '[1]', ' + '), "pci = ['02:00.0']" + ' + []'.repeat(20_000), 'a = ' + '-'.repeat(5000) + '1', 'a = ' + 'not '.repeat(5000) + '1',
+      'a = ' + '('.repeat(5000) + ')'.repeat(5000), 'a = ' + '1 if 1 else '.repeat(5000) + '1', 'a = ' + '2**'.repeat(5000) + '1',
+      Array.from({ length: 300 }, (_, i) => ' '.repeat(i) + 'if 1:').join('\n') + '\n' + ' '.repeat(300) + 'x = 1',
+    ];
+    for (const line of shapes) {
+      validate(line + '\n', parse(line + '\n'));
+      const grubText = kind === 'grub' ? undefined : REAL.find((t) => t.includes('module /'));
+      validate(line + '\n', lint(line + '\n', kind, { host: SEED_HOST, grubText }), grubText);
     }
   });
 

@@ -107,3 +107,20 @@ menuentry 'Xen VT-d' {
     expect(codes(lint(G2.replace(/}\n$/, ''), 'grub', { era: '4.19' }))).toContain('grub-syntax');
   });
 });
+
+describe('misspelt pciback parameters', () => {
+  const line = (opts: string) => `default=0\ntitle X\n  kernel /xen.gz vtd=1 ioapic_ack=old\n  module /vmlinuz-2.6.18-xen ro ${opts}\n`;
+  it('one other than hide is a warning that it has no effect, not "nothing is hidden"', () => {
+    const d = lint(line('pciback.hide=(02:00.0) pciback.permisive=1'), 'grub', { era: '2007', host: SEED_HOST }).find((x) => x.code === 'pciback-unknown-param')!;
+    expect(d.severity).toBe('warning');
+    expect(d.message).toMatch(/no parameter 'permisive' \(did you mean pciback.permissive\?\).*ignoring".*no effect/);
+    expect(d.message).not.toMatch(/nothing is hidden/);
+    expect(d.fixes[0].edits[0].text).toBe('pciback.permissive');
+  });
+
+  it('a misspelt hide is the error that loses the hiding', () => {
+    const d = lint(line('pciback.hid=(02:00.0)'), 'grub', { era: '2007' }).find((x) => x.code === 'pciback-unknown-param')!;
+    expect(d.severity).toBe('error');
+    expect(d.message).toMatch(/nothing is hidden/);
+  });
+});
