@@ -6,11 +6,10 @@ import { join } from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { ensureResultsDir, launchBrowser, startServe, watchErrors, type ServeProcess } from './harness.ts';
+import type { Page } from 'playwright-core';
+import { ensureResultsDir, openApp, type OpenApp } from './harness.ts';
 
-let serve: ServeProcess;
-let browser: Browser;
+let app: OpenApp;
 let page: Page;
 let errors: string[];
 
@@ -32,18 +31,11 @@ async function goToLineEnd(line: number): Promise<void> {
 }
 
 beforeAll(async () => {
-  serve = await startServe({ env: { XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'vtdw-state-')) } });
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  errors = watchErrors(page);
-  await page.goto(serve.url);
-  await page.locator('.monaco-editor .view-lines').waitFor({ timeout: 15_000 });
+  app = await openApp({ env: { XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'vtdw-state-')) } });
+  ({ page, errors } = app);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-});
+afterAll(() => app?.close());
 
 describe('hvm.conf in the editor', () => {
   it('starts with the sample checking clean', async () => {

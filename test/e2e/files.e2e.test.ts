@@ -7,16 +7,15 @@ import { mkdtempSync, readFileSync, readdirSync, utimesSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { ensureResultsDir, launchBrowser, startServe, watchErrors, type ServeProcess } from './harness.ts';
+import type { Page } from 'playwright-core';
+import { ensureResultsDir, openApp, type OpenApp } from './harness.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'vtdw-files-'));
 const state = mkdtempSync(join(tmpdir(), 'vtdw-state-'));
 const guestConf = join(work, 'guest.hvm');
 writeFileSync(guestConf, "# my guest\nmemory = 256\npci = [ '02:00.0' ]\n");
 
-let serve: ServeProcess;
-let browser: Browser;
+let app: OpenApp;
 let page: Page;
 let errors: string[];
 
@@ -32,18 +31,11 @@ async function typeAtEnd(text: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  serve = await startServe({ cwd: work, env: { XDG_CONFIG_HOME: state } });
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  errors = watchErrors(page);
-  await page.goto(serve.url);
-  await page.locator('.monaco-editor .view-lines').waitFor({ timeout: 15_000 });
+  app = await openApp({ cwd: work, env: { XDG_CONFIG_HOME: state } });
+  ({ page, errors } = app);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-});
+afterAll(() => app?.close());
 
 describe('files in browser mode', () => {
   it('opens a file through the picker', async () => {

@@ -96,3 +96,32 @@ export function ensureResultsDir(): string {
   mkdirSync(resultsDir, { recursive: true });
   return resultsDir;
 }
+
+export interface OpenApp {
+  serve: ServeProcess;
+  browser: Browser;
+  page: Page;
+  /** Page and console errors seen so far. */
+  errors: string[];
+  close(): Promise<void>;
+}
+
+/** Browser mode started, Chromium on its URL, the editor rendered: where most e2e tests begin. */
+export async function openApp(opts: ServeOptions = {}): Promise<OpenApp> {
+  const serve = await startServe(opts);
+  const browser = await launchBrowser();
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const errors = watchErrors(page);
+  await page.goto(serve.url);
+  await page.locator('.monaco-editor .view-lines').waitFor({ timeout: 15_000 });
+  return {
+    serve,
+    browser,
+    page,
+    errors,
+    async close() {
+      await browser.close();
+      await serve.stop();
+    },
+  };
+}

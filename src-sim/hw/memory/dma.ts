@@ -51,31 +51,30 @@ export class RemappedDmaPort implements DmaPort {
   ) {}
 
   read(addr: number, dst: Uint8Array): DmaStatus {
-    if ((addr % PAGE_SIZE) + dst.length <= PAGE_SIZE) {
-      // One page (descriptors, most buffers): one translation, no plan to allocate.
-      const hpa = this.unit.translate(this.sid, addr, false);
-      if (hpa < 0) return 'blocked';
-      if (!this.mem.contains(hpa, dst.length)) return 'master-abort';
-      this.mem.read(hpa, dst);
-      return 'ok';
-    }
-    const plan = this.plan(addr, dst.length, false);
-    if (typeof plan === 'string') return plan;
-    for (const [hpa, off, n] of plan) this.mem.read(hpa, dst.subarray(off, off + n));
-    return 'ok';
+    return this.transfer(addr, dst, false);
   }
 
   write(addr: number, src: Uint8Array): DmaStatus {
-    if ((addr % PAGE_SIZE) + src.length <= PAGE_SIZE) {
-      const hpa = this.unit.translate(this.sid, addr, true);
+    return this.transfer(addr, src, true);
+  }
+
+  private transfer(addr: number, buf: Uint8Array, write: boolean): DmaStatus {
+    const mem = this.mem;
+    if ((addr % PAGE_SIZE) + buf.length <= PAGE_SIZE) {
+      // One page (descriptors, most buffers): one translation, no plan to allocate.
+      const hpa = this.unit.translate(this.sid, addr, write);
       if (hpa < 0) return 'blocked';
-      if (!this.mem.contains(hpa, src.length)) return 'master-abort';
-      this.mem.write(hpa, src);
+      if (!mem.contains(hpa, buf.length)) return 'master-abort';
+      if (write) mem.write(hpa, buf);
+      else mem.read(hpa, buf);
       return 'ok';
     }
-    const plan = this.plan(addr, src.length, true);
+    const plan = this.plan(addr, buf.length, write);
     if (typeof plan === 'string') return plan;
-    for (const [hpa, off, n] of plan) this.mem.write(hpa, src.subarray(off, off + n));
+    for (const [hpa, off, n] of plan) {
+      if (write) mem.write(hpa, buf.subarray(off, off + n));
+      else mem.read(hpa, buf.subarray(off, off + n));
+    }
     return 'ok';
   }
 

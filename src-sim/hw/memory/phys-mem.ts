@@ -72,25 +72,24 @@ export class PhysicalMemory {
   }
 
   read(addr: number, dst: Uint8Array): void {
-    this.check(addr, dst.length);
-    let done = 0;
-    while (done < dst.length) {
-      const a = addr + done;
-      const off = a & PAGE_MASK;
-      const n = Math.min(PAGE_SIZE - off, dst.length - done);
-      dst.set(this.pageForRead(Math.floor(a / PAGE_SIZE)).subarray(off, off + n), done);
-      done += n;
-    }
+    this.copy(addr, dst, false);
   }
 
   write(addr: number, src: Uint8Array): void {
-    this.check(addr, src.length);
+    this.copy(addr, src, true);
+  }
+
+  /** Copies between `buf` and memory page by page (a transfer may cross pages). */
+  private copy(addr: number, buf: Uint8Array, toMemory: boolean): void {
+    this.check(addr, buf.length);
     let done = 0;
-    while (done < src.length) {
+    while (done < buf.length) {
       const a = addr + done;
       const off = a & PAGE_MASK;
-      const n = Math.min(PAGE_SIZE - off, src.length - done);
-      this.pageForWrite(Math.floor(a / PAGE_SIZE)).set(src.subarray(done, done + n), off);
+      const n = Math.min(PAGE_SIZE - off, buf.length - done);
+      const pfn = Math.floor(a / PAGE_SIZE);
+      if (toMemory) this.pageForWrite(pfn).set(buf.subarray(done, done + n), off);
+      else buf.set(this.pageForRead(pfn).subarray(off, off + n), done);
       done += n;
     }
   }
