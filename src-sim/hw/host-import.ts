@@ -6,9 +6,10 @@
  */
 import * as v from 'valibot';
 import { formatBdf } from '../../src-shared/units/bdf.ts';
-import { isDmarParseError, parseDmar } from './acpi/dmar.ts';
+import { isDmarParseError, parseDmar, type DmarWarning } from './acpi/dmar.ts';
 import { dmarTableSchema, type DmarTable } from './acpi/dmar-table.ts';
-import { configRows, HOST_PROFILE_VERSION, parseHostProfile, type HostProfile } from './host-profile.ts';
+import { configRows, HOST_PROFILE_VERSION, parseHostProfile, schemaIssue, type HostProfile } from './host-profile.ts';
+import { lineColumn, pathOffset, scanJson } from './json-text.ts';
 import { parseLspciDump } from './pci/lspci-dump.ts';
 
 export interface ImportOptions {
@@ -47,25 +48,49 @@ function utf8(bytes: Uint8Array): string {
   }
 }
 
+/** Where a problem is ("byte 0x1c", "3:7") and why, as the CLI prints it after the file name. */
+export interface LocatedProblem {
+  at: string;
+  reason: string;
+}
+
+export type DmarImport = { ok: true; dmar: DmarTable; warnings: LocatedProblem[] } | { ok: false; error: LocatedProblem };
+
+const byteAt = (w: DmarWarning): LocatedProblem => ({ at: `byte 0x${w.offset.toString(16)}`, reason: w.reason });
+
 /** A DMAR for `--dmar`: the binary table (signature "DMAR") or its `vtdw dmar --json` form. */
-export function readDmarForImport(bytes: Uint8Array): { ok: true; dmar: DmarTable } | { ok: false; error: string } {
+export function readDmarForImport(bytes: Uint8Array): DmarImport {
   const isBinary = bytes.length >= 4 && String.fromCharCode(...bytes.subarray(0, 4)) === 'DMAR';
   if (isBinary) {
-    const t = parseDmar(bytes);
-    return isDmarParseError(t) ? { ok: false, error: `byte offset ${t.offset}: ${t.reason}` } : { ok: true, dmar: t };
+    const warnings: DmarWarning[] = [];
+    const t = parseDmar(bytes, { warnings });
+    return isDmarParseError(t) ? { ok: false, error: byteAt(t) } : { ok: true, dmar: t, warnings: warnings.map(byteAt) };
+  }
+  const text = utf8(bytes);
+  if (!/^\s*[{[]/.test(text)) {
+    const sig = Array.from(bytes.subarray(0, 4), (b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`)).join('');
+    return { ok: false, error: { at: 'byte 0x0', reason: `signature "${sig}" is not "DMAR", and the file is not JSON (\`vtdw dmar FILE --json\` output) either` } };
   }
   let data: unknown;
   try {
-    data = JSON.parse(utf8(bytes));
-  } catch (e) {
-    return { ok: false, error: `neither a binary DMAR table (no "DMAR" signature) nor JSON: ${(e as Error).message}` };
+    data = JSON.parse(text);
+  } catch {
+    const at = lineColumn(text, Math.max(0, scanJson(text).errorAt));
+    return { ok: false, error: { at, reason: 'neither a binary DMAR table (no "DMAR" signature) nor valid JSON (`vtdw dmar FILE --json` output)' } };
   }
   const r = v.safeParse(dmarTableSchema, data);
-  if (!r.success) return { ok: false, error: r.issues.map((i) => `${(i.path ?? []).map((p) => (typeof p.key === 'number' ? `[${p.key}]` : `.${String(p.key)}`)).join('').replace(/^\./, '') || '(top level)'}: ${i.message}`).join('; ') };
-  return { ok: true, dmar: r.output };
+  if (!r.success) {
+    const { path, message } = schemaIssue(r.issues[0]);
+    return { ok: false, error: { at: lineColumn(text, pathOffset(scanJson(text), path)), reason: path ? `${path}: ${message}` : message } };
+  }
+  return { ok: true, dmar: r.output, warnings: [] };
 }
 
-/** What `--host` names: a profile (JSON) or an lspci dump, imported on the fly. */
+/**
+ * What `--host` names: a profile (JSON) or an lspci dump, imported on the fly. Anything that
+ * is JSON — or starts like it — is a profile, so `[]` or `null` is a bad profile, not a dump.
+ */
 export function hostFromText(text: string, name: string): HostProfile {
-  return /^\s*\{/.test(text) ? parseHostProfile(text) : importLspciDump(text, { name });
+  const looksJson = /^\s*[{[]/.test(text) || scanJson(text).errorAt === -1;
+  return looksJson ? parseHostProfile(text) : importLspciDump(text, { name });
 }

@@ -12,8 +12,17 @@ import { layoutFromImage } from './pci/config-layout.ts';
 import { PciConfigSpace } from './pci/config-space.ts';
 import { PciFunction } from './pci/pci-function.ts';
 import { PciHost, type PciHostWiring } from './pci/pci-host.ts';
+import { E1000_VARIANTS } from './net/e1000/e1000_pci.ts';
+import { bridgeBusProblems, type ProfileIssue } from './host-check.ts';
+import { lineColumn, pathOffset, scanJson } from './json-text.ts';
+
+export { jsonErrorOffset } from './json-text.ts';
+export type { ProfileIssue } from './host-check.ts';
 
 export const HOST_PROFILE_VERSION = 1;
+
+/** The device models a profile's `model` field may name: "e1000:<variant>" per E1000 variant. */
+export const DEVICE_MODELS: readonly string[] = Object.keys(E1000_VARIANTS).map((variant) => `e1000:${variant}`);
 
 const HEX_ROW = /^[0-9a-f]{2}( [0-9a-f]{2}){0,15}$/;
 const uint = (max: number) => v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(max));
@@ -37,7 +46,7 @@ const pciFunctionSchema = v.strictObject({
   bars: v.optional(v.array(v.strictObject({ index: uint(5), size: v.pipe(uint(2 ** 40), v.check((n) => n > 0 && Number.isInteger(Math.log2(n)), 'a power of two')) }))),
   romSize: v.optional(uint(2 ** 24)),
   /** A device model that should back this function, e.g. "e1000:82572EI-desktop". */
-  model: v.optional(v.string()),
+  model: v.optional(v.picklist(DEVICE_MODELS, (i) => `${i.received} is not a device model this build has (known: ${DEVICE_MODELS.join(', ')})`)),
 });
 
 export const hostProfileSchema = v.strictObject({
@@ -59,9 +68,13 @@ export const hostProfileSchema = v.strictObject({
 export type HostProfile = v.InferOutput<typeof hostProfileSchema>;
 export type HostProfilePciFunction = HostProfile['pci'][number];
 
+/** A profile that does not validate; `problems` are the issues as "[line:col: ]path: message". */
 export class HostProfileError extends Error {
-  constructor(readonly problems: string[]) {
+  readonly problems: string[];
+  constructor(readonly issues: (ProfileIssue & { at?: string })[]) {
+    const problems = issues.map((i) => [i.at, i.path, i.message].filter(Boolean).join(': '));
     super(problems.join('\n'));
+    this.problems = problems;
     this.name = 'HostProfileError';
   }
 }
@@ -73,88 +86,71 @@ function pathOf(issue: v.BaseIssue<unknown>): string {
     const key = (item as { key: unknown }).key;
     out += typeof key === 'number' ? `[${key}]` : out ? `.${String(key)}` : String(key);
   }
-  return out || '(top level)';
+  return out;
 }
 
-/** Checks an already-parsed JSON value; every problem is reported with its field path. */
-export function validateHostProfile(data: unknown): { ok: true; profile: HostProfile } | { ok: false; problems: string[] } {
-  const r = v.safeParse(hostProfileSchema, data);
-  if (!r.success) return { ok: false, problems: r.issues.map((i) => `${pathOf(i)}: ${i.message}`) };
-  const problems: string[] = [];
+const TYPE_WORDS: Record<string, string> = { string: 'a string', number: 'a number', boolean: 'true or false', Array: 'a list [ … ]', Object: 'an object { … }', never: 'nothing here' };
+
+/** valibot's "Invalid type: Expected … but received …" in plain words; own messages pass through. */
+function plainMessage(issue: v.BaseIssue<unknown>, path: string): string {
+  const { type, expected, received, message } = issue;
+  if (!message.startsWith('Invalid ')) return message;
+  if (path === 'profileVersion' && type === 'literal') {
+    const n = issue.input;
+    return typeof n === 'number' && n > HOST_PROFILE_VERSION
+      ? `profile version ${n} is newer than this build reads (${HOST_PROFILE_VERSION})`
+      : `profile version ${received} is not one this build reads (${HOST_PROFILE_VERSION})`;
+  }
+  if ((type === 'strict_object' || type === 'object') && received === 'undefined') return 'missing field';
+  if (type === 'strict_object' && expected === 'never') return 'unknown field (not part of a host profile)';
+  if (type === 'strict_tuple' && expected === 'never') return 'unexpected entry (this list must be empty)';
+  if (type === 'min_value') return `must be at least ${expected?.replace('>=', '')}, found ${received}`;
+  if (type === 'max_value') return `must be at most ${expected?.replace('<=', '')}, found ${received}`;
+  if (type === 'integer') return `must be a whole number, found ${received}`;
+  if (type === 'literal' || type === 'picklist' || type === 'variant') return `must be ${expected?.replace(/^\((.*)\)$/, '$1').replace(/ \| /g, ' or ')}, found ${received}`;
+  if (expected && TYPE_WORDS[expected]) return `must be ${TYPE_WORDS[expected]}, found ${received === 'Array' ? 'a list' : received === 'Object' ? 'an object' : received}`;
+  return message;
+}
+
+/** A schema issue as a field path and a message in plain words. */
+export function schemaIssue(i: v.BaseIssue<unknown>): ProfileIssue {
+  const path = pathOf(i);
+  return { path, message: plainMessage(i, path) };
+}
+
+/** Problems found after the schema passed: duplicate addresses, short rows, bridge bus numbers. */
+function structuralProblems(p: HostProfile): ProfileIssue[] {
+  const problems: ProfileIssue[] = [];
   const seen = new Map<string, number>();
-  r.output.pci.forEach((f, i) => {
+  p.pci.forEach((f, i) => {
     const key = formatBdf((parseBdf(f.bdf) as { bdf: Bdf }).bdf);
     const first = seen.get(key);
-    if (first !== undefined) problems.push(`pci[${i}].bdf: ${key} is already pci[${first}]`);
+    if (first !== undefined) problems.push({ path: `pci[${i}].bdf`, message: `${key} is already pci[${first}]` });
     seen.set(key, i);
     const len = configBytes(f).length;
-    if (f.config.slice(0, -1).some((row) => row.length !== 47)) problems.push(`pci[${i}].config: every row but the last must hold 16 bytes`);
-    if (len < 64) problems.push(`pci[${i}].config: ${len} bytes; the header alone is 64`);
+    if (f.config.slice(0, -1).some((row) => row.length !== 47)) problems.push({ path: `pci[${i}].config`, message: 'every row but the last must hold 16 bytes' });
+    if (len < 64) problems.push({ path: `pci[${i}].config`, message: `${len} bytes; the header alone is 64` });
   });
-  return problems.length ? { ok: false, problems } : { ok: true, profile: r.output };
+  return problems.length ? problems : bridgeBusProblems(p);
 }
 
-/**
- * Where JSON text first goes wrong (JSON.parse no longer says): a small recursive-descent
- * scan of the grammar, returning the offset of the first offending character.
- */
-export function jsonErrorOffset(text: string): number {
-  let i = 0;
-  const ws = () => {
-    while (i < text.length && ' \t\n\r'.includes(text[i])) i++;
-  };
-  const fail = (): never => {
-    throw i;
-  };
-  const lit = (w: string) => (text.startsWith(w, i) ? (i += w.length) : fail());
-  const str = () => {
-    if (text[i] !== '"') fail();
-    for (i++; i < text.length && text[i] !== '"'; i++) {
-      if (text[i] < ' ') fail();
-      if (text[i] === '\\') i++;
-    }
-    if (i >= text.length) fail();
-    i++;
-  };
-  const value = (depth: number): void => {
-    ws();
-    if (depth > 512) fail();
-    const c = text[i];
-    if (c === '{' || c === '[') {
-      const close = c === '{' ? '}' : ']';
-      i++;
-      ws();
-      if (text[i] === close) return void i++;
-      for (;;) {
-        if (c === '{') {
-          ws();
-          str();
-          ws();
-          if (text[i] !== ':') fail();
-          i++;
-        }
-        value(depth + 1);
-        ws();
-        if (text[i] === ',') i++;
-        else if (text[i] === close) return void i++;
-        else fail();
-      }
-    }
-    if (c === '"') return str();
-    if (c === 't') return void lit('true');
-    if (c === 'f') return void lit('false');
-    if (c === 'n') return void lit('null');
-    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
-    if (!m) fail();
-    i += m![0].length;
-  };
-  try {
-    value(0);
-    ws();
-    return i < text.length ? i : -1;
-  } catch (at) {
-    return at as number;
+type Validation = { ok: true; profile: HostProfile } | { ok: false; problems: string[]; issues: ProfileIssue[] };
+
+/** Checks an already-parsed JSON value; every problem is reported with its field path. */
+export function validateHostProfile(data: unknown): Validation {
+  const fail = (issues: ProfileIssue[]): Validation => ({ ok: false, issues, problems: issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)) });
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    return fail([{ path: '', message: `a host profile must be a JSON object { … }, not ${Array.isArray(data) ? 'a list' : data === null ? 'null' : `a ${typeof data}`}` }]);
   }
+  const r = v.safeParse(hostProfileSchema, data);
+  if (!r.success) return fail(r.issues.map(schemaIssue));
+  const problems = structuralProblems(r.output);
+  return problems.length ? fail(problems) : { ok: true, profile: r.output };
+}
+
+/** Problems with the device models a profile names (what the PC would have to plug). */
+export function deviceModelProblems(p: HostProfile): ProfileIssue[] {
+  return p.pci.flatMap((f, i) => (f.model === undefined || DEVICE_MODELS.includes(f.model) ? [] : [{ path: `pci[${i}].model`, message: `"${f.model}" is not a device model this build has (known: ${DEVICE_MODELS.join(', ')})` }]));
 }
 
 /** Parses profile text (JSON) and validates it; syntax errors give line:column. */
@@ -163,12 +159,14 @@ export function parseHostProfile(text: string): HostProfile {
   try {
     data = JSON.parse(text);
   } catch (e) {
-    const pos = Math.max(0, jsonErrorOffset(text));
-    const before = text.slice(0, pos).split('\n');
-    throw new HostProfileError([`${before.length}:${before[before.length - 1].length + 1}: invalid JSON: ${(e as Error).message.split('\n')[0]}`]);
+    const at = lineColumn(text, Math.max(0, scanJson(text).errorAt));
+    throw new HostProfileError([{ at, path: '', message: `invalid JSON: ${(e as Error).message.split('\n')[0].replace(/ in JSON at position \d+.*$/, '')}` }]);
   }
   const r = validateHostProfile(data);
-  if (!r.ok) throw new HostProfileError(r.problems);
+  if (!r.ok) {
+    const scan = scanJson(text);
+    throw new HostProfileError(r.issues.map((i) => ({ ...i, at: lineColumn(text, pathOffset(scan, i.path)) })));
+  }
   return r.profile;
 }
 

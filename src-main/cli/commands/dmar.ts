@@ -3,11 +3,10 @@
  * output, or what the simulator's firmware exposes) — the remapping units, reserved regions and
  * device scopes a 2007 Xen host would parse at boot.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError, type CliIO, type Command } from '../io.ts';
-import { dmarJson, isDmarParseError, parseDmar, type DmarDeviceScope, type DmarStructure, type DmarTable } from '../../../src-sim/host/headless.ts';
+import { readInput, report } from '../file-errors.ts';
+import { dmarJson, isDmarParseError, parseDmar, unsupportedTypeName, type DmarDeviceScope, type DmarStructure, type DmarTable, type DmarWarning } from '../../../src-sim/host/headless.ts';
 
 const hex2 = (n: number): string => n.toString(16).padStart(2, '0');
 const show = (text: string): string => text.replace(/[^\x20-\x7e]/g, (c) => '\\x' + hex2(c.charCodeAt(0)));
@@ -55,6 +54,8 @@ function structureLines(s: DmarStructure, i: number): string[] {
       return [`${tag}  register base ${s.baseAddress}  proximity domain ${s.proximityDomain}`];
     case 'ANDD':
       return [`${tag}  device number ${s.deviceNumber}  name "${show(s.name)}"`];
+    case 'unsupported':
+      return [`[${i}] ${unsupportedTypeName(s.typeCode)}  ${4 + s.data.length / 2} bytes  skipped: not supported by this build`];
   }
 }
 
@@ -68,7 +69,8 @@ export function dmarListing(t: DmarTable, bytes: number): string {
   lines.push(`Host address width ${t.hostAddressWidth + 1} bits (field 0x${hex2(t.hostAddressWidth)})`, `Flags ${flagNames(t.flags, DMAR_FLAGS)}`, '');
   t.structures.forEach((s, i) => lines.push(...structureLines(s, i)));
   const count = (type: string) => t.structures.filter((s) => s.type === type).length;
-  lines.push('', `${count('DRHD')} DRHD, ${count('RMRR')} RMRR, ${count('ATSR')} ATSR, ${count('RHSA')} RHSA, ${count('ANDD')} ANDD`);
+  const skipped = count('unsupported') ? `, ${count('unsupported')} skipped` : '';
+  lines.push('', `${count('DRHD')} DRHD, ${count('RMRR')} RMRR, ${count('ATSR')} ATSR, ${count('RHSA')} RHSA, ${count('ANDD')} ANDD${skipped}`);
   return lines.join('\n') + '\n';
 }
 
@@ -81,24 +83,23 @@ Decodes the binary DMAR table in FILE (e.g. from \`acpidump -b\` or \`iasl\`).
            (hostAddressWidth is the raw field: the platform's width in bits minus one)
 Scope paths read as START_BUS:DEV.FN/DEV.FN…: each hop but the last is a bridge whose
 secondary bus the next hop is on. A malformed table is reported as
-"FILE: byte 0xNN: reason" with exit status 1.`,
+"vtdw dmar: FILE: byte 0xNN: reason" with exit status 1. Structure types 5 and up (SATC,
+SIDP, …) are skipped with a warning, as Linux does, and kept in --json as "unsupported".`,
   async run(argv: string[], io: CliIO) {
     const { values, positionals } = parseArgs({ args: argv, options: { json: { type: 'boolean' } }, allowPositionals: true });
     if (positionals.length === 0) throw new UsageError('missing FILE (a binary DMAR table)');
     if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}'`);
     const file = positionals[0];
-    let bytes: Uint8Array;
-    try {
-      bytes = new Uint8Array(readFileSync(resolve(io.cwd, file)));
-    } catch (e) {
-      io.err(`vtdw dmar: ${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
-      return 1;
-    }
-    const table = parseDmar(bytes);
+    const read = readInput(io, 'dmar', file);
+    if (!read) return 1;
+    const bytes = new Uint8Array(read);
+    const warnings: DmarWarning[] = [];
+    const table = parseDmar(bytes, { warnings });
     if (isDmarParseError(table)) {
-      io.err(`vtdw dmar: ${file}: byte 0x${table.offset.toString(16)}: ${table.reason}\n`);
+      report(io, 'dmar', file, `byte 0x${table.offset.toString(16)}`, table.reason);
       return 1;
     }
+    for (const w of warnings) report(io, 'dmar', file, `byte 0x${w.offset.toString(16)}`, `warning: ${w.reason}`);
     io.out(values.json ? JSON.stringify(dmarJson(table), null, 2) + '\n' : dmarListing(table, bytes.length));
     return 0;
   },

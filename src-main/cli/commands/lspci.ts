@@ -3,29 +3,37 @@
  * 3.9 text). A dump given to --host is imported on the fly, so `vtdw lspci --host DUMP -vvv`
  * is this app's answer to `lspci -F DUMP -vvv`.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError, type CliIO, type Command } from '../io.ts';
+import { readInput, report } from '../file-errors.ts';
 import { buildPciHost, configAccess, hostFromText, HostProfileError, LspciDumpError, lspci as render, type HostProfile } from '../../../src-sim/host/headless.ts';
 
-/** Reads --host: a profile or a dump; errors say which file and where. Returns undefined after printing them. */
-export function loadHost(file: string, io: CliIO): HostProfile | undefined {
-  let text: string;
+/** A host as read from --host: the profile, and the text it came from (for line:col). */
+export interface LoadedHost {
+  profile: HostProfile;
+  text: string;
+}
+
+/**
+ * Reads a profile or a dump for command `cmd`; every problem is printed as
+ * `vtdw CMD: FILE: line:col: …`. Returns undefined after printing them.
+ */
+export function readHost(file: string, io: CliIO, cmd: string, problem = (where: string | undefined, reason: string) => report(io, cmd, file, where, reason)): LoadedHost | undefined {
+  const bytes = readInput(io, cmd, file);
+  if (!bytes) return undefined;
+  const text = bytes.toString('utf8');
   try {
-    text = readFileSync(resolve(io.cwd, file), 'utf8');
+    return { profile: hostFromText(text, file.replace(/^.*\//, '').replace(/\.[^.]*$/, '')), text };
   } catch (e) {
-    io.err(`${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
-    return undefined;
-  }
-  try {
-    return hostFromText(text, file.replace(/^.*\//, '').replace(/\.[^.]*$/, ''));
-  } catch (e) {
-    if (e instanceof LspciDumpError) io.err(`${file}:${e.line}: ${e.reason}\n`);
-    else if (e instanceof HostProfileError) for (const p of e.problems) io.err(`${file}: ${p}\n`);
+    if (e instanceof LspciDumpError) problem(`${e.line}:${e.column}`, e.reason);
+    else if (e instanceof HostProfileError) for (const i of e.issues) problem(i.at, i.path ? `${i.path}: ${i.message}` : i.message);
     else throw e;
     return undefined;
   }
+}
+
+export function loadHost(file: string, io: CliIO, cmd = 'lspci'): HostProfile | undefined {
+  return readHost(file, io, cmd)?.profile;
 }
 
 export const lspci: Command = {

@@ -69,10 +69,32 @@ export interface DmarAndd {
   scopes: [];
 }
 
-export type DmarStructure = DmarDrhd | DmarRmrr | DmarAtsr | DmarRhsa | DmarAndd;
-export type DmarStructureType = DmarStructure['type'];
+/**
+ * A structure of a type this build does not decode (5 SATC, 6 SIDP and later additions):
+ * skipped with a warning, as Linux's dmar_walk_remapping_entries() does, and kept as bytes so
+ * the table still round-trips.
+ */
+export interface DmarUnsupported {
+  type: 'unsupported';
+  /** The structure's type code (≥ 5). */
+  typeCode: number;
+  /** Its bytes after the 4-byte type/length header, as lower-case hex. */
+  data: string;
+  scopes: [];
+}
+
+export type DmarKnownStructure = DmarDrhd | DmarRmrr | DmarAtsr | DmarRhsa | DmarAndd;
+export type DmarStructure = DmarKnownStructure | DmarUnsupported;
+export type DmarStructureType = DmarKnownStructure['type'];
 /** Structure type codes: 0 DRHD … 4 ANDD. */
 export const DMAR_STRUCTURE_TYPES: readonly DmarStructureType[] = ['DRHD', 'RMRR', 'ATSR', 'RHSA', 'ANDD'];
+/** Names of the later types a table may carry (VT-d spec 3.x/4.x). */
+export const DMAR_LATER_TYPES: Readonly<Record<number, string>> = { 5: 'SATC', 6: 'SIDP' };
+
+/** "type 5 (SATC)" / "type 9". */
+export function unsupportedTypeName(code: number): string {
+  return DMAR_LATER_TYPES[code] ? `type ${code} (${DMAR_LATER_TYPES[code]})` : `type ${code}`;
+}
 
 export interface DmarOem {
   /** 6 characters, each a byte (latin-1), padding kept. */
@@ -123,6 +145,12 @@ export const dmarStructureSchema = v.variant('type', [
   v.strictObject({ type: v.literal('ATSR'), flags: uint(0xff), segment: uint(0xffff), scopes: v.array(dmarScopeSchema) }),
   v.strictObject({ type: v.literal('RHSA'), baseAddress: address, proximityDomain: uint(0xffffffff), scopes: noScopes }),
   v.strictObject({ type: v.literal('ANDD'), deviceNumber: uint(0xff), name: v.pipe(v.string(), v.maxLength(0xfff0), byteChars(1)), scopes: noScopes }),
+  v.strictObject({
+    type: v.literal('unsupported'),
+    typeCode: v.pipe(uint(0xffff), v.minValue(DMAR_STRUCTURE_TYPES.length, 'a type code of 5 or more (0-4 are decoded)')),
+    data: v.pipe(v.string(), v.regex(/^([0-9a-f]{2})*$/, 'bytes as lower-case hex pairs'), v.maxLength(2 * (0xffff - 4))),
+    scopes: noScopes,
+  }),
 ]);
 
 export const dmarOemSchema = v.strictObject({

@@ -4,15 +4,17 @@
  *
  * `parseDmar` never throws: a malformed table gives `{ offset, reason }` naming the first byte
  * that is wrong (a length field that runs past its container points at the length field).
- * Structure types 5+ (SATC, SIDP: 2020s additions) are reported as unsupported rather than
- * skipped, so a table that parses also round-trips: `emitDmar(parseDmar(b))` equals `b` for
- * every table whose reserved bytes are zero; `parseDmar(emitDmar(t))` equals `t` for every
- * valid table with `oem`.
+ * Structure types 5+ (SATC, SIDP: 2020s additions) are skipped as Linux does — each becomes an
+ * `unsupported` structure holding its bytes, and a warning at its offset — so a table that
+ * parses also round-trips: `emitDmar(parseDmar(b))` equals `b` for every table whose reserved
+ * bytes are zero; `parseDmar(emitDmar(t))` equals `t` for every valid table with `oem`.
  */
 import { ACPI_HDR, byteSum, fixChecksum, latin1, printable, putLatin1 } from './acpi-header.ts';
 import {
   DMAR_SCOPE_TYPES,
   DMAR_STRUCTURE_TYPES,
+  unsupportedTypeName,
+  type DmarUnsupported,
   type DmarAndd,
   type DmarDeviceScope,
   type DmarOem,
@@ -24,10 +26,15 @@ import {
 export const DMAR_HEADER_SIZE = 48;
 /** Fixed part of each structure before its device scopes (ANDD: before its name). */
 const FIXED: Record<DmarStructureType, number> = { DRHD: 16, RMRR: 24, ATSR: 8, RHSA: 20, ANDD: 8 };
-const LATER_TYPES: Record<number, string> = { 5: 'SATC', 6: 'SIDP' };
 
 /** Why a table was rejected, and where. */
 export interface DmarParseError {
+  offset: number;
+  reason: string;
+}
+
+/** Something a table holds that this build skips (the table is still accepted). */
+export interface DmarWarning {
   offset: number;
   reason: string;
 }
@@ -66,20 +73,22 @@ function fail(offset: number, reason: string): never {
   throw new Reject({ offset, reason });
 }
 
-export function parseDmar(bytes: Uint8Array): DmarTable | DmarParseError {
+/** Parses a binary table; structures it skips are reported in `opts.warnings` when given. */
+export function parseDmar(bytes: Uint8Array, opts: { warnings?: DmarWarning[] } = {}): DmarTable | DmarParseError {
   try {
-    return parseOrReject(bytes);
+    return parseOrReject(bytes, opts.warnings ?? []);
   } catch (e) {
     if (e instanceof Reject) return e.error;
     throw e;
   }
 }
 
-function parseOrReject(bytes: Uint8Array): DmarTable {
+function parseOrReject(bytes: Uint8Array, warnings: DmarWarning[]): DmarTable {
+  // The signature first: a file that is not a DMAR table at all should be told so, however short.
+  const sig = latin1(bytes, 0, Math.min(4, bytes.length));
+  if (bytes.length >= 4 && sig !== 'DMAR') fail(0, `signature "${printable(sig)}" is not "DMAR"`);
   if (bytes.length < DMAR_HEADER_SIZE) fail(bytes.length, `data ends after ${bytes.length} bytes, inside the ${DMAR_HEADER_SIZE}-byte DMAR header`);
   const c = new Cursor(bytes, new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-  const sig = latin1(bytes, 0, 4);
-  if (sig !== 'DMAR') fail(0, `signature "${printable(sig)}" is not "DMAR"`);
   const length = c.u32(ACPI_HDR.length);
   if (length < DMAR_HEADER_SIZE) fail(ACPI_HDR.length, `table length ${hx(length)} is shorter than the ${DMAR_HEADER_SIZE}-byte DMAR header`);
   if (length > bytes.length) fail(ACPI_HDR.length, `table length ${hx(length)} runs past the end of the data (${hx(bytes.length)} bytes)`);
@@ -96,7 +105,9 @@ function parseOrReject(bytes: Uint8Array): DmarTable {
   const structures: DmarStructure[] = [];
   for (let off = DMAR_HEADER_SIZE; off < length; ) {
     const len = structureLength(c, off, length);
-    structures.push(parseStructure(c, off, len));
+    const s = c.u16(off) < DMAR_STRUCTURE_TYPES.length ? parseStructure(c, off, len) : unsupported(c, off, len);
+    if (s.type === 'unsupported') warnings.push({ offset: off, reason: `remapping structure ${unsupportedTypeName(s.typeCode)}, ${hx(len)} bytes, is not supported: skipped (kept for round trip)` });
+    structures.push(s);
     off += len;
   }
   return { revision: bytes[ACPI_HDR.revision], hostAddressWidth: bytes[0x24], flags: bytes[0x25], structures, oem };
@@ -108,7 +119,11 @@ function structureLength(c: Cursor, off: number, end: number): number {
   const t = c.u16(off);
   const len = c.u16(off + 2);
   const name = DMAR_STRUCTURE_TYPES[t];
-  if (!name) fail(off, LATER_TYPES[t] ? `remapping structure type ${t} (${LATER_TYPES[t]}) is not supported` : `unknown remapping structure type ${t}`);
+  if (!name) {
+    if (len < 4) fail(off + 2, `remapping structure ${unsupportedTypeName(t)} length ${hx(len)} is shorter than its 4-byte header`);
+    if (off + len > end) fail(off + 2, `remapping structure ${unsupportedTypeName(t)} length ${hx(len)} runs past the end of the table (${hx(end - off)} bytes left)`);
+    return len;
+  }
   const min = name === 'ANDD' ? FIXED.ANDD + 1 : FIXED[name];
   if (len < min) fail(off + 2, `${name} length ${hx(len)} is shorter than its ${min}-byte fixed part`);
   if (name === 'RHSA' && len !== FIXED.RHSA) fail(off + 2, `RHSA length ${hx(len)} is not ${hx(FIXED.RHSA)}`);
@@ -131,6 +146,13 @@ function parseStructure(c: Cursor, off: number, len: number): DmarStructure {
     case 'ANDD':
       return parseAndd(c, off, len);
   }
+}
+
+/** A later structure type, kept whole (Linux skips it: "Unknown DMAR structure type"). */
+function unsupported(c: Cursor, off: number, len: number): DmarUnsupported {
+  let data = '';
+  for (let i = off + 4; i < off + len; i++) data += c.u8(i).toString(16).padStart(2, '0');
+  return { type: 'unsupported', typeCode: c.u16(off), data, scopes: [] };
 }
 
 /** ANDD: device number, then a NUL-terminated ACPI name (zero padding after it is allowed). */
@@ -207,10 +229,13 @@ function structureBytes(s: DmarStructure): number[] {
     case 'ANDD':
       body = [0, 0, 0, s.deviceNumber, ...Array.from(s.name, (ch) => ch.charCodeAt(0) & 0xff), 0];
       break;
+    case 'unsupported':
+      body = Array.from({ length: s.data.length / 2 }, (_, i) => parseInt(s.data.slice(2 * i, 2 * i + 2), 16));
+      break;
   }
   const len = 4 + body.length;
   if (len > 0xffff) throw new RangeError(`${s.type} structure would be ${len} bytes, above the 16-bit length field`);
-  return [...le16(DMAR_STRUCTURE_TYPES.indexOf(s.type)), ...le16(len), ...body];
+  return [...le16(s.type === 'unsupported' ? s.typeCode : DMAR_STRUCTURE_TYPES.indexOf(s.type)), ...le16(len), ...body];
 }
 
 /**

@@ -18,14 +18,14 @@ import { DirectDmaPort, RemappedDmaPort, type DmaPort } from '../memory/dma.ts';
 import { IrqLine } from '../intc/wire.ts';
 import { I8259Pair, I8259_PORTS, type I8259State } from '../intc/i8259.ts';
 import { IoApic, IOAPIC_DEFAULT_BASE, IOAPIC_MMIO_SIZE, type ApicMessage, type IoApicState } from '../intc/io_apic.ts';
-import { buildPciHost, configBytes, functionBdf, type HostProfile } from '../host-profile.ts';
+import { buildPciHost, configBytes, deviceModelProblems, functionBdf, HostProfileError, type HostProfile } from '../host-profile.ts';
 import type { PciHost, PciHostState } from '../pci/pci-host.ts';
 import { plugModel } from '../pci/plug.ts';
 import type { BridgeLookup } from '../acpi/dmar-scope.ts';
 import { createRemappingUnits, remappingUnitFor, type RemappingUnit } from '../vtd/drhd.ts';
 import type { IntelIommuState } from '../vtd/iommu.ts';
 import { E1000 } from '../net/e1000/e1000.ts';
-import { E1000_VARIANTS, type E1000VariantName } from '../net/e1000/e1000_pci.ts';
+import type { E1000VariantName } from '../net/e1000/e1000_pci.ts';
 import { EthernetWire, type EthernetWireState } from '../net/ethernet_wire.ts';
 import { LinkPartner, type LinkPartnerState } from '../net/link_partner.ts';
 import { replayFirmwareHeader } from './firmware.ts';
@@ -146,13 +146,13 @@ export class Pc {
   /** Plugs the device models the profile names, where firmware left their functions. */
   private plugModels(): void {
     const { engine, tracer, rng } = this.sim;
+    // The same check and error as profile validation (a profile object built in code skips it).
+    const unknownModels = deviceModelProblems(this.profile);
+    if (unknownModels.length) throw new HostProfileError(unknownModels);
     for (const f of this.profile.pci) {
       if (!f.model) continue;
       const bdf = functionBdf(f);
-      const [kind, variant] = f.model.split(':');
-      if (kind !== 'e1000' || !(variant in E1000_VARIANTS)) {
-        throw new Error(`${f.bdf}: no device model "${f.model}" (known: ${Object.keys(E1000_VARIANTS).map((v) => `e1000:${v}`).join(', ')})`);
-      }
+      const variant = f.model.split(':')[1];
       const image = configBytes(f);
       const line = image[0x3c];
       const nic = new E1000({ variant: variant as E1000VariantName });

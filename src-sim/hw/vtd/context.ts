@@ -103,16 +103,8 @@ export function fetchContext(mem: PhysicalMemory, rootPtr: number, sid: number, 
   };
 }
 
-export interface ContextCacheEntryState {
-  sid: number;
-  did: number;
-  levels: number;
-  asr: number;
-  tt: number;
-  fpd: boolean;
-  limit: number;
-  lru: number;
-}
+/** A cached context entry in a snapshot: the decoded entry, its source-id and LRU stamp. */
+export type ContextCacheEntryState = ContextInfo & { sid: number; lru: number };
 
 /** The context cache: tagged by source-id, invalidated globally, by domain or by device. */
 export class ContextCache {

@@ -60,7 +60,21 @@ describe('vtdw dmar', () => {
   });
 
   it('says why a file cannot be read, and treats a missing FILE as a usage error (exit 2)', async () => {
-    expect(await vtdw('dmar', 'no-such.dat')).toEqual({ code: 1, out: '', err: 'vtdw dmar: no-such.dat: cannot read: ENOENT\n' });
+    expect(await vtdw('dmar', 'no-such.dat')).toEqual({ code: 1, out: '', err: 'vtdw dmar: no-such.dat: cannot read: no such file or directory (ENOENT)\n' });
     expect(await vtdw('dmar')).toMatchObject({ code: 2, err: 'vtdw dmar: missing FILE (a binary DMAR table)\n' });
+  });
+
+  it('lists a later structure type (SATC) as skipped, with a located warning, exit status 0', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vtdw-dmar-'));
+    const q35 = readFileSync(join(DMAR_DATA, 'vtdw-q35-desktop-e1000.aml'));
+    const b = Uint8Array.from([...q35, 5, 0, 0x10, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0, 2, 0]);
+    new DataView(b.buffer).setUint32(4, b.length, true);
+    b[9] = (b[9] - b.reduce((a, x) => a + x, 0)) & 0xff;
+    writeFileSync(join(dir, 'satc.dat'), b);
+    const r = await vtdw('dmar', join(dir, 'satc.dat'));
+    expect(r.code).toBe(0);
+    expect(r.err).toBe(`vtdw dmar: ${join(dir, 'satc.dat')}: byte 0x${q35.length.toString(16)}: warning: remapping structure type 5 (SATC), 0x10 bytes, is not supported: skipped (kept for round trip)\n`);
+    expect(r.out).toContain('[4] type 5 (SATC)  16 bytes  skipped: not supported by this build\n');
+    expect(r.out).toContain('2 DRHD, 2 RMRR, 0 ATSR, 0 RHSA, 0 ANDD, 1 skipped\n');
   });
 });

@@ -2,11 +2,19 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildPciHost, parseHostProfile } from '../../../src-sim/hw/host-profile.ts';
+import { plausibilityWarnings } from '../../../src-sim/hw/host-check.ts';
 import { SHIPPED_PROFILES } from './make-host-profiles.ts';
 import { cf8Read } from './machine.ts';
 import { IoPortSpace } from '../../../src-sim/hw/bus/ioport.ts';
 
 const DIR = new URL('../../../resources/hosts/', import.meta.url);
+
+/** The buses each host bridge decodes itself; every other bus must be reached through a bridge. */
+const ROOT_BUSES: Record<string, number[]> = {
+  'seed-core2-q35.json': [0],
+  'server-2drhd-5520.json': [0, 0x80],
+  'laptop-gm965-no-vtd.json': [0],
+};
 
 describe.each(Object.entries(SHIPPED_PROFILES))('resources/hosts/%s', (file, make) => {
   it('is exactly what make-host-profiles.ts builds (UPDATE_GOLDEN=1 rewrites it)', () => {
@@ -25,6 +33,21 @@ describe.each(Object.entries(SHIPPED_PROFILES))('resources/hosts/%s', (file, mak
       expect(id.toString(16).padStart(8, '0')).toBe(f.config[0].split(' ').slice(0, 4).reverse().join(''));
     }
   });
+
+  it('reaches every bus but the host bridges\' own through a bridge whose primary bus is its own', () => {
+    const host = buildPciHost(parseHostProfile(readFileSync(new URL(file, DIR), 'utf8')));
+    const roots = [...new Set(host.functions.filter((f) => f.bus?.isRoot).map((f) => f.bdf.bus))].sort((a, b) => a - b);
+    expect(roots).toEqual(ROOT_BUSES[file]);
+    for (const f of host.functions.filter((x) => !x.bus?.isRoot)) {
+      const up = f.bus!.parentBridge!;
+      expect(up.busRange.secondary, `${f.id} sits on the secondary bus of ${up.id}`).toBe(f.bdf.bus);
+      expect(up.config.read(0x18, 1), `${up.id}'s primary bus`).toBe(up.bdf.bus);
+    }
+  });
+
+  it('is plausible: host check finds no BAR outside its bridge window, no overlap, no stray IRQ, no RMRR outside RAM', () => {
+    expect(plausibilityWarnings(parseHostProfile(readFileSync(new URL(file, DIR), 'utf8')))).toEqual([]);
+  });
 });
 
 describe('the seed host', () => {
@@ -35,6 +58,13 @@ describe('the seed host', () => {
     expect(cf8Read(io, 0, 0x1c, 0, 0x18) & 0xffffff).toBe(0x020200);
     expect(cf8Read(io, 2, 0, 0, 0)).toBe(0x10b98086);
     expect(p.pci.find((f) => f.bdf === '0000:02:00.0')?.model).toBe('e1000:82572EI-desktop');
+  });
+
+  it('has 4 GiB of RAM holding its DMAR\'s reserved memory regions (RMRRs below TOLUD 0xd0000000)', () => {
+    expect(p.ramMiB).toBe(4096);
+    const rmrrs = p.dmar?.structures.flatMap((s) => (s.type === 'RMRR' ? [[BigInt(s.baseAddress), BigInt(s.endAddress)]] : [])) ?? [];
+    expect(rmrrs).toHaveLength(2);
+    for (const [, end] of rmrrs) expect(end < 0xd0000000n).toBe(true);
   });
 
   it('has VT-d: an include-all remapping unit covers the NIC', () => {

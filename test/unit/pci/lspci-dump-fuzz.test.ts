@@ -72,6 +72,28 @@ describe('lspci dump parser fuzz', () => {
     expect(() => parseLspciDump('1000: 00\n')).toThrow(/no devices found/);
     expect(() => parseLspciDump('00:00.0 x\n00: 01\n\n00:00.0 y\n00: 02\n')).toThrow('line 4: device 0000:00:00.0 appears twice (first at line 1)');
   });
+
+  const header = '00: 86 80 0f 10 07 00 30 02 01 00 00 02 10 40 00 00\n';
+
+  it('rejects a damaged device address with its line and column instead of dropping the device', () => {
+    const err = (text: string) => {
+      try {
+        parseLspciDump(text);
+      } catch (e) {
+        return e as LspciDumpError;
+      }
+      throw new Error('parsed');
+    };
+    expect(err(`00:00.0 Host bridge\n${header}\n100:00.0 Ethernet\n${header}`)).toMatchObject({ line: 4, column: 1, reason: '"100:00.0" is not a PCI address: the bus must be 2 hex digits (00-ff)' });
+    expect(err(`00:1.0 Ethernet\n${header}`)).toMatchObject({ line: 1, column: 4, reason: expect.stringMatching(/the device must be 2 hex digits/) });
+    expect(err(`0000:00:00.10 Ethernet\n${header}`)).toMatchObject({ line: 1, column: 12, reason: expect.stringMatching(/the function must be 1 digit/) });
+  });
+
+  it('rejects a device whose header row (00:) is missing rather than showing it as all ones', () => {
+    const noHeader = '02:0c.0 Ethernet controller: Intel 82540EM\n100: 86 80 0f 10 07 00 30 02 01 00 00 02 10 40 00 00\n10: 00 00 fe fc 00 00 00 00 01 ec 00 00 00 00 00 00\n';
+    expect(() => parseLspciDump(noHeader)).toThrow('line 1: device 0000:02:0c.0 has no complete header row (00: …): bytes 0x00-0x0f (IDs, class, header type) are needed');
+    expect(() => parseLspciDump('00:00.0 x\n00: 86 80 29 b0\n')).toThrow(/has no complete header row/);
+  });
 });
 
 describe('host profile validation', () => {
@@ -98,7 +120,7 @@ describe('host profile validation', () => {
   it('reports duplicate addresses after the schema passes', () => {
     const p = good();
     p.pci[5].bdf = p.pci[4].bdf;
-    expect(validateHostProfile(p)).toEqual({ ok: false, problems: [`pci[5].bdf: ${p.pci[4].bdf} is already pci[4]`] });
+    expect(validateHostProfile(p)).toMatchObject({ ok: false, problems: [`pci[5].bdf: ${p.pci[4].bdf} is already pci[4]`] });
   });
 
   it('gives line:column for broken JSON', () => {

@@ -7,7 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { parseDmar, isDmarParseError } from '../../../src-sim/hw/acpi/dmar.ts';
 import { configRows, HOST_PROFILE_VERSION, type HostProfile } from '../../../src-sim/hw/host-profile.ts';
-import { layoutFromTemplate } from '../../../src-sim/hw/pci/config-layout.ts';
+import { layoutFromTemplate, type ConfigLayout } from '../../../src-sim/hw/pci/config-layout.ts';
+import { pcieToPciBridgeLayout } from '../../../src-sim/hw/pci/bridges.ts';
 import type { PciConfigTemplate } from '../../../src-sim/hw/pci/function-model.ts';
 import { parseLspciDump, type DumpDevice } from '../../../src-sim/hw/pci/lspci-dump.ts';
 import { e1000ConfigTemplate, E1000_VARIANTS } from '../../../src-sim/hw/net/e1000/e1000_pci.ts';
@@ -52,12 +53,38 @@ function busNumbers(b: Uint8Array, primary: number, secondary: number, subordina
   return b;
 }
 
-function templateBytes(t: PciConfigTemplate, headerType: number | undefined, fill: (b: Uint8Array) => void): Uint8Array {
-  const layout = layoutFromTemplate(t, { headerType });
-  const b = new Uint8Array(t.configSize);
+/** A layout's reset image, then what firmware programmed into it. */
+function layoutBytes(layout: ConfigLayout, fill: (b: Uint8Array) => void): Uint8Array {
+  const b = new Uint8Array(layout.size);
   for (const d of layout.defs) put(b, d.offset, d.size, d.reset ?? 0);
   fill(b);
   return b;
+}
+
+function templateBytes(t: PciConfigTemplate, headerType: number | undefined, fill: (b: Uint8Array) => void): Uint8Array {
+  return layoutBytes(layoutFromTemplate(t, { headerType }), fill);
+}
+
+/** A type-1 bridge's forwarding windows as firmware programs them (16-bit I/O, 32-bit memory). */
+function bridgeWindows(b: Uint8Array, w: { io?: [number, number]; mem?: [number, number] }): Uint8Array {
+  const [ioLo, ioHi] = w.io ?? [0xf000, 0x0fff];
+  b[0x1c] = ((ioLo >>> 8) & 0xf0) | (b[0x1c] & 0x0f);
+  b[0x1d] = ((ioHi >>> 8) & 0xf0) | (b[0x1d] & 0x0f);
+  put(b, 0x30, 4, 0);
+  const [memLo, memHi] = w.mem ?? [0xfff00000, 0x000fffff];
+  put(b, 0x20, 2, (memLo >>> 16) & 0xfff0);
+  put(b, 0x22, 2, (memHi >>> 16) & 0xfff0);
+  return b;
+}
+
+/** The extended capability with `id`, or undefined. */
+function extCap(b: Uint8Array, id: number): number | undefined {
+  for (let off = 0x100, n = 0; off && n < 96; n++) {
+    const hdr = (b[off] | (b[off + 1] << 8) | (b[off + 2] << 16) | (b[off + 3] << 24)) >>> 0;
+    if ((hdr & 0xffff) === id) return off;
+    off = hdr >>> 20;
+  }
+  return undefined;
 }
 
 type Fn = { bdf: string; note?: string; bytes: Uint8Array; bars?: { index: number; size: number }[]; model?: string };
@@ -140,45 +167,40 @@ export function seedHost(): HostProfile {
     profileVersion: HOST_PROFILE_VERSION,
     name: 'seed-core2-q35',
     description:
-      'The 2007 announcement\'s host: a Core 2 desktop on Intel Q35 + ICH9DO (Dell OptiPlex 755 class) with VT-d, and a PCIe E1000 (82572EI) in the x1 slot at 02:00.0 behind root port 00:1c.0. Chipset config bytes are real ICH8-generation bytes (data/lspci tree-fujitsu-p8010) re-badged with the Q35/ICH9 IDs; DMAR: data/dmar vtdw-q35-desktop-e1000.',
+      'The 2007 announcement\'s host: a Core 2 desktop on Intel Q35 + ICH9DO (Dell OptiPlex 755 class) with VT-d, and a PCIe E1000 (82572EI) in the x1 slot at 02:00.0 behind root port 00:1c.0. Chipset config bytes are real ICH8-generation bytes (data/lspci tree-fujitsu-p8010) re-badged with the Q35/ICH9 IDs; DMAR: data/dmar vtdw-q35-desktop-e1000. 4 GiB of RAM with TOLUD at 0xd0000000, as on the HP dc7800: the DMAR\'s RMRRs (IGD stolen memory 0xcf800000-0xcfffffff, USB 0xcf6e9000-0xcf6fffff) are RAM the firmware set aside just below it, and the Pc models RAM as flat 0-4 GiB.',
     cpu: { model: 'Intel(R) Core(TM)2 Duo CPU     E6850  @ 3.00GHz', ghz: 3.0, cores: 2 },
-    ramMiB: 2048,
+    ramMiB: 4096,
     pci: pci(fns),
     dmar: dmarFrom('vtdw-q35-desktop-e1000.aml'),
   };
 }
 
-/** Intel 6702PXH PCI Express-to-PCI bridge A: a PCIe-to-PCI bridge (PCIe type 7) for the PCI-X slot. */
+/**
+ * Intel 6702PXH PCI Express-to-PCI bridge A (bridges.ts's layout) as firmware leaves it on bus
+ * 82 behind root port 80:03.0: secondary bus 83 for the PCI-X slot, windows around the 82545EM.
+ */
 function pxhBridge(): Uint8Array {
-  const t: PciConfigTemplate = {
-    vendorId: 0x8086,
-    deviceId: 0x032c,
-    revision: 0x09,
-    classCode: 0x060400,
-    subsystemVendorId: 0,
-    subsystemId: 0,
-    interruptPin: 0,
-    bars: [],
-    capabilities: [
-      { id: 0x10, offset: 0x44, body: [0x71, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x81, 0xf4, 0x03, 0x00, 0x00, 0x00, 0x81, 0x10, ...new Array(16).fill(0)] },
-      { id: 0x07, offset: 0x5c, body: [0x43, 0x00, 0x00, 0x00, 0x82, 0x00, 0x40, 0x00, 0x40, 0x00, 0x40, 0x00, 0x40, 0x00] },
-      { id: 0x01, offset: 0x6c, body: [0x02, 0x00, 0x00, 0x00, 0x00, 0x00] },
-    ],
-    configSize: 4096,
-  };
-  return templateBytes(t, 0x01, (b) => {
+  return layoutBytes(pcieToPciBridgeLayout(), (b) => {
     put(b, 0x04, 2, 0x0147);
     b[0x0c] = 0x10;
     b[0x0d] = 0x40;
-    put(b, 0x18, 4, 0x40838280); // primary 80, secondary 82... patched per slot below; sec-latency 64
-    b[0x1c] = 0xd1;
-    b[0x1d] = 0xd1;
-    put(b, 0x20, 2, 0xfb00);
-    put(b, 0x22, 2, 0xfb00);
-    put(b, 0x24, 2, 0xfff1);
+    busNumbers(b, 0x82, 0x83, 0x83);
+    b[0x1b] = 0x40; // secondary latency timer
+    bridgeWindows(b, { io: [0xe000, 0xefff], mem: [0xf6f00000, 0xf6ffffff] });
+    put(b, 0x24, 2, 0xfff1); // prefetchable window closed (64-bit capable)
     put(b, 0x26, 2, 0x0001);
-    put(b, 0x3e, 2, 0x0003);
+    put(b, 0x3e, 2, 0x0003); // parity error response, SERR# forwarding
   });
+}
+
+/** The 82576's SR-IOV capability as a 2009 BIOS leaves it: no VFs, nothing enabled. */
+function sriovOff(b: Uint8Array): Uint8Array {
+  const at = extCap(b, 0x0010);
+  if (at === undefined) return b;
+  put(b, at + 8, 2, 0); // IOVCtl: VF Enable, VF MSE off
+  put(b, at + 0x10, 2, 0); // NumVFs
+  for (let o = 0x24; o < 0x3c; o += 4) put(b, at + o, 4, 0); // VF BARs unassigned
+  return b;
 }
 
 export function serverHost(): HostProfile {
@@ -195,33 +217,56 @@ export function serverHost(): HostProfile {
     if (s === '1e.0') busNumbers(b, 0, 3, 3);
     fns.push({ bdf: `0000:00:${s}`, note: src.title.replace('Intel Corporation', 'Intel'), bytes: b });
   }
+  // Second IOH: root ports with windows around what sits behind them (80:07.0's slot is empty).
   const rpSrc = x.get('0000:00:01.0')!;
-  const ioh1 = [
-    ['80:01.0', 0x81, 0x81, 0x3408],
-    ['80:03.0', 0x82, 0x83, 0x340a],
-    ['80:07.0', 0x84, 0x84, 0x340e],
-  ] as const;
-  for (const [bdf, sec, sub, id] of ioh1) fns.push({ bdf: `0000:${bdf}`, note: 'PCI bridge: second IOH root port (5520)', bytes: busNumbers(rebadge(rpSrc, id, hp), 0x80, sec, sub) });
+  const rp = (id: number, sec: number, sub: number) => busNumbers(rebadge(rpSrc, id, hp), 0x80, sec, sub);
+  const rp1 = bridgeWindows(rp(0x3408, 0x81, 0x81), { io: [0xd000, 0xdfff], mem: [0xf7000000, 0xf78fffff] });
+  const rp3 = bridgeWindows(rp(0x340a, 0x82, 0x83), { io: [0xe000, 0xefff], mem: [0xf6f00000, 0xf6ffffff] });
+  for (const b of [rp1, rp3]) put(b, 0x04, 2, (b[4] | (b[5] << 8) | 0x0007) & 0xffff);
+  const note = 'PCI bridge: second IOH root port (5520)';
+  fns.push({ bdf: '0000:80:01.0', note, bytes: rp1 }, { bdf: '0000:80:03.0', note, bytes: rp3 }, { bdf: '0000:80:07.0', note, bytes: rp(0x340e, 0x84, 0x84) });
+  // 82576 dual port: BAR0 128K registers, BAR1 4M flash, BAR2 32 bytes I/O, BAR3 16K MSI-X; port 2 on INTB.
   const nic = dump('pciutils-cap-pcie-2-intel-82576.vvv-xxxx').get('0000:01:00.0')!;
   for (const fn of [0, 1]) {
-    const b = nic.bytes.slice();
-    put(b, 0x10, 4, 0xf7e00000 - fn * 0x100000);
-    put(b, 0x14, 4, 0xf7a00000 - fn * 0x80000);
+    const b = sriovOff(nic.bytes.slice());
+    put(b, 0x10, 4, 0xf7800000 + fn * 0x20000);
+    put(b, 0x14, 4, 0xf7000000 + fn * 0x400000);
     put(b, 0x18, 4, 0xd001 + fn * 0x20);
-    put(b, 0x1c, 4, 0xf7dc0000 - fn * 0x100000);
-    fns.push({ bdf: `0000:81:00.${fn}`, note: 'Ethernet controller: Intel 82576 Gigabit Network Connection (Gigabit ET Dual Port Server Adapter)', bytes: b });
+    put(b, 0x1c, 4, 0xf7840000 + fn * 0x4000);
+    put(b, 0x30, 4, 0); // no option ROM assigned (the dump's c7800000 was another machine's)
+    b[0x3c] = 17 + fn;
+    b[0x3d] = 1 + fn;
+    const bars = [
+      { index: 0, size: 0x20000 },
+      { index: 1, size: 0x400000 },
+      { index: 2, size: 32 },
+      { index: 3, size: 0x4000 },
+    ];
+    fns.push({ bdf: `0000:81:00.${fn}`, note: 'Ethernet controller: Intel 82576 Gigabit Network Connection (Gigabit ET Dual Port Server Adapter)', bytes: b, bars });
   }
   fns.push({ bdf: '0000:82:00.0', note: 'PCI bridge: Intel 6702PXH PCI Express-to-PCI Bridge A', bytes: pxhBridge() });
+  // 82545EM in the PCI-X slot: BAR0 128K registers, BAR2 64K flash, BAR4 64 bytes I/O, ROM off.
   const e545 = dump('pciutils-pcix-bridges-domains-82545em.vvv-xxx').get('0002:01:01.0')!;
   const eb = e545.bytes.slice();
-  put(eb, 0x10, 4, (0xfb0e0000 | (eb[0x10] & 0xf)) >>> 0);
-  fns.push({ bdf: '0000:83:01.0', note: 'Ethernet controller: Intel 82545EM Gigabit Ethernet Controller (Copper)', bytes: eb });
+  put(eb, 0x10, 4, (0xf6fe0000 | (eb[0x10] & 0xf)) >>> 0);
+  put(eb, 0x14, 4, 0);
+  put(eb, 0x18, 4, (0xf6fd0000 | (eb[0x18] & 0xf)) >>> 0);
+  put(eb, 0x1c, 4, 0);
+  put(eb, 0x20, 4, 0xe001);
+  put(eb, 0x30, 4, 0xf6fc0000);
+  eb[0x3c] = 19;
+  const ebBars = [
+    { index: 0, size: 0x20000 },
+    { index: 2, size: 0x10000 },
+    { index: 4, size: 64 },
+  ];
+  fns.push({ bdf: '0000:83:01.0', note: 'Ethernet controller: Intel 82545EM Gigabit Ethernet Controller (Copper)', bytes: eb, bars: ebBars });
   fns.sort((a, b) => (a.bdf < b.bdf ? -1 : 1));
   return {
     profileVersion: HOST_PROFILE_VERSION,
     name: 'server-2drhd-5520',
     description:
-      'A two-socket Xeon server with two I/O hubs and two VT-d remapping units: DRHD FBFFC000 covers the second IOH\'s root ports (80:01.0, 80:03.0, 80:07.0: the 82576 dual-port NIC at 81:00.x and the 6702PXH PCIe-to-PCI bridge with an 82545EM behind it); the include-all unit covers the rest. IOH/ICH10 bytes are real (data/lspci tree-asus-p6t6, re-badged 5520 / HP), NIC bytes real (82576 and 82545EM dumps), the PXH bridge is built from its capability layout. DMAR: data/dmar vtdw-server-2drhd-ioapic-atsr.',
+      'A two-socket Xeon server with two I/O hubs and two VT-d remapping units: DRHD FBFFC000 covers the second IOH\'s root ports (80:01.0, 80:03.0, 80:07.0: the 82576 dual-port NIC at 81:00.x and the 6702PXH PCIe-to-PCI bridge with an 82545EM behind it); the include-all unit covers the rest. IOH/ICH10 bytes are real (data/lspci tree-asus-p6t6, re-badged 5520 / HP), NIC bytes real (82576 and 82545EM dumps), the PXH bridge is built from its capability layout (src-sim/hw/pci/bridges.ts). Second-IOH bus resources are placed as firmware would: root-port windows around the devices behind them, 82576 SR-IOV off, the second port on INTB, IRQ lines 17-19. DMAR: data/dmar vtdw-server-2drhd-ioapic-atsr.',
     cpu: { model: 'Intel(R) Xeon(R) CPU           E5520  @ 2.27GHz', ghz: 2.27, cores: 8 },
     ramMiB: 16384,
     pci: pci(fns),
