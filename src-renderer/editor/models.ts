@@ -1,21 +1,28 @@
 /**
  * The Monaco text models behind open documents, kept outside Vue's reactivity (a proxied model
  * is slow and can break Monaco's identity checks). The documents store refers to them by id.
- * Each model is linted as it changes: a guest config is checked against the era, the host and
- * the first open GRUB menu (whether pciback hides the device, whether VT-d is switched on).
+ *
+ * Each model is linted as it changes, in the context the user chose (era, host) and against the
+ * other open documents, as xm would meet them together: a guest config is checked against the
+ * first open GRUB menu (does pciback hide the device, is VT-d switched on) and against the other
+ * open guest configs (is a device given to two guests). When one document changes, the others
+ * that depend on it are checked again.
  */
 import * as monaco from './monaco.ts';
 import { attachDiagnostics, kindOfLanguage, languageForFile, registerConfigLanguages } from './config.ts';
-import { SEED_HOST, type Diagnostic } from '../../src-shared/config/index.ts';
+import { DEFAULT_ERA, SEED_HOST, type Diagnostic, type Era, type FileInput, type HostFacts } from '../../src-shared/config/index.ts';
+
 
 registerConfigLanguages(monaco);
 
 interface Entry {
   model: monaco.editor.ITextModel;
+  title: string;
   lint: monaco.IDisposable;
 }
 
 const entries = new Map<string, Entry>();
+let context: { era: Era; host: HostFacts } = { era: DEFAULT_ERA, host: SEED_HOST };
 
 export type DiagnosticsListener = (id: string, diagnostics: Diagnostic[]) => void;
 let onDiagnostics: DiagnosticsListener = () => undefined;
@@ -24,14 +31,21 @@ export function setDiagnosticsListener(l: DiagnosticsListener): void {
   onDiagnostics = l;
 }
 
+const isGrub = (m: monaco.editor.ITextModel) => kindOfLanguage(m.getLanguageId()) === 'grub';
+
 /** The first open GRUB menu: a guest config is checked against it, and its fixes edit it. */
 function firstGrub(): monaco.editor.ITextModel | undefined {
-  for (const { model } of entries.values()) if (kindOfLanguage(model.getLanguageId()) === 'grub') return model;
+  for (const { model } of entries.values()) if (isGrub(model)) return model;
   return undefined;
 }
 
-function grubText(): string | undefined {
-  return firstGrub()?.getValue();
+function otherGuests(id: string): FileInput[] {
+  const out: FileInput[] = [];
+  for (const [other, e] of entries) {
+    const kind = kindOfLanguage(e.model.getLanguageId());
+    if (other !== id && (kind === 'hvm' || kind === 'xl')) out.push({ name: e.title, text: e.model.getValue(), kind });
+  }
+  return out;
 }
 
 export function languageOf(title: string, text: string): string {
@@ -40,36 +54,45 @@ export function languageOf(title: string, text: string): string {
 
 function attach(id: string, model: monaco.editor.ITextModel): monaco.IDisposable {
   return attachDiagnostics(monaco, undefined, model, {
-    era: '2007',
-    host: SEED_HOST,
-    grubText,
+    era: context.era,
+    host: context.host,
+    grubText: () => firstGrub()?.getValue(),
     grubUri: firstGrub()?.uri.toString(),
+    otherGuests: isGrub(model) ? undefined : otherGuests(id),
     onDiagnostics: (ds) => onDiagnostics(id, ds),
   });
 }
 
 let relintTimer: ReturnType<typeof setTimeout> | undefined;
+const pending = new Set<string>();
 
-/** A GRUB menu changed (or appeared): guest configs checked against it are checked again. */
-function relintGuests(): void {
+/** Checks every document but `changed` again (soon, once for a burst of changes). */
+function relintOthers(changed: string | undefined): void {
+  for (const id of entries.keys()) if (id !== changed) pending.add(id);
   clearTimeout(relintTimer);
   relintTimer = setTimeout(() => {
-    for (const [id, e] of entries) {
-      if (kindOfLanguage(e.model.getLanguageId()) === 'grub') continue;
+    for (const id of pending) {
+      const e = entries.get(id);
+      if (!e) continue;
       e.lint.dispose();
       e.lint = attach(id, e.model);
     }
-  }, 200);
+    pending.clear();
+  }, 250);
+}
+
+/** Era and host the documents are checked against; every document is checked again. */
+export function setCheckContext(era: Era, host: HostFacts): void {
+  context = { era, host };
+  relintOthers(undefined);
 }
 
 export function createModel(id: string, text: string, language: string, title: string): monaco.editor.ITextModel {
   disposeModel(id);
   const model = monaco.editor.createModel(text, language, monaco.Uri.parse(`inmemory://doc/${encodeURIComponent(id)}/${encodeURIComponent(title)}`));
-  entries.set(id, { model, lint: attach(id, model) });
-  if (kindOfLanguage(language) === 'grub') {
-    relintGuests();
-    model.onDidChangeContent(relintGuests);
-  }
+  entries.set(id, { model, title, lint: attach(id, model) });
+  model.onDidChangeContent(() => relintOthers(id));
+  relintOthers(id);
   return model;
 }
 
@@ -77,12 +100,17 @@ export function getModel(id: string): monaco.editor.ITextModel | undefined {
   return entries.get(id)?.model;
 }
 
+/** Keeps the title other documents see this one under (after Save As). */
+export function renameModel(id: string, title: string): void {
+  const e = entries.get(id);
+  if (e) e.title = title;
+}
+
 export function disposeModel(id: string): void {
   const e = entries.get(id);
   if (!e) return;
-  const wasGrub = kindOfLanguage(e.model.getLanguageId()) === 'grub';
   e.lint.dispose();
   e.model.dispose();
   entries.delete(id);
-  if (wasGrub) relintGuests();
+  relintOthers(id);
 }

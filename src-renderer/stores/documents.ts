@@ -8,7 +8,7 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { FileService } from '../files/file-service.ts';
 import type { FileError, OpenedFile } from '../../src-shared/files/api.ts';
-import { createModel, disposeModel, getModel, languageOf, setDiagnosticsListener } from '../editor/models.ts';
+import { createModel, disposeModel, getModel, languageOf, renameModel, setDiagnosticsListener } from '../editor/models.ts';
 import type { Diagnostic } from '../../src-shared/config/index.ts';
 
 export interface DocMeta {
@@ -121,6 +121,7 @@ export const useDocumentsStore = defineStore('documents', () => {
     const model = getModel(doc.id)!;
     doc.path = path;
     doc.title = baseName(path);
+    renameModel(doc.id, doc.title);
     doc.mtimeMs = mtimeMs;
     doc.savedVersion = model.getAlternativeVersionId();
     doc.dirty = false;

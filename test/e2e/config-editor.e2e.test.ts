@@ -3,7 +3,7 @@
  * and a row in Problems, and the quick fix puts it right.
  */
 import { join } from 'node:path';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -30,8 +30,11 @@ async function goToLineEnd(line: number): Promise<void> {
   await page.keyboard.press('End');
 }
 
+const work = mkdtempSync(join(tmpdir(), 'vtdw-guests-'));
+writeFileSync(join(work, 'second.hvm'), "name = 'second'\nbuilder = 'hvm'\nmemory = 256\npci = [ '02:00.0' ]\nacpi = 0\napic = 0\n");
+
 beforeAll(async () => {
-  app = await openApp({ env: { XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'vtdw-state-')) } });
+  app = await openApp({ cwd: work, env: { XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'vtdw-state-')) } });
   ({ page, errors } = app);
 });
 
@@ -67,7 +70,7 @@ describe('hvm.conf in the editor', () => {
     await page.keyboard.press('Shift+Home');
     // One input event, as a paste: per-key typing races the suggest widget on a loaded machine.
     await page.keyboard.insertText('mmeory = 512');
-    expect(await lineText(18)).toBe('mmeory = 512');
+    await expect.poll(() => lineText(18)).toBe('mmeory = 512');
     await page.getByTestId('problem-unknown-option').waitFor({ timeout: 10_000 });
     await page.getByTestId('problem-unknown-option').click();
     await page.keyboard.press('Control+.');
@@ -93,6 +96,28 @@ describe('hvm.conf in the editor', () => {
     await expect.poll(() => page.getByTestId('problem-pci-not-hidden').count(), { timeout: 10_000 }).toBe(0);
     await page.getByTestId('doc-tab-grub.conf').click();
     await expect.poll(() => lineText(8)).toContain('pciback.hide=(02:00.0)');
+  });
+
+  it('checks by the era and host chosen in the toolbar', async () => {
+    await page.getByTestId('doc-tab-grub.conf').click();
+    await page.getByTestId('check-era').selectOption('4.0');
+    await page.getByTestId('problem-xen-vtd-renamed').waitFor({ timeout: 10_000 });
+    await page.getByTestId('check-era').selectOption('2007');
+    await expect.poll(() => page.getByTestId('problem-xen-vtd-renamed').count(), { timeout: 10_000 }).toBe(0);
+    await page.getByTestId('doc-tab-hvm.conf').click();
+    await page.getByTestId('check-host').selectOption('laptop-gm965-no-vtd');
+    await page.getByTestId('problem-pci-absent').waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: join(ensureResultsDir(), 'config-host-laptop.png') });
+    await page.getByTestId('check-host').selectOption('seed-core2-q35');
+    await expect.poll(() => page.getByTestId('problem-pci-absent').count(), { timeout: 10_000 }).toBe(0);
+  });
+
+  it('says when a second open guest takes the same device', async () => {
+    await page.getByTestId('file-open').click();
+    await page.getByTestId('file-picker').getByRole('option', { name: /second\.hvm/ }).dblclick();
+    await page.getByTestId('doc-tab-second.hvm').waitFor();
+    await page.getByTestId('problem-pci-two-guests').waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('problem-pci-two-guests').innerText()).toContain('0000:02:00.0 is already given to hvm.conf');
   });
 
   it('had no page errors', () => {

@@ -1,0 +1,49 @@
+/**
+ * What the editor checks configs against: the Xen era and the host (one of the shipped host
+ * profiles). Chosen in the Configuration toolbar, remembered between sessions.
+ */
+import { defineStore } from 'pinia';
+import { computed, ref, watch } from 'vue';
+import { DEFAULT_ERA, ERAS, isEra, type Era, type HostFacts } from '../../src-shared/config/index.ts';
+import { hostFactsFromProfile, type ProfileLike } from '../../src-shared/config/host-facts.ts';
+import { eraLabel } from '../../src-shared/config/era.ts';
+import { setCheckContext } from '../editor/models.ts';
+
+const profiles = import.meta.glob<ProfileLike>('../../resources/hosts/*.json', { eager: true, import: 'default' });
+
+/** The shipped host profiles as facts, keyed by profile name. */
+export const HOSTS: Record<string, HostFacts & { description?: string }> = Object.fromEntries(
+  Object.values(profiles).map((p) => [p.name, { ...hostFactsFromProfile(p), description: (p as { description?: string }).description }]),
+);
+
+export const DEFAULT_HOST = 'seed-core2-q35';
+const STORAGE_KEY = 'vtdw.checkContext';
+
+function remembered(): { era: Era; host: string } {
+  try {
+    const s = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '{}') as { era?: string; host?: string };
+    return { era: s.era && isEra(s.era) ? s.era : DEFAULT_ERA, host: s.host && HOSTS[s.host] ? s.host : DEFAULT_HOST };
+  } catch {
+    return { era: DEFAULT_ERA, host: DEFAULT_HOST };
+  }
+}
+
+export const useCheckContextStore = defineStore('check-context', () => {
+  const start = remembered();
+  const era = ref<Era>(start.era);
+  const host = ref<string>(start.host);
+  const eras = ERAS.map((e) => ({ id: e, label: eraLabel(e) }));
+  const hosts = Object.keys(HOSTS).sort();
+  const hostFacts = computed(() => HOSTS[host.value] ?? HOSTS[DEFAULT_HOST]);
+
+  watch(
+    [era, host],
+    () => {
+      setCheckContext(era.value, hostFacts.value);
+      localStorage.setItem(STORAGE_KEY, JSON.stringify({ era: era.value, host: host.value }));
+    },
+    { immediate: true },
+  );
+
+  return { era, host, eras, hosts, hostFacts };
+});
