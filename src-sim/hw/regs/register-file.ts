@@ -29,6 +29,11 @@ export interface RegisterDef {
   /** For 8-byte registers whose reset does not fit 32 bits: the high dword. */
   resetHi?: number;
   readClear?: boolean;
+  /**
+   * Another register a guest read of this one also clears: the high dword of a 64-bit counter
+   * clears both halves (E1000 GORCH/GORCL), while reading the low dword alone clears nothing.
+   */
+  readClearAlso?: string;
   fidelity?: Fidelity;
 }
 
@@ -155,6 +160,10 @@ export class RegisterFile {
     if (offset + size > this.size) return 0;
     const value = this.getN(this.view, offset, size) & ~this.getN(this.woview, offset, size);
     if (reg.readClear) this.clearRange(reg.offset, reg.size);
+    if (reg.readClearAlso) {
+      const other = this.def(reg.readClearAlso);
+      this.clearRange(other.offset, other.size);
+    }
     return value >>> 0;
   }
 

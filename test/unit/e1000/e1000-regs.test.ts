@@ -120,3 +120,20 @@ describe('E1000 register file', () => {
     expect(rig.rd(R.GOTCL)).toBe(0); // cleared by the high read
   });
 });
+
+describe('64-bit octet counters', () => {
+  it('clear both halves when the high dword is read, and not when only the low one is', () => {
+    const rig = new E1000Rig();
+    rig.resetHw();
+    rig.setupRx(8);
+    rig.partner.startStream({ dst: rig.nic.macAddress, count: 2, payloadBytes: 100 });
+    rig.run(50_000);
+    const GORCL = 0x4088;
+    const GORCH = 0x408c;
+    const low = rig.rd(GORCL);
+    expect(low).toBe(2 * (14 + 100 + 4));
+    expect(rig.rd(GORCL)).toBe(low);
+    expect(rig.rd(GORCH)).toBe(0);
+    expect(rig.rd(GORCL)).toBe(0);
+  });
+});

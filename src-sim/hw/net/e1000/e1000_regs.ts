@@ -23,9 +23,16 @@ function held(name: string, offset: number, writable = ALL, reset = 0): Register
   return { name, offset, size: 4, reset, writable, fidelity: 'partial' };
 }
 
-/** A statistics counter: read-only, clears on read. `zeroByPhysics` counters are truly 0 here. */
+/**
+ * A statistics counter: read-only, clears on read. The 64-bit octet counters (GORC, GOTC, TOR,
+ * TOT) are a low and a high dword: reading the high one clears both (the manual's order is
+ * low, then high), reading the low one alone clears nothing.
+ */
 function stat(name: string, offset: number, counted: boolean): RegisterDef {
-  return { name, offset, size: 4, readClear: true, fidelity: counted ? 'full' : 'partial' };
+  const fidelity = counted ? 'full' : 'partial';
+  if (/^(GORC|GOTC|TOR|TOT)L$/.test(name)) return { name, offset, size: 4, fidelity };
+  if (/^(GORC|GOTC|TOR|TOT)H$/.test(name)) return { name, offset, size: 4, readClear: true, readClearAlso: name.slice(0, -1) + 'L', fidelity };
+  return { name, offset, size: 4, readClear: true, fidelity };
 }
 
 /**
