@@ -88,7 +88,8 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       'Content-Security-Policy': csp,
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'no-referrer',
-      'Cache-Control': 'no-store',
+      // Hashed build assets never change under their name; the page itself is always fetched fresh.
+      'Cache-Control': v.rest!.startsWith('/assets/') ? 'max-age=31536000, immutable' : 'no-store',
       'Cross-Origin-Opener-Policy': 'same-origin',
       'Cross-Origin-Resource-Policy': 'same-origin',
     });

@@ -6,9 +6,10 @@ import { APP_NAME, APP_VERSION } from '../../src-shared/app-version.ts';
 import { commands } from './commands/index.ts';
 import { processIO, UsageError, type CliIO } from './io.ts';
 
-function helpText(): string {
+async function helpText(): Promise<string> {
   const width = Math.max(...Object.keys(commands).map((n) => n.length));
-  const rows = Object.entries(commands).map(([n, c]) => `  ${n.padEnd(width)}  ${c.summary}`);
+  const loaded = await Promise.all(Object.entries(commands).map(async ([n, load]) => [n, await load()] as const));
+  const rows = loaded.map(([n, c]) => `  ${n.padEnd(width)}  ${c.summary}`);
   return [
     `${APP_NAME} ${APP_VERSION} — a simulated 2007 Xen host doing VT-d PCI device assignment`,
     '',
@@ -27,18 +28,18 @@ function helpText(): string {
 export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
-    if (first === 'help' && rest[0] && commands[rest[0]]) {
-      io.out(commands[rest[0]].usage.trimEnd() + '\n');
+    if (first === 'help' && rest[0] && Object.hasOwn(commands, rest[0])) {
+      io.out((await commands[rest[0]]()).usage.trimEnd() + '\n');
       return 0;
     }
-    io.out(helpText());
+    io.out(await helpText());
     return first === undefined ? 2 : 0;
   }
   if (first === '-V' || first === '--version') {
     io.out(`${APP_VERSION}\n`);
     return 0;
   }
-  const cmd = Object.hasOwn(commands, first) ? commands[first] : undefined;
+  const cmd = Object.hasOwn(commands, first) ? await commands[first]() : undefined;
   if (!cmd) {
     const near = Object.keys(commands).find((n) => n.startsWith(first.slice(0, 2)));
     io.err(`vtdw: unknown command '${first}'${near ? ` (did you mean '${near}'?)` : ''}; see 'vtdw --help'\n`);

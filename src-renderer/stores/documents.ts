@@ -8,7 +8,7 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { FileService } from '../files/file-service.ts';
 import type { FileError, OpenedFile } from '../../src-shared/files/api.ts';
-import { createModel, disposeModel, getModel, languageOf, renameModel, setDiagnosticsListener } from '../editor/models.ts';
+import type * as Models from '../editor/models.ts';
 import type { Diagnostic } from '../../src-shared/config/index.ts';
 
 export interface DocMeta {
@@ -38,9 +38,26 @@ export const useDocumentsStore = defineStore('documents', () => {
   const recent = ref<{ path: string; openedAt: number }[]>([]);
   /** Each document's diagnostics as the linter last reported them. */
   const problems = ref<Record<string, Diagnostic[]>>({});
-  setDiagnosticsListener((id: string, ds: Diagnostic[]) => {
-    problems.value[id] = ds;
-  });
+  /**
+   * The editor's model registry (editor/models.ts), handed over by the Configuration view when
+   * it loads: Monaco is a separate chunk, so the shell, the status bar and the simulator
+   * connection come up without waiting for it.
+   */
+  let models: typeof Models | undefined;
+
+  function useModels(m: typeof Models): void {
+    models = m;
+    m.setDiagnosticsListener((id: string, ds: Diagnostic[]) => {
+      problems.value[id] = ds;
+    });
+  }
+
+  function editor(): typeof Models {
+    if (!models) throw new Error('documents: the editor has not loaded yet');
+    return models;
+  }
+  const getModel = (id: string) => editor().getModel(id);
+  const languageOf = (title: string, text: string) => editor().languageOf(title, text);
   let files: FileService | undefined;
   let counter = 0;
   const backupTimers = new Map<string, ReturnType<typeof setTimeout>>();
@@ -71,7 +88,7 @@ export const useDocumentsStore = defineStore('documents', () => {
   }
 
   function add(meta: Omit<DocMeta, 'savedVersion' | 'dirty'>, text: string, dirty = false): DocMeta {
-    const model = createModel(meta.id, text, meta.language, meta.title);
+    const model = editor().createModel(meta.id, text, meta.language, meta.title);
     const doc: DocMeta = { ...meta, savedVersion: dirty ? -1 : model.getAlternativeVersionId(), dirty };
     docs.value.push(doc);
     track(doc);
@@ -121,7 +138,7 @@ export const useDocumentsStore = defineStore('documents', () => {
     const model = getModel(doc.id)!;
     doc.path = path;
     doc.title = baseName(path);
-    renameModel(doc.id, doc.title);
+    editor().renameModel(doc.id, doc.title);
     doc.mtimeMs = mtimeMs;
     doc.savedVersion = model.getAlternativeVersionId();
     doc.dirty = false;
@@ -166,14 +183,14 @@ export const useDocumentsStore = defineStore('documents', () => {
     clearTimeout(backupTimers.get(id));
     void files?.dropBackup(id);
     docs.value.splice(i, 1);
-    disposeModel(id);
+    editor().disposeModel(id);
     delete problems.value[id];
     if (activeId.value === id) activeId.value = docs.value[Math.min(i, docs.value.length - 1)]?.id ?? null;
   }
 
   function backupNow(doc: DocMeta): void {
     backupTimers.delete(doc.id);
-    const model = getModel(doc.id);
+    const model = models?.getModel(doc.id);
     if (!model || !files) return;
     if (!doc.dirty) void files.dropBackup(doc.id);
     else void files.putBackup({ id: doc.id, path: doc.path, title: doc.title, language: doc.language, text: model.getValue(), savedAt: Date.now() });
@@ -212,5 +229,5 @@ export const useDocumentsStore = defineStore('documents', () => {
     return backups.length;
   }
 
-  return { docs, activeId, active, anyDirty, message, recent, problems, bind, newDocument, open, openRecent, save, saveAs, close, restore, refreshRecent, say, flushBackups };
+  return { docs, activeId, active, anyDirty, message, recent, problems, bind, useModels, newDocument, open, openRecent, save, saveAs, close, restore, refreshRecent, say, flushBackups };
 });
