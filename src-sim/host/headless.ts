@@ -14,3 +14,4 @@ export { LspciDumpError } from '../hw/pci/lspci-dump.ts';
 export { configAccess } from '../hw/pci/pci-access.ts';
 export { plausibilityWarnings, type ProfileIssue } from '../hw/host-check.ts';
 export { scanJson, pathOffset, lineColumn } from '../hw/json-text.ts';
+export { ANY, parseSlotFilter, parseIdFilter, filterMatches, type PciFilter } from '../guest/lspci/filter.ts';

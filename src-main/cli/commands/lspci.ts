@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { UsageError, type CliIO, type Command } from '../io.ts';
 import { readInput, report } from '../file-errors.ts';
-import { buildPciHost, configAccess, hostFromText, HostProfileError, LspciDumpError, lspci as render, type HostProfile } from '../../../src-sim/host/headless.ts';
+import { ANY, buildPciHost, configAccess, hostFromText, HostProfileError, LspciDumpError, lspci as render, parseIdFilter, parseSlotFilter, type HostProfile } from '../../../src-sim/host/headless.ts';
 
 /** A host as read from --host: the profile, and the text it came from (for line:col). */
 export interface LoadedHost {
@@ -39,6 +39,7 @@ export function loadHost(file: string, io: CliIO, cmd = 'lspci'): HostProfile | 
 export const lspci: Command = {
   summary: 'show the simulated host PCI devices as lspci does',
   usage: `Usage: vtdw lspci --host PROFILE|DUMP [-n|-nn] [-v|-vv|-vvv] [-t] [-x|-xxx|-xxxx] [-D]
+                  [-s [[[[DOMAIN]:]BUS]:][DEV][.[FUNC]]] [-d [VENDOR]:[DEVICE][:CLASS[:PROGIF]]]
 
 Renders the host's PCI functions in pciutils 3.9's formats. --host takes a host profile
 (resources/hosts/*.json) or a real \`lspci -xxx\`/\`-xxxx\` dump, imported on the fly.
@@ -47,6 +48,8 @@ Renders the host's PCI functions in pciutils 3.9's formats. --host takes a host 
   -t           tree of buses and bridges
   -x, -xxx, -xxxx  hex dump of 64, 256 or 4096 bytes of config space
   -D           always show the PCI domain
+  -s SLOT      only devices in that domain/bus/slot/function (hex; empty or * = any)
+  -d ID        only devices with that vendor/device/class (hex; empty or * = any)
 Like \`lspci -F\`, nothing is shown that is not in config space (no kernel driver lines; the
 IRQ is the Interrupt Line register).`,
   async run(argv: string[], io: CliIO) {
@@ -60,6 +63,8 @@ IRQ is the Interrupt Line register).`,
         x: { type: 'boolean', short: 'x', multiple: true },
         t: { type: 'boolean', short: 't' },
         D: { type: 'boolean', short: 'D' },
+        s: { type: 'string', short: 's' },
+        d: { type: 'string', short: 'd' },
       },
     });
     if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
@@ -68,9 +73,16 @@ IRQ is the Interrupt Line register).`,
     const verbose = Math.min(values.v?.length ?? 0, 3);
     const hex = values.x?.length ?? 0;
     if (hex === 2 || hex > 4) throw new UsageError(`-${'x'.repeat(hex)}: use -x (64 bytes), -xxx (256) or -xxxx (4096)`);
+    let filter = ANY;
+    for (const [flag, parse, text] of [['-s', parseSlotFilter, values.s], ['-d', parseIdFilter, values.d]] as const) {
+      if (text === undefined) continue;
+      const r = parse(text, filter);
+      if (!r.ok) throw new UsageError(`${flag} ${JSON.stringify(text)}: ${r.message}`);
+      filter = r.filter;
+    }
     const profile = loadHost(values.host, io);
     if (!profile) return 1;
-    io.out(render(configAccess(buildPciHost(profile)), { numeric, verbose, hex, tree: !!values.t, domains: !!values.D }));
+    io.out(render(configAccess(buildPciHost(profile)), { numeric, verbose, hex, tree: !!values.t, domains: !!values.D, filter }));
     return 0;
   },
 };

@@ -5,6 +5,7 @@
  * config space is not shown: no kernel driver lines, and the IRQ is the Interrupt Line byte.
  */
 import { BITS, FLAG, hex, LsDevice, loadDevices, type PciAccess } from './ls-device.ts';
+import { filterMatches, type PciFilter } from './filter.ts';
 import { lookupClass, lookupProgIf, lookupSubsystem, lookupVendorDevice, type NumericMode } from './names.ts';
 import { showCaps } from './ls-caps.ts';
 import { showForest } from './ls-tree.ts';
@@ -17,6 +18,8 @@ export interface LspciOptions {
   tree?: boolean;
   /** -D: always show the domain. */
   domains?: boolean;
+  /** -s / -d: only the devices that match. */
+  filter?: PciFilter;
 }
 
 /** Output sink shared by the show_* functions (printf into a buffer). */
@@ -38,7 +41,8 @@ export interface Ctx {
 }
 
 export function lspci(access: PciAccess, opts: LspciOptions = {}): string {
-  const devs = loadDevices(access);
+  const filter = opts.filter;
+  const devs = loadDevices(access).filter((d) => !filter || filterMatches(filter, d));
   const ctx: Ctx = { o: new Out(), verbose: opts.verbose ?? 0, numeric: opts.numeric ?? 0, domains: !!opts.domains || devs.some((d) => d.bdf.segment !== 0) };
   if (opts.tree) showForest(ctx, devs);
   else for (const d of devs) showDevice(ctx, d, opts.hex ?? 0);
