@@ -11,7 +11,7 @@ export interface Bdf {
 
 export type BdfParse = { ok: true; bdf: Bdf } | { ok: false; message: string };
 
-const hex = (n: number, w: number) => n.toString(16).padStart(w, '0');
+import { hex } from './hex.ts';
 
 /** "0000:02:00.0" (with segment) or "02:00.0" (segment omitted). */
 export function formatBdf(b: Bdf, withSegment = true): string {

@@ -13,6 +13,7 @@
  *   lie in RAM.
  * Each finding names the profile field (pci[N].config[ROW]) and the config offset.
  */
+import { hex } from '../../src-shared/units/hex.ts';
 import type { HostProfile } from './host-profile.ts';
 
 export interface ProfileIssue {
@@ -55,7 +56,6 @@ interface Range {
 
 const u16 = (b: Uint8Array, o: number) => (b[o] ?? 0xff) | ((b[o + 1] ?? 0xff) << 8);
 const u32 = (b: Uint8Array, o: number) => (u16(b, o) + u16(b, o + 2) * 0x10000) >>> 0;
-const hex = (n: number, w = 2) => n.toString(16).padStart(w, '0');
 const row = (f: Fn, offset: number) => `pci[${f.index}].config[${offset >> 4}]`;
 
 function functionsOf(p: HostProfile): Fn[] {
@@ -84,9 +84,9 @@ export function bridgeBusProblems(p: HostProfile): ProfileIssue[] {
   for (const br of bridges) {
     const at = { path: row(br, 0x18) };
     const me = `bridge ${br.name}`;
-    if (br.primary !== br.bus) out.push({ ...at, message: `${me}: primary bus (offset 0x18) is ${hex(br.primary)}, but the bridge sits on bus ${hex(br.bus)}` });
-    if (br.secondary <= br.bus) out.push({ ...at, message: `${me}: secondary bus (offset 0x19) ${hex(br.secondary)} is not above the bridge's own bus ${hex(br.bus)}, so config cycles would loop` });
-    if (br.subordinate < br.secondary) out.push({ ...at, message: `${me}: subordinate bus (offset 0x1a) ${hex(br.subordinate)} is below its secondary bus ${hex(br.secondary)}` });
+    if (br.primary !== br.bus) out.push({ ...at, message: `${me}: primary bus (offset 0x18) is ${hex(br.primary, 2)}, but the bridge sits on bus ${hex(br.bus, 2)}` });
+    if (br.secondary <= br.bus) out.push({ ...at, message: `${me}: secondary bus (offset 0x19) ${hex(br.secondary, 2)} is not above the bridge's own bus ${hex(br.bus, 2)}, so config cycles would loop` });
+    if (br.subordinate < br.secondary) out.push({ ...at, message: `${me}: subordinate bus (offset 0x1a) ${hex(br.subordinate, 2)} is below its secondary bus ${hex(br.secondary, 2)}` });
   }
   const sane = bridges.filter((br) => br.primary === br.bus && br.secondary > br.bus && br.subordinate >= br.secondary);
   for (let i = 0; i < sane.length; i++) {
@@ -97,7 +97,7 @@ export function bridgeBusProblems(p: HostProfile): ProfileIssue[] {
       if (inside(c, a) || inside(a, c)) continue;
       out.push({
         path: row(c, 0x18),
-        message: `bridge ${c.name}: buses ${hex(c.secondary)}-${hex(c.subordinate)} (offsets 0x19-0x1a) overlap buses ${hex(a.secondary)}-${hex(a.subordinate)} of bridge ${a.name} (pci[${a.index}]), which it is not behind`,
+        message: `bridge ${c.name}: buses ${hex(c.secondary, 2)}-${hex(c.subordinate, 2)} (offsets 0x19-0x1a) overlap buses ${hex(a.secondary, 2)}-${hex(a.subordinate, 2)} of bridge ${a.name} (pci[${a.index}]), which it is not behind`,
       });
     }
   }
@@ -201,7 +201,7 @@ function sriovProblems(fns: Fn[]): ProfileIssue[] {
         const num = u16(f.b, off + 0x10);
         const first = ((f.bus << 8) | f.devfn) + u16(f.b, off + 0x14);
         if (ctl & 1 && num && !present.has(`${f.segment}:${first}`)) {
-          out.push({ path: row(f, off + 8), message: `${f.name} SR-IOV VF Enable is set with ${num} VF(s), but no virtual function exists at ${hex(first >> 8)}:${hex((first >> 3) & 0x1f)}.${first & 7}` });
+          out.push({ path: row(f, off + 8), message: `${f.name} SR-IOV VF Enable is set with ${num} VF(s), but no virtual function exists at ${hex(first >> 8, 2)}:${hex((first >> 3) & 0x1f, 2)}.${first & 7}` });
         }
       }
       off = hdr >>> 20;

@@ -13,7 +13,7 @@ const PEER = '00:1b:21:00:00:02';
 describe('the seed PC', () => {
   it('answers config cycles for the 82572EI at 02:00.0 and decodes its BAR0 where firmware put it', () => {
     const rig = new SeedRig();
-    expect(cf8Read(rig.pc, 2, 0, 0, 0x00)).toBe(0x10b98086);
+    expect(cf8Read(rig.pc.io, 2, 0, 0, 0x00)).toBe(0x10b98086);
     expect(rig.bar0).toBe(0xfe8e0000);
     expect(rig.rd(R.STATUS) & R.STATUS_LU).toBe(R.STATUS_LU);
   });

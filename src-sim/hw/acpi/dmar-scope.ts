@@ -9,6 +9,7 @@
  * A device is claimed by the first non-include-all DRHD of its segment with a matching scope,
  * else by its segment's INCLUDE_PCI_ALL DRHD, else by none (its DMA is not remapped).
  */
+import { formatBdf } from '../../../src-shared/units/bdf.ts';
 import type { Bdf } from '../../../src-shared/units/bdf.ts';
 import { DRHD_FLAG_INCLUDE_PCI_ALL, type DmarDeviceScope, type DmarDrhd, type DmarRmrr, type DmarTable } from './dmar-table.ts';
 
@@ -25,7 +26,7 @@ export type ScopeTarget =
   | { ok: true; bdf: Bdf; buses?: BridgeBuses }
   | { ok: false; reason: string };
 
-const at = (bus: number, d: number, f: number): string => `${bus.toString(16).padStart(2, '0')}:${d.toString(16).padStart(2, '0')}.${f}`;
+const at = (bus: number, device: number, fn: number): string => formatBdf({ segment: 0, bus, device, fn }, false);
 
 /** The device a PCI scope names (and, for a bridge scope, the buses below it). */
 export function resolveScope(scope: DmarDeviceScope, segment: number, lookup: BridgeLookup): ScopeTarget {

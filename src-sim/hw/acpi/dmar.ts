@@ -9,6 +9,7 @@
  * parses also round-trips: `emitDmar(parseDmar(b))` equals `b` for every table whose reserved
  * bytes are zero; `parseDmar(emitDmar(t))` equals `t` for every valid table with `oem`.
  */
+import { hex0x } from '../../../src-shared/units/hex.ts';
 import { ACPI_HDR, byteSum, fixChecksum, latin1, printable, putLatin1 } from './acpi-header.ts';
 import {
   DMAR_SCOPE_TYPES,
@@ -43,7 +44,7 @@ export function isDmarParseError(r: DmarTable | DmarParseError): r is DmarParseE
   return 'reason' in r;
 }
 
-const hx = (n: number): string => '0x' + n.toString(16);
+const hx = hex0x;
 
 class Reject {
   constructor(readonly error: DmarParseError) {}

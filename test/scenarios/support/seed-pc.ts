@@ -13,6 +13,7 @@ import { Pc } from '../../../src-sim/hw/pc/pc.ts';
 import { parseHostProfile, type HostProfile } from '../../../src-sim/hw/host-profile.ts';
 import * as R from '../../../src-sim/hw/net/e1000/e1000x_regs.ts';
 import { XenVtdDriver, PERM_R, PERM_W } from '../../unit/vtd/xen-vtd-driver.ts';
+import { cf8Read } from '../../unit/pci/machine.ts';
 
 export const SEED_PROFILE: HostProfile = parseHostProfile(readFileSync(fileURLToPath(new URL('../../../resources/hosts/seed-core2-q35.json', import.meta.url)), 'utf8'));
 
@@ -28,11 +29,7 @@ export const TX_BUFS = 0x20_0000;
 export const BUF = 2048;
 export const DOMAIN_ID = 1;
 
-/** Configuration mechanism #1, the way dom0's PCI probe reads a config dword. */
-export function cf8Read(pc: Pc, bus: number, dev: number, fn: number, reg: number): number {
-  pc.io.write(0xcf8, 4, (0x80000000 | (bus << 16) | (dev << 11) | (fn << 8) | (reg & 0xfc)) >>> 0);
-  return pc.io.read(0xcfc, 4);
-}
+export { cf8Read } from '../../unit/pci/machine.ts';
 
 export class SeedRig {
   readonly pc: Pc;
@@ -48,7 +45,7 @@ export class SeedRig {
     const base = unit.registerBase;
     const mmio = this.pc.mmio;
     this.xen = new XenVtdDriver({ read: (off, size) => mmio.read(base + off, size), write: (off, size, v) => mmio.write(base + off, size, v) }, this.pc.mem);
-    this.bar0 = (cf8Read(this.pc, 2, 0, 0, 0x10) & ~0xf) >>> 0;
+    this.bar0 = (cf8Read(this.pc.io, 2, 0, 0, 0x10) & ~0xf) >>> 0;
   }
 
   /** Xen's side: root table, a 3-level domain mapping [0, bytes) of guest memory, context for 02:00.0, translation on. */

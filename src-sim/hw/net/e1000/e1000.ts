@@ -14,6 +14,7 @@
  * offloads, the second TX queue, flash contents, EEPROM bit-banging through EECD, wake-up and
  * manageability.
  */
+import { hex0x } from '../../../../src-shared/units/hex.ts';
 import { checkVersion, type Timer } from '../../../engine/index.ts';
 import type { DmaPort, DmaStatus } from '../../memory/dma.ts';
 import type { PciConfigTemplate, PciFunctionContext, PciFunctionModel } from '../../pci/function-model.ts';
@@ -142,7 +143,7 @@ export class E1000 implements PciFunctionModel<E1000State>, E1000Core, EthernetE
     if (bar === E1000_BAR_CSR) return this.csrRead(offset, size);
     if (bar === E1000_BAR_IO) return this.ioRead(offset, size);
     if (bar === E1000_BAR_FLASH) {
-      this.tracer.emit(e1000RegAccess, { dev: this.id, offset: hex(offset), size, write: false, reg: 'flash', fidelity: 'unimplemented' });
+      this.tracer.emit(e1000RegAccess, { dev: this.id, offset: hex0x(offset), size, write: false, reg: 'flash', fidelity: 'unimplemented' });
       return size === 4 ? 0xffffffff : size === 2 ? 0xffff : 0xff; // an erased flash part
     }
     throw new Error(`e1000: read of BAR${bar}, which the device does not declare`);
@@ -152,7 +153,7 @@ export class E1000 implements PciFunctionModel<E1000State>, E1000Core, EthernetE
     if (bar === E1000_BAR_CSR) return this.regs.write(offset, size, value);
     if (bar === E1000_BAR_IO) return this.ioWrite(offset, size, value);
     if (bar === E1000_BAR_FLASH) {
-      this.tracer.emit(e1000RegAccess, { dev: this.id, offset: hex(offset), size, write: true, reg: 'flash', fidelity: 'unimplemented' });
+      this.tracer.emit(e1000RegAccess, { dev: this.id, offset: hex0x(offset), size, write: true, reg: 'flash', fidelity: 'unimplemented' });
       return;
     }
     throw new Error(`e1000: write of BAR${bar}, which the device does not declare`);
@@ -174,7 +175,7 @@ export class E1000 implements PciFunctionModel<E1000State>, E1000Core, EthernetE
   /** I/O BAR: IOADDR selects a CSR, IODATA reads or writes it (devices.md §2.9). */
   private ioRead(offset: number, size: 1 | 2 | 4): number {
     if (size !== 4 || (offset !== R.IOADDR && offset !== R.IODATA)) {
-      this.tracer.emit(e1000RegAccess, { dev: this.id, offset: hex(offset), size, write: false, reg: 'I/O window', fidelity: 'unimplemented' });
+      this.tracer.emit(e1000RegAccess, { dev: this.id, offset: hex0x(offset), size, write: false, reg: 'I/O window', fidelity: 'unimplemented' });
       return 0xffffffff;
     }
     return offset === R.IOADDR ? this.ioaddr : this.csrRead(this.ioaddr & (R.MMIO_SIZE - 4), 4);
@@ -182,7 +183,7 @@ export class E1000 implements PciFunctionModel<E1000State>, E1000Core, EthernetE
 
   private ioWrite(offset: number, size: 1 | 2 | 4, value: number): void {
     if (size !== 4 || (offset !== R.IOADDR && offset !== R.IODATA)) {
-      this.tracer.emit(e1000RegAccess, { dev: this.id, offset: hex(offset), size, write: true, reg: 'I/O window', fidelity: 'unimplemented' });
+      this.tracer.emit(e1000RegAccess, { dev: this.id, offset: hex0x(offset), size, write: true, reg: 'I/O window', fidelity: 'unimplemented' });
       return;
     }
     if (offset === R.IOADDR) this.ioaddr = value & 0x0001fffc;
@@ -190,7 +191,7 @@ export class E1000 implements PciFunctionModel<E1000State>, E1000Core, EthernetE
   }
 
   private onPartialAccess(offset: number, size: number, write: boolean, reg?: RegisterDef): void {
-    this.tracer.emit(e1000RegAccess, { dev: this.id, offset: hex(offset), size, write, reg: reg?.name ?? 'unassigned', fidelity: reg?.fidelity ?? 'unimplemented' });
+    this.tracer.emit(e1000RegAccess, { dev: this.id, offset: hex0x(offset), size, write, reg: reg?.name ?? 'unassigned', fidelity: reg?.fidelity ?? 'unimplemented' });
   }
 
   // ---- register side effects -----------------------------------------------------------------
@@ -425,6 +426,3 @@ export class E1000 implements PciFunctionModel<E1000State>, E1000Core, EthernetE
   }
 }
 
-function hex(n: number): string {
-  return '0x' + n.toString(16);
-}
