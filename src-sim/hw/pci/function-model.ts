@@ -35,15 +35,13 @@ export interface CapabilityTemplate {
   w1c?: readonly number[];
 }
 
-/** A PCI Express extended capability (offset ≥ 0x100): bytes after its 4-byte header. */
-export interface ExtCapabilityTemplate {
-  /** Extended capability ID: 0x0001 AER, 0x0003 Device Serial Number, … */
-  id: number;
+/**
+ * A PCI Express extended capability (offset ≥ 0x100): the same shape, with `id` the extended
+ * ID (0x0001 AER, 0x0003 Device Serial Number, …), `body` the bytes after its 4-byte header,
+ * and the header's version.
+ */
+export interface ExtCapabilityTemplate extends CapabilityTemplate {
   version: number;
-  offset: number;
-  body: readonly number[];
-  writable?: readonly number[];
-  w1c?: readonly number[];
 }
 
 export interface PciConfigTemplate {
