@@ -7,8 +7,9 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { lint, SEED_HOST } from '../../src-shared/config/index.ts';
 import type { Figures } from './measure.ts';
+import { XEN_FIXTURES } from '../fixtures/paths.ts';
 
-const DATA = '/work/shared/data/xen';
+const DATA = XEN_FIXTURES;
 
 export function config2000Lines(): string {
   const base = readFileSync(`${DATA}/xmexample.hvm.xen-3.4.0-rc3`, 'utf8') + "pci = [ '02:00.0', '0000:02:00.0' ]\nacpi = 0\napic = 0\n";

@@ -1,8 +1,9 @@
-/** The DMAR test tables of /work/shared/data/dmar (README there): binaries and their oracles. */
+/** The DMAR test tables of test/fixtures/dmar (README there): binaries and their oracles. */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DMAR_FIXTURES } from '../../fixtures/paths.ts';
 
-export const DMAR_DATA = '/work/shared/data/dmar';
+export const DMAR_DATA = DMAR_FIXTURES;
 
 export interface DmarSample {
   /** File name, e.g. "linuxhw-hp-dc7800-q35-2007.orig.dat". */

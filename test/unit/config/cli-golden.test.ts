@@ -9,9 +9,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../src-main/cli/main.ts';
+import { XEN_FIXTURES } from '../../fixtures/paths.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
-const DATA = '/work/shared/data/xen';
+const DATA = XEN_FIXTURES;
 const GOLDEN = join(ROOT, 'test/golden/config');
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
 

@@ -13,8 +13,9 @@ import { bindingsJson, evaluateHvm } from '../../../src-shared/config/index.ts';
 import { DEFAULT_UNAME } from '../../../src-shared/config/python-eval.ts';
 import { jsonText } from '../../../src-shared/config/python-values.ts';
 import { PY2_CORPUS, SUBSET_CORPUS } from './fixtures/subset-corpus.ts';
+import { XEN_FIXTURES } from '../../fixtures/paths.ts';
 
-const DATA = '/work/shared/data/xen';
+const DATA = XEN_FIXTURES;
 const HARNESS = join(import.meta.dirname, 'fixtures', 'xm_bindings.py');
 const python = spawnSync('python3', ['--version'], { encoding: 'utf8' });
 const havePython = !python.error && python.status === 0;

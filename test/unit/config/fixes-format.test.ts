@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { applyTextEdits, checkFiles, detectKind, lint, SEED_HOST, type ConfigKind } from '../../../src-shared/config/index.ts';
 import { formatConfig } from '../../../src-shared/config/format.ts';
+import { fixture, XEN_FIXTURES } from '../../fixtures/paths.ts';
 
 /** Applies the preferred (else first) fix of the first fixable diagnostic until none is left. */
 function fixAll(text: string, kind: ConfigKind, opts: Parameters<typeof lint>[2]): string {
@@ -35,9 +36,9 @@ describe('quick fixes', () => {
 });
 
 describe('formatting', () => {
-  const files = readdirSync('/work/shared/data/xen').filter((f) => !f.endsWith('.md'));
+  const files = readdirSync(XEN_FIXTURES).filter((f) => !f.endsWith('.md'));
   it.each(files)('%s: idempotent, only white space changes, every comment kept', (f) => {
-    const text = readFileSync(`/work/shared/data/xen/${f}`, 'utf8');
+    const text = readFileSync(fixture('xen', f), 'utf8');
     const kind = detectKind(text, f);
     const once = applyTextEdits(text, formatConfig(text, kind));
     expect(formatConfig(once, kind)).toEqual([]);

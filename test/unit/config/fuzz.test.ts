@@ -12,9 +12,10 @@ import { completions, hover } from '../../../src-shared/config/assist.ts';
 import { formatConfig } from '../../../src-shared/config/format.ts';
 import { isValidRange } from '../../../src-shared/config/source.ts';
 import { parseXl } from '../../../src-shared/config/xl-parser.ts';
+import { XEN_FIXTURES } from '../../fixtures/paths.ts';
 
 const N = 10_000;
-const DATA = '/work/shared/data/xen';
+const DATA = XEN_FIXTURES;
 const REAL = readdirSync(DATA).filter((f) => !f.endsWith('.md')).map((f) => readFileSync(`${DATA}/${f}`, 'utf8'));
 
 /** xorshift32: small, seeded, deterministic. */

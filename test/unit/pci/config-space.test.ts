@@ -100,7 +100,7 @@ describe('capability lists', () => {
   });
 
   it('walks the real 82573L chain from its 2007 dump and stops at a looped chain', () => {
-    const [d] = parseLspciDump(readFileSync(new URL('../../../../shared/data/lspci/forum-2007-d975xbx2-82573L.vvvxxx', import.meta.url), 'utf8'));
+    const [d] = parseLspciDump(readFileSync(new URL('../../fixtures/lspci/forum-2007-d975xbx2-82573L.vvvxxx', import.meta.url), 'utf8'));
     const cs = new PciConfigSpace(layoutFromImage(d.bytes));
     expect(walkCapabilities((o) => cs.read(o, 1), (o) => cs.read(o, 2)).map((c) => c.offset)).toEqual([0xc8, 0xd0, 0xe0]);
     const loop = d.bytes.slice();

@@ -10,8 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../../../src-main/cli/main.ts';
 import type { CliIO } from '../../../src-main/cli/io.ts';
 
-const LSPCI = new URL('../../../../shared/data/lspci/', import.meta.url).pathname;
-const DMAR = new URL('../../../../shared/data/dmar/', import.meta.url).pathname;
+const LSPCI = new URL('../../fixtures/lspci/', import.meta.url).pathname;
+const DMAR = new URL('../../fixtures/dmar/', import.meta.url).pathname;
 const HOSTS = new URL('../../../resources/hosts/', import.meta.url).pathname;
 const DUMP = join(LSPCI, 'lkml-2004-82540EM-msi.vxxx');
 

@@ -5,7 +5,7 @@ import { RandomStream } from '../../../src-sim/engine/rng.ts';
 import { LspciDumpError, parseLspciDump } from '../../../src-sim/hw/pci/lspci-dump.ts';
 import { HostProfileError, parseHostProfile, validateHostProfile } from '../../../src-sim/hw/host-profile.ts';
 
-const DIR = new URL('../../../../shared/data/lspci/', import.meta.url);
+const DIR = new URL('../../fixtures/lspci/', import.meta.url);
 const seeds = readdirSync(DIR)
   .filter((f) => !f.endsWith('.md'))
   .map((f) => readFileSync(new URL(f, DIR), 'utf8'));

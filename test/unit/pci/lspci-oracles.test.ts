@@ -1,4 +1,4 @@
-// Every real dump in ../shared/data/lspci, imported as a host, renders as pciutils 3.9 did.
+// Every real dump in test/fixtures/lspci, imported as a host, renders as pciutils 3.9 did.
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { importLspciDump } from '../../../src-sim/hw/host-import.ts';
@@ -7,7 +7,7 @@ import { configAccess } from '../../../src-sim/hw/pci/pci-access.ts';
 import { parseLspciDump } from '../../../src-sim/hw/pci/lspci-dump.ts';
 import { lspci } from '../../../src-sim/guest/lspci/lspci.ts';
 
-const DIR = new URL('../../../../shared/data/lspci/', import.meta.url);
+const DIR = new URL('../../fixtures/lspci/', import.meta.url);
 const dumps = readdirSync(DIR).filter((f) => !f.endsWith('.txt') && !f.endsWith('.md'));
 
 /** Lines where our render and the real one differ (expected: none). */

@@ -1,7 +1,7 @@
 /**
  * How the shipped host profiles in resources/hosts were made: from real config bytes in
- * ../shared/data/lspci (re-badged where the real part of that machine differs), the E1000
- * engineer's 82572EI template, and the DMAR tables in ../shared/data/dmar. host-profiles.test.ts
+ * test/fixtures/lspci (re-badged where the real part of that machine differs), the E1000
+ * engineer's 82572EI template, and the DMAR tables in test/fixtures/dmar. host-profiles.test.ts
  * checks the committed JSON equals this output; `UPDATE_GOLDEN=1` rewrites it.
  */
 import { readFileSync } from 'node:fs';
@@ -14,7 +14,7 @@ import { parseLspciDump, type DumpDevice } from '../../../src-sim/hw/pci/lspci-d
 import { e1000ConfigTemplate, E1000_VARIANTS } from '../../../src-sim/hw/net/e1000/e1000_pci.ts';
 import { formatBdf } from '../../../src-shared/units/bdf.ts';
 
-const DATA = new URL('../../../../shared/data/', import.meta.url);
+const DATA = new URL('../../fixtures/', import.meta.url);
 const read = (rel: string) => readFileSync(new URL(rel, DATA), 'utf8');
 
 function dump(name: string): Map<string, DumpDevice> {

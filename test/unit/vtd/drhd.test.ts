@@ -12,8 +12,9 @@ import { PhysicalMemory } from '../../../src-sim/hw/memory/phys-mem.ts';
 import { createRemappingUnits, remappingUnitFor } from '../../../src-sim/hw/vtd/index.ts';
 import { requesterId } from '../../../src-shared/units/bdf.ts';
 import { PERM_R, PERM_W, XenVtdDriver } from './xen-vtd-driver.ts';
+import { fixture } from '../../fixtures/paths.ts';
 
-const table = parseDmar(new Uint8Array(readFileSync('/work/shared/data/dmar/vtdw-q35-desktop-e1000.aml')));
+const table = parseDmar(new Uint8Array(readFileSync(fixture('dmar', 'vtdw-q35-desktop-e1000.aml'))));
 if (isDmarParseError(table)) throw new Error(table.reason);
 const tree = (_s: number, bus: number, d: number, f: number) => (bus === 0 && d === 0x1c && f === 0 ? { secondary: 2, subordinate: 2 } : undefined);
 
