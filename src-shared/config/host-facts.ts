@@ -5,6 +5,7 @@
  * richer; the CLI adapts a profile to this shape so `src-shared` stays free of the simulator.
  */
 import type { Uname } from './python-builtins.ts';
+import seedProfile from '../../resources/hosts/seed-core2-q35.json' with { type: 'json' };
 
 export interface HostDevice {
   /** Canonical `SSSS:BB:DD.F`, lower-case hex. */
@@ -31,32 +32,8 @@ export interface HostFacts {
   uname?: Uname;
 }
 
-/**
- * The seed's host as facts: the announcement's test box (a PCIe Intel E1000, 82572EI, at 02:00.0
- * behind root port 00:1c.0, assigned to a 32-bit FC5 guest on 64-bit Xen). It mirrors
- * resources/hosts/seed-core2-q35.json, which the CLI loads; this copy serves pure tests and the
- * editor before a simulator session has reported its host.
- */
-export const SEED_HOST: HostFacts = {
-  name: 'seed-core2-q35',
-  vtd: true,
-  devices: [
-    { bdf: '0000:00:00.0', vendorId: 0x8086, deviceId: 0x29b0, description: 'Host bridge: Intel 82Q35 Express DRAM Controller' },
-    { bdf: '0000:00:02.0', vendorId: 0x8086, deviceId: 0x29b2, description: 'VGA compatible controller: Intel 82Q35 Express Integrated Graphics Controller' },
-    { bdf: '0000:00:1b.0', vendorId: 0x8086, deviceId: 0x293e, description: 'Audio device: Intel 82801I (ICH9 Family) HD Audio Controller' },
-    { bdf: '0000:00:1c.0', vendorId: 0x8086, deviceId: 0x2940, description: 'PCI bridge: Intel 82801I (ICH9 Family) PCI Express Port 1' },
-    { bdf: '0000:00:1d.0', vendorId: 0x8086, deviceId: 0x2934, description: 'USB controller: Intel 82801I (ICH9 Family) USB UHCI Controller #1' },
-    { bdf: '0000:00:1d.1', vendorId: 0x8086, deviceId: 0x2935, description: 'USB controller: Intel 82801I (ICH9 Family) USB UHCI Controller #2' },
-    { bdf: '0000:00:1d.2', vendorId: 0x8086, deviceId: 0x2936, description: 'USB controller: Intel 82801I (ICH9 Family) USB UHCI Controller #3' },
-    { bdf: '0000:00:1d.7', vendorId: 0x8086, deviceId: 0x293a, description: 'USB controller: Intel 82801I (ICH9 Family) USB2 EHCI Controller #1' },
-    { bdf: '0000:00:1e.0', vendorId: 0x8086, deviceId: 0x244e, description: 'PCI bridge: Intel 82801 PCI Bridge' },
-    { bdf: '0000:00:1f.0', vendorId: 0x8086, deviceId: 0x2914, description: 'ISA bridge: Intel 82801IO (ICH9DO) LPC Interface Controller' },
-    { bdf: '0000:00:1f.2', vendorId: 0x8086, deviceId: 0x2922, description: 'SATA controller: Intel 82801IR/IO/IH (ICH9R/DO/DH) 6 port SATA Controller [AHCI mode]' },
-    { bdf: '0000:00:1f.3', vendorId: 0x8086, deviceId: 0x2930, description: 'SMBus: Intel 82801I (ICH9 Family) SMBus Controller' },
-    { bdf: '0000:02:00.0', vendorId: 0x8086, deviceId: 0x10b9, description: 'Ethernet controller: Intel 82572EI Gigabit Ethernet Controller (Copper)', driver: 'e1000' },
-  ],
-  uname: ['Linux', 'xen-vtd', '2.6.18-xen', '#1 SMP Tue Apr 10 00:00:00 EDT 2007', 'x86_64'],
-};
+/** dom0's `os.uname()` on the seed's box (64-bit Xen 3.1-era dom0 kernel); configs may call it. */
+export const SEED_UNAME: Uname = ['Linux', 'xen-vtd', '2.6.18-xen', '#1 SMP Tue Apr 10 00:00:00 EDT 2007', 'x86_64'];
 
 /** The parts of a host profile (src-sim/hw/host-profile.ts) the facts are made from. */
 export interface ProfileLike {
@@ -78,7 +55,7 @@ export function hostFactsFromProfile(p: ProfileLike): HostFacts {
     const classCode = bytes[11];
     return { bdf: f.bdf.toLowerCase(), vendorId, deviceId, description: f.note ?? `${vendorId.toString(16)}:${deviceId.toString(16)}`, driver: guessDriver(classCode, vendorId, deviceId) };
   });
-  return { name: p.name, devices, vtd: p.dmar !== null && p.dmar !== undefined, uname: SEED_HOST.uname };
+  return { name: p.name, devices, vtd: p.dmar !== null && p.dmar !== undefined, uname: SEED_UNAME };
 }
 
 function guessDriver(classCode: number, vendor: number, device: number): string | undefined {
@@ -87,3 +64,10 @@ function guessDriver(classCode: number, vendor: number, device: number): string 
   if (vendor === 0x11ab) return 'sky2';
   return undefined;
 }
+
+/**
+ * The seed's host as facts: the announcement's test box (a PCIe Intel E1000, 82572EI, at 02:00.0
+ * behind root port 00:1c.0, assigned to a 32-bit FC5 guest on 64-bit Xen). Made from the shipped
+ * profile itself, so the editor's built-in host and the simulator's machine cannot drift apart.
+ */
+export const SEED_HOST: HostFacts = hostFactsFromProfile(seedProfile as ProfileLike);
