@@ -26,6 +26,16 @@ const timers = ['setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask'].m
   message: 'Schedule a Timer on the engine; pacing against the wall clock lives in src-sim/host.',
 }));
 
+// Nothing the product or its tests read may live outside the repository: a sibling `shared/`
+// folder, a home directory or one machine's workspace. (System files such as /dev/zero in a
+// bad-input test are fine; they are not in this list.) test/unit/repo/outside-paths.test.ts
+// checks the files ESLint does not read (package.json, tsconfig, .ci).
+export const OUTSIDE_PATH = String.raw`\.\.[\x5c\x2f]shared([\x5c\x2f]|$)|^(\x2fwork|\x2fhome|\x2froot|\x2fUsers)\x2f|^~\x2f`;
+const outsidePaths = [
+  { selector: `Literal[value=/${OUTSIDE_PATH}/]`, message: 'Reads outside the repository: copy the file into test/fixtures or resources (with its source).' },
+  { selector: `TemplateElement[value.raw=/${OUTSIDE_PATH}/]`, message: 'Reads outside the repository: copy the file into test/fixtures or resources (with its source).' },
+];
+
 export default defineConfig([
   { ignores: ['out/**', 'node_modules/**', 'test-results/**', 'dist/**'] },
   js.configs.recommended,
@@ -133,4 +143,6 @@ export default defineConfig([
       ],
     },
   },
+  // Every file ESLint reads, product and tests alike.
+  { files: ['**/*.ts', '**/*.vue', '**/*.js', '**/*.mjs'], rules: { 'no-restricted-syntax': ['error', ...outsidePaths] } },
 ]);

@@ -9,6 +9,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'node',
+          // Says at the top of the run which optional comparison tools (python3, Python 2.7) exist.
+          globalSetup: ['test/support/optional-tools-report.ts'],
           environment: 'node',
           include: ['test/unit/**/*.test.ts', 'test/scenarios/**/*.test.ts'],
           exclude: ['test/unit/**/*.dom.test.ts'],

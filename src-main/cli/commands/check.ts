@@ -5,11 +5,9 @@
  * by default the seed's, resources/hosts/seed-core2-q35.json — and an era (default 2007).
  * Prints `file:line:col: severity code: message`; exits 1 when any error is found.
  */
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError, type CliIO, type Command } from '../io.ts';
-import { appRoot } from '../app-paths.ts';
+import { hostArgPath, noSuchHost } from '../host-arg.ts';
 import { hostFromText, HostProfileError, LspciDumpError } from '../../../src-sim/host/headless.ts';
 import { checkFiles, DEFAULT_ERA, ERAS, isEra, SEED_HOST, type HostFacts } from '../../../src-shared/config/index.ts';
 import { hostFactsFromProfile } from '../../../src-shared/config/host-facts.ts';
@@ -20,12 +18,10 @@ export const DEFAULT_HOST_PROFILE = 'seed-core2-q35';
 /** `--host` as a file, or as the name of a profile in resources/hosts/. */
 function resolveHost(arg: string | undefined, io: CliIO): HostFacts | undefined | null {
   const name = arg ?? DEFAULT_HOST_PROFILE;
-  const asFile = resolve(io.cwd, name);
-  const bundled = join(appRoot, 'resources', 'hosts', `${name.replace(/\.json$/, '')}.json`);
-  const file = existsSync(asFile) ? asFile : existsSync(bundled) ? bundled : undefined;
+  const file = hostArgPath(name, io.cwd);
   if (!file) {
     if (arg === undefined) return SEED_HOST; // bundled profile missing: the built-in copy of it
-    io.err(`vtdw check: --host ${arg}: no such file, and no profile of that name in resources/hosts/\n`);
+    io.err(`vtdw check: --host ${arg}: ${noSuchHost()}\n`);
     return null;
   }
   const text = readConfig(file, io);

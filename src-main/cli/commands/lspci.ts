@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { UsageError, type CliIO, type Command } from '../io.ts';
 import { readInput, report } from '../file-errors.ts';
+import { hostArgPath, noSuchHost } from '../host-arg.ts';
 import { ANY, buildPciHost, configAccess, hostFromText, HostProfileError, LspciDumpError, lspci as render, parseIdFilter, parseSlotFilter, type HostProfile } from '../../../src-sim/host/headless.ts';
 
 /** A host as read from --host: the profile, and the text it came from (for line:col). */
@@ -80,7 +81,12 @@ IRQ is the Interrupt Line register).`,
       if (!r.ok) throw new UsageError(`${flag} ${JSON.stringify(text)}: ${r.message}`);
       filter = r.filter;
     }
-    const profile = loadHost(values.host, io);
+    const file = hostArgPath(values.host, io.cwd);
+    if (!file) {
+      report(io, 'lspci', values.host, undefined, noSuchHost());
+      return 1;
+    }
+    const profile = loadHost(file, io);
     if (!profile) return 1;
     io.out(render(configAccess(buildPciHost(profile)), { numeric, verbose, hex, tree: !!values.t, domains: !!values.D, filter }));
     return 0;

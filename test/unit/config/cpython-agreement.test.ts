@@ -5,8 +5,8 @@
  * outcome (finished, or the exception that stopped it) must agree.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bindingsJson, evaluateHvm } from '../../../src-shared/config/index.ts';
@@ -14,33 +14,15 @@ import { DEFAULT_UNAME } from '../../../src-shared/config/python-eval.ts';
 import { jsonText } from '../../../src-shared/config/python-values.ts';
 import { PY2_CORPUS, SUBSET_CORPUS } from './fixtures/subset-corpus.ts';
 import { XEN_FIXTURES } from '../../fixtures/paths.ts';
+import { PYTHON2, PYTHON3 } from '../../support/optional-tools.ts';
 
 const DATA = XEN_FIXTURES;
 const HARNESS = join(import.meta.dirname, 'fixtures', 'xm_bindings.py');
-const python = spawnSync('python3', ['--version'], { encoding: 'utf8' });
-const havePython = !python.error && python.status === 0;
-if (!havePython) console.warn('cpython-agreement: python3 not found — agreement with CPython is not checked on this machine');
-/**
- * xm itself ran on Python 2: compared too when one is at hand — VTDW_PYTHON2, else `python2` on
- * PATH, else pyenv's 2.7 (its shim refuses python2 unless PYENV_VERSION selects it).
- */
-function findPython2(): { cmd: string; env: NodeJS.ProcessEnv } | undefined {
-  const pyenvRoot = process.env.PYENV_ROOT ?? join(homedir(), '.pyenv');
-  const installed = existsSync(join(pyenvRoot, 'versions')) ? readdirSync(join(pyenvRoot, 'versions')).filter((v) => /^2\.7/.test(v)).sort().reverse() : [];
-  const candidates = [
-    ...(process.env.VTDW_PYTHON2 ? [{ cmd: process.env.VTDW_PYTHON2, env: process.env }] : []),
-    { cmd: 'python2', env: process.env },
-    ...installed.map((v) => ({ cmd: 'python2', env: { ...process.env, PYENV_VERSION: v } })),
-    ...installed.map((v) => ({ cmd: join(pyenvRoot, 'versions', v, 'bin', 'python'), env: process.env })),
-  ];
-  return candidates.find((c) => {
-    const r = spawnSync(c.cmd, ['-c', 'import sys; sys.exit(sys.version_info[0] != 2)'], { encoding: 'utf8', env: c.env });
-    return !r.error && r.status === 0;
-  });
-}
-const PY2 = findPython2();
+const PY3 = PYTHON3.find();
+const havePython = PY3 !== undefined;
+/** xm itself ran on Python 2: compared too when one is at hand. */
+const PY2 = PYTHON2.find();
 const havePython2 = PY2 !== undefined;
-if (!havePython2) console.warn('cpython-agreement: no working Python 2 (VTDW_PYTHON2, python2, pyenv 2.7) — agreement with Python 2 is not checked');
 
 function cases(): [string, string][] {
   const real = readdirSync(DATA)
