@@ -26,12 +26,14 @@ describe('seeded named random streams', () => {
   it('gives uniform floats in [0, 1) and unbiased bounded integers', () => {
     const s = new RandomStreams(1).stream('u');
     const buckets = new Array(10).fill(0);
+    // One assertion for the 100,000 draws: an expect() per draw costs seconds on a busy machine.
+    let outside = 0;
     for (let i = 0; i < 100_000; i++) {
       const f = s.nextFloat();
-      expect(f).toBeGreaterThanOrEqual(0);
-      expect(f).toBeLessThan(1);
-      buckets[Math.floor(f * 10)]++;
+      if (!(f >= 0 && f < 1)) outside++;
+      else buckets[Math.floor(f * 10)]++;
     }
+    expect(outside).toBe(0);
     for (const b of buckets) expect(Math.abs(b - 10_000)).toBeLessThan(500);
     for (let i = 0; i < 1000; i++) {
       const n = s.nextInt(3, 5);

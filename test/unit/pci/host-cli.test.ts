@@ -125,7 +125,11 @@ describe('vtdw host check', () => {
 
 describe('one error format for host, lspci and dmar', () => {
   it('reads errors in words, prefixed with the command', async () => {
-    expect(await vtdw('lspci', '--host', 'no-such.json')).toEqual({ code: 1, out: '', err: 'vtdw lspci: no-such.json: cannot read: no such file or directory (ENOENT)\n' });
+    expect(await vtdw('lspci', '--host', 'no-such.json')).toEqual({
+      code: 1,
+      out: '',
+      err: 'vtdw lspci: no-such.json: no such file, and no host profile of that name (shipped: laptop-gm965-no-vtd, seed-core2-q35, server-2drhd-5520)\n',
+    });
     expect((await vtdw('host', 'check', LSPCI)).err).toBe(`vtdw host: ${LSPCI}: cannot read: is a directory (EISDIR)\n`);
   });
 
