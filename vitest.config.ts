@@ -4,6 +4,10 @@ import vue from '@vitejs/plugin-vue';
 export default defineConfig({
   plugins: [vue()],
   test: {
+    // Speed is the benchmarks' business: a timeout here only catches a hang, so it allows for a
+    // 2-core machine that is busy with other work.
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
     projects: [
       {
         extends: true,
