@@ -5,7 +5,7 @@
  * ls-ecaps.ts.
  */
 import { BITS, FLAG, hex, type LsDevice } from './ls-device.ts';
-import type { Ctx } from './lspci.ts';
+import type { Ctx } from './ls-context.ts';
 import { lookupSubsystem } from './names.ts';
 import { capExpress } from './ls-caps-express.ts';
 import { showExtCaps } from './ls-ecaps.ts';

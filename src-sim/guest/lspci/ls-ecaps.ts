@@ -4,7 +4,7 @@
  * vendor-specific header fully; the rarer ones (none in our data sets) by name only.
  */
 import { BITS, FLAG, hex, type LsDevice } from './ls-device.ts';
-import type { Ctx } from './lspci.ts';
+import type { Ctx } from './ls-context.ts';
 
 const UNC = (l: number) =>
   `DLP${FLAG(l, 0x10)} SDES${FLAG(l, 0x20)} TLP${FLAG(l, 0x1000)} FCP${FLAG(l, 0x2000)} CmpltTO${FLAG(l, 0x4000)} CmpltAbrt${FLAG(l, 0x8000)} UnxCmplt${FLAG(l, 0x10000)} RxOF${FLAG(l, 0x20000)} MalfTLP${FLAG(l, 0x40000)} ECRC${FLAG(l, 0x80000)} UnsupReq${FLAG(l, 0x100000)} ACSViol${FLAG(l, 0x200000)}`;
