@@ -48,7 +48,13 @@ export function lookupVendorDevice(mode: NumericMode, vendor: number, device: nu
   return formatPair(mode, vendorName(vendor), deviceName(vendor, device), `${h4(vendor)}:${h4(device)}`);
 }
 
-/** id_lookup_subsys: the per-device entry, a generic subsystem entry, or the device itself. */
+/**
+ * id_lookup_subsys: the per-device entry, a generic subsystem entry, or the device's own name
+ * when the subsystem IDs repeat the device IDs. (A distribution's lspci also asks udev's hwdb,
+ * whose "pci:v…d…sv…sd…*" query matches the device's own entry and so names an unknown
+ * subsystem after the device; that depends on the machine's hwdb, so we follow pci.ids alone,
+ * as `lspci -O hwdb.disable=1` does.)
+ */
 function subsystemName(vendor: number, device: number, sv: number, sd: number): string | undefined {
   const db = pciIds();
   let d = vendor > 0 && device > 0 ? db.subsystems.get(`${h4(vendor)}:${h4(device)} ${h4(sv)}:${h4(sd)}`) : undefined;
