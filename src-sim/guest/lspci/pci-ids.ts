@@ -36,6 +36,11 @@ export function parsePciIds(lines: readonly string[]): PciIds {
   lines.forEach((line, i) => {
     if (/^[A-Z] /.test(line) && !/^[CS] /.test(line)) return void (block = 'skip');
     if (block === 'skip' && line.startsWith('\t')) return;
+    const generic = /^S ([0-9a-fA-F]{4})$/.exec(line);
+    if (generic) {
+      top = parseInt(generic[1], 16);
+      return void (block = 'generic');
+    }
     const m = ENTRY.exec(line);
     if (!m) throw new Error(`pci.ids entry ${i + 1}: cannot read ${JSON.stringify(line)}`);
     const [, tabs, kind, id, id2, name] = m;
