@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../../../src-main/cli/main.ts';
 import type { CliIO } from '../../../src-main/cli/io.ts';
 import { DMAR_DATA, dmarSamples, inIssueShape } from './dmar-data.ts';
+import { DMAR_RECENT_FIXTURES as RECENT } from '../../fixtures/paths.ts';
 
 const GOLDEN = join(import.meta.dirname, '../../golden/dmar');
 
@@ -40,7 +41,6 @@ describe('vtdw dmar', () => {
   });
 
   // Recent tables: SATC and SIDP decoded (no warning), DRHD sizes, SIDP scope flags, NUL-padded OEM ids.
-  const RECENT = join(DMAR_DATA, '../dmar-recent');
   it.each(readdirSync(RECENT).filter((f) => f.endsWith('.orig.dat')))('lists dmar-recent/%s as its golden listing', async (file) => {
     const r = await vtdw('dmar', join(RECENT, file));
     expect(r).toMatchObject({ code: 0, err: '' });

@@ -10,10 +10,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DMAR_FIXTURES, FIXTURES } from '../../fixtures/paths.ts';
+import { DMAR_FIXTURES, DMAR_RECENT_FIXTURES as RECENT } from '../../fixtures/paths.ts';
 import { emitDmar, iaslName, isDmarParseError, parseDmar, type DmarDeviceScope, type DmarStructure, type DmarTable, type DmarWarning } from '../../../src-sim/hw/acpi/index.ts';
 
-const RECENT = join(FIXTURES, 'dmar-recent');
 
 interface Field {
   name: string;

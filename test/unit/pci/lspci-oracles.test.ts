@@ -8,8 +8,10 @@ import { buildPciHost } from '../../../src-sim/hw/host-profile.ts';
 import { configAccess } from '../../../src-sim/hw/pci/pci-access.ts';
 import { parseLspciDump } from '../../../src-sim/hw/pci/lspci-dump.ts';
 import { lspci } from '../../../src-sim/guest/lspci/lspci.ts';
+import { LSPCI_FIXTURES, LSPCI_RECENT_FIXTURES } from '../../fixtures/paths.ts';
+import { pathToFileURL } from 'node:url';
 
-const DIRS = ['lspci', 'lspci-recent'].map((d) => new URL(`../../fixtures/${d}/`, import.meta.url));
+const DIRS = [LSPCI_FIXTURES, LSPCI_RECENT_FIXTURES].map((d) => pathToFileURL(d + '/'));
 const dumps = DIRS.flatMap((dir) => readdirSync(dir).filter((f) => !f.endsWith('.txt') && !f.endsWith('.md')).map((name) => ({ name, dir, toString: () => name })));
 
 /** Lines where our render and the real one differ (expected: none). */
