@@ -1,8 +1,8 @@
 /**
  * Capability decoding after pciutils 3.9 `ls-caps.c` (show_caps and the cap_* printers) and
- * `ls-caps-vendor.c`: the standard capability list (PM, AGP, VPD, MSI, PCI-X, HyperTransport,
- * MSI-X, SSVID, …). PCI Express lives in ls-caps-express.ts, extended capabilities in
- * ls-ecaps.ts.
+ * `ls-caps-vendor.c`: the standard capability list (PM, AGP, VPD, MSI, PCI-X, MSI-X, SSVID,
+ * AF, SATA, …). PCI Express lives in ls-caps-express.ts, HyperTransport in ls-caps-ht.ts,
+ * Enhanced Allocation in ls-caps-ea.ts, extended capabilities in ls-ecaps.ts.
  */
 import { BITS, FLAG, hex, type LsDevice } from './ls-device.ts';
 import type { Ctx } from './ls-context.ts';
