@@ -35,6 +35,7 @@ describe.each(dumps)('%s', ({ name, dir: DIR }) => {
     ['vvv', { verbose: 3 }],
     ['nn', { numeric: 2 as const }],
     ['xxx', { hex: 3 }],
+    ['tv', { tree: true, verbose: 1 }],
   ])('lspci -%s matches the real lspci render', (fmt, opts) => {
     expect(differences(lspci(access, opts), oracle(fmt))).toEqual(KNOWN_DIFFERENCES[`${name} -${fmt}`] ?? []);
   });
