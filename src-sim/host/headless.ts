@@ -6,7 +6,7 @@
 export { SimRuntime, type RuntimeOptions } from './runtime.ts';
 export { SimSession } from './session.ts';
 export { Simulation, DEFAULT_SEED } from '../engine/simulation.ts';
-export { parseDmar, emitDmar, isDmarParseError, dmarJson, dmarTableSchema, findDrhd, rmrrsFor, unsupportedTypeName, type DmarWarning, type DmarTable, type DmarJson, type DmarStructure, type DmarDeviceScope, type DmarParseError, type BridgeLookup } from '../hw/acpi/index.ts';
+export { parseDmar, emitDmar, isDmarParseError, dmarJson, dmarTableSchema, findDrhd, rmrrsFor, unsupportedTypeName, iaslName, type DmarWarning, type DmarTable, type DmarJson, type DmarStructure, type DmarDeviceScope, type DmarParseError, type BridgeLookup } from '../hw/acpi/index.ts';
 export { lspci, type LspciOptions } from '../guest/lspci/lspci.ts';
 export { importLspciDump, readDmarForImport, hostFromText } from '../hw/host-import.ts';
 export { parseHostProfile, buildPciHost, HostProfileError, type HostProfile } from '../hw/host-profile.ts';

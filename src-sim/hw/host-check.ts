@@ -14,7 +14,16 @@
  * Each finding names the profile field (pci[N].config[ROW]) and the config offset.
  */
 import { hex } from '../../src-shared/units/hex.ts';
-import type { HostProfile } from './host-profile.ts';
+
+/**
+ * The parts of a host profile these checks read. Declared here, not imported from
+ * host-profile.ts, because that file runs the checks: the two would import each other.
+ */
+export interface CheckedProfile {
+  ramMiB: number;
+  pci: readonly { bdf: string; config: readonly string[]; bars?: readonly { index: number; size: number }[] }[];
+  dmar: { structures: readonly { type: string; baseAddress?: string; endAddress?: string }[] } | null;
+}
 
 export interface ProfileIssue {
   /** Field path in the profile: "pci[3].config[1]", "dmar.structures[2]". */
@@ -58,7 +67,7 @@ const u16 = (b: Uint8Array, o: number) => (b[o] ?? 0xff) | ((b[o + 1] ?? 0xff) <
 const u32 = (b: Uint8Array, o: number) => (u16(b, o) + u16(b, o + 2) * 0x10000) >>> 0;
 const row = (f: Fn, offset: number) => `pci[${f.index}].config[${offset >> 4}]`;
 
-function functionsOf(p: HostProfile): Fn[] {
+function functionsOf(p: CheckedProfile): Fn[] {
   return p.pci.map((f, index) => {
     const bytes: number[] = [];
     for (const r of f.config) for (const x of r.split(' ')) bytes.push(parseInt(x, 16));
@@ -78,7 +87,7 @@ const unnumbered = (br: Bridge) => br.secondary === 0 && br.subordinate === 0;
 
 // ---- errors: bridge bus numbers ---------------------------------------------------------------
 
-export function bridgeBusProblems(p: HostProfile): ProfileIssue[] {
+export function bridgeBusProblems(p: CheckedProfile): ProfileIssue[] {
   const out: ProfileIssue[] = [];
   const bridges = bridgesOf(functionsOf(p)).filter((br) => !unnumbered(br));
   for (const br of bridges) {
@@ -211,12 +220,12 @@ function sriovProblems(fns: Fn[]): ProfileIssue[] {
   return out;
 }
 
-function rmrrProblems(p: HostProfile): ProfileIssue[] {
+function rmrrProblems(p: CheckedProfile): ProfileIssue[] {
   if (!p.dmar || !p.ramMiB) return [];
   const ram = BigInt(p.ramMiB) * 1024n * 1024n;
   const out: ProfileIssue[] = [];
   p.dmar.structures.forEach((s, i) => {
-    if (s.type === 'RMRR' && BigInt(s.endAddress) >= ram) {
+    if (s.type === 'RMRR' && s.endAddress !== undefined && BigInt(s.endAddress) >= ram) {
       out.push({ path: `dmar.structures[${i}]`, message: `RMRR ${s.baseAddress}-${s.endAddress} is not in the host's ${p.ramMiB} MiB of RAM: reserved memory must be RAM the firmware set aside` });
     }
   });
@@ -224,7 +233,7 @@ function rmrrProblems(p: HostProfile): ProfileIssue[] {
 }
 
 /** Warnings for `vtdw host check`: a profile that validates but that no firmware would leave. */
-export function plausibilityWarnings(p: HostProfile): ProfileIssue[] {
+export function plausibilityWarnings(p: CheckedProfile): ProfileIssue[] {
   const fns = functionsOf(p);
   const bridges = bridgesOf(fns);
   const bars = fns.flatMap(barRanges);

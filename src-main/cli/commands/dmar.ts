@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { UsageError, type CliIO, type Command } from '../io.ts';
 import { readInput, report } from '../file-errors.ts';
-import { dmarJson, isDmarParseError, parseDmar, unsupportedTypeName, type DmarDeviceScope, type DmarStructure, type DmarTable, type DmarWarning } from '../../../src-sim/host/headless.ts';
+import { dmarJson, iaslName, isDmarParseError, parseDmar, unsupportedTypeName, type DmarDeviceScope, type DmarStructure, type DmarTable, type DmarWarning } from '../../../src-sim/host/headless.ts';
 
 const hex2 = (n: number): string => n.toString(16).padStart(2, '0');
 const show = (text: string): string => text.replace(/[^\x20-\x7e]/g, (c) => '\\x' + hex2(c.charCodeAt(0)));
@@ -37,7 +37,8 @@ function scopeLine(s: DmarDeviceScope): string {
   const path = s.path.map(([d, f]) => `${hex2(d)}.${f}`).join('/');
   const where = path ? `${hex2(s.startBus)}:${path}` : `bus ${hex2(s.startBus)}, empty path`;
   const id = s.type === 'endpoint' || s.type === 'bridge' ? '' : `id ${s.enumerationId}  `;
-  return `      ${s.type.padEnd(9)} ${id}${where}`;
+  const flags = s.flags ? `  flags 0x${hex2(s.flags)}` : '';
+  return `      ${s.type.padEnd(9)} ${id}${where}${flags}`;
 }
 
 function structureLines(s: DmarStructure, i: number): string[] {
@@ -45,7 +46,7 @@ function structureLines(s: DmarStructure, i: number): string[] {
   const seg = (n: number) => `segment ${n.toString(16).padStart(4, '0')}`;
   switch (s.type) {
     case 'DRHD':
-      return [`${tag}  register base ${s.registerBase}  ${seg(s.segment)}  flags ${flagNames(s.flags, ['INCLUDE_PCI_ALL'])}`, ...s.scopes.map(scopeLine)];
+      return [`${tag}  register base ${s.registerBase}${s.size ? ` (2^${s.size} pages)` : ''}  ${seg(s.segment)}  flags ${flagNames(s.flags, ['INCLUDE_PCI_ALL'])}`, ...s.scopes.map(scopeLine)];
     case 'RMRR':
       return [`${tag}  ${s.baseAddress}-${s.endAddress} (${size(s.baseAddress, s.endAddress)})  ${seg(s.segment)}`, ...s.scopes.map(scopeLine)];
     case 'ATSR':
@@ -54,6 +55,10 @@ function structureLines(s: DmarStructure, i: number): string[] {
       return [`${tag}  register base ${s.baseAddress}  proximity domain ${s.proximityDomain}`];
     case 'ANDD':
       return [`${tag}  device number ${s.deviceNumber}  name "${show(s.name)}"`];
+    case 'SATC':
+      return [`${tag}  ${seg(s.segment)}  flags ${flagNames(s.flags, ['ATC_REQUIRED'])}`, ...s.scopes.map(scopeLine)];
+    case 'SIDP':
+      return [`${tag}  ${seg(s.segment)}`, ...s.scopes.map(scopeLine)];
     case 'unsupported':
       return [`[${i}] ${unsupportedTypeName(s.typeCode)}  ${4 + s.data.length / 2} bytes  skipped: not supported by this build`];
   }
@@ -64,13 +69,15 @@ export function dmarListing(t: DmarTable, bytes: number): string {
   const lines = [`DMAR revision ${t.revision}, ${bytes} bytes, checksum ok`];
   if (t.oem) {
     const o = t.oem;
-    lines.push(`OEM "${show(o.oemId)}" table "${show(o.oemTableId)}" revision 0x${o.oemRevision.toString(16)}, creator "${show(o.creatorId)}" revision 0x${o.creatorRevision.toString(16)}`);
+    // The names as iASL prints them: up to the first NUL, unprintable bytes as spaces.
+    lines.push(`OEM "${iaslName(o.oemId)}" table "${iaslName(o.oemTableId)}" revision 0x${o.oemRevision.toString(16)}, creator "${iaslName(o.creatorId)}" revision 0x${o.creatorRevision.toString(16)}`);
   }
   lines.push(`Host address width ${t.hostAddressWidth + 1} bits (field 0x${hex2(t.hostAddressWidth)})`, `Flags ${flagNames(t.flags, DMAR_FLAGS)}`, '');
   t.structures.forEach((s, i) => lines.push(...structureLines(s, i)));
   const count = (type: string) => t.structures.filter((s) => s.type === type).length;
   const skipped = count('unsupported') ? `, ${count('unsupported')} skipped` : '';
-  lines.push('', `${count('DRHD')} DRHD, ${count('RMRR')} RMRR, ${count('ATSR')} ATSR, ${count('RHSA')} RHSA, ${count('ANDD')} ANDD${skipped}`);
+  const later = ['SATC', 'SIDP'].filter((t) => count(t)).map((t) => `, ${count(t)} ${t}`).join('');
+  lines.push('', `${count('DRHD')} DRHD, ${count('RMRR')} RMRR, ${count('ATSR')} ATSR, ${count('RHSA')} RHSA, ${count('ANDD')} ANDD${later}${skipped}`);
   return lines.join('\n') + '\n';
 }
 
@@ -83,8 +90,9 @@ Decodes the binary DMAR table in FILE (e.g. from \`acpidump -b\` or \`iasl\`).
            (hostAddressWidth is the raw field: the platform's width in bits minus one)
 Scope paths read as START_BUS:DEV.FN/DEV.FN…: each hop but the last is a bridge whose
 secondary bus the next hop is on. A malformed table is reported as
-"vtdw dmar: FILE: byte 0xNN: reason" with exit status 1. Structure types 5 and up (SATC,
-SIDP, …) are skipped with a warning, as Linux does, and kept in --json as "unsupported".`,
+"vtdw dmar: FILE: byte 0xNN: reason" with exit status 1. Structure types 0-6 (DRHD, RMRR,
+ATSR, RHSA, ANDD, SATC, SIDP) are decoded as ACPICA's iasl decodes them; later types are
+skipped with a warning and kept in --json as "unsupported".`,
   async run(argv: string[], io: CliIO) {
     const { values, positionals } = parseArgs({ args: argv, options: { json: { type: 'boolean' } }, allowPositionals: true });
     if (positionals.length === 0) throw new UsageError('missing FILE (a binary DMAR table)');

@@ -52,7 +52,8 @@ Renders the host's PCI functions in pciutils 3.9's formats. --host takes a host 
   -s SLOT      only devices in that domain/bus/slot/function (hex; empty or * = any)
   -d ID        only devices with that vendor/device/class (hex; empty or * = any)
 Like \`lspci -F\`, nothing is shown that is not in config space (no kernel driver lines; the
-IRQ is the Interrupt Line register).`,
+IRQ is the Interrupt Line register). Names come from the PCI ID database (pci.ids) alone, as
+\`lspci -O hwdb.disable=1\` prints them.`,
   async run(argv: string[], io: CliIO) {
     const { values, positionals } = parseArgs({
       args: argv,

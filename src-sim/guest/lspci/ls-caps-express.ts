@@ -3,7 +3,7 @@
  * dev/link/slot/root and "2" register decoders), with the spec's device/port types.
  */
 import { FLAG, hex, type LsDevice } from './ls-device.ts';
-import type { Ctx } from './lspci.ts';
+import type { Ctx } from './ls-context.ts';
 
 const T = { EP: 0, LEG: 1, ROOT: 4, UP: 5, DOWN: 6, PCI_BRIDGE: 7, PCIE_BRIDGE: 8, RC_EP: 9, RC_EC: 10 };
 const L0S = ['<64ns', '<128ns', '<256ns', '<512ns', '<1us', '<2us', '<4us', 'unlimited'];

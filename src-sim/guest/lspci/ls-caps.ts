@@ -1,14 +1,16 @@
 /**
  * Capability decoding after pciutils 3.9 `ls-caps.c` (show_caps and the cap_* printers) and
- * `ls-caps-vendor.c`: the standard capability list (PM, AGP, VPD, MSI, PCI-X, HyperTransport,
- * MSI-X, SSVID, …). PCI Express lives in ls-caps-express.ts, extended capabilities in
- * ls-ecaps.ts.
+ * `ls-caps-vendor.c`: the standard capability list (PM, AGP, VPD, MSI, PCI-X, MSI-X, SSVID,
+ * AF, SATA, …). PCI Express lives in ls-caps-express.ts, HyperTransport in ls-caps-ht.ts,
+ * Enhanced Allocation in ls-caps-ea.ts, extended capabilities in ls-ecaps.ts.
  */
 import { BITS, FLAG, hex, type LsDevice } from './ls-device.ts';
-import type { Ctx } from './lspci.ts';
+import type { Ctx } from './ls-context.ts';
 import { lookupSubsystem } from './names.ts';
 import { capExpress } from './ls-caps-express.ts';
 import { showExtCaps } from './ls-ecaps.ts';
+import { capHt } from './ls-caps-ht.ts';
+import { capEa } from './ls-caps-ea.ts';
 
 function capPm(c: Ctx, d: LsDevice, where: number, cap: number): void {
   const aux = [0, 55, 100, 160, 220, 270, 320, 375];
@@ -75,28 +77,6 @@ function capPcix(c: Ctx, d: LsDevice, where: number): void {
     const down = d.long(where + 12);
     c.o.p(`\t\tDownstream: Capacity=${down & 0xffff} CommitmentLimit=${(down >>> 16) & 0xffff}\n`);
   }
-}
-
-function capHt(c: Ctx, cap: number): void {
-  // Primary/secondary interface blocks are decoded only by name here (none in our data sets).
-  if ((cap & 0xe000) === 0) return void c.o.p('HyperTransport: Slave or Primary Interface\n');
-  if ((cap & 0xe000) === 0x2000) return void c.o.p('HyperTransport: Host or Secondary Interface\n');
-  const type = cap & 0xf800;
-  const names: Record<number, string> = {
-    0x4000: 'Switch',
-    0x8000: 'Interrupt Discovery and Configuration',
-    0x9000: 'UnitID Clumping',
-    0x9800: 'Extended Configuration Space Access',
-    0xa000: 'Address Mapping',
-    0xb000: 'DirectRoute',
-    0xb800: 'VCSet',
-    0xc000: 'Retry Mode',
-    0xc800: 'X86 (reserved)',
-  };
-  if (type === 0x8800) c.o.p(`HyperTransport: Revision ID: ${(cap & 0xe0) >> 5}.${String(cap & 0x1f).padStart(2, '0')}\n`);
-  else if (type === 0xa800) c.o.p(`HyperTransport: MSI Mapping Enable${FLAG(cap, 0x10000)} Fixed${FLAG(cap, 0x20000)}\n`);
-  else if (names[type]) c.o.p(`HyperTransport: ${names[type]}\n`);
-  else c.o.p(`HyperTransport: #${hex(type >> 11, 2)}\n`);
 }
 
 function capMsi(c: Ctx, d: LsDevice, where: number, cap: number): void {
@@ -200,7 +180,7 @@ export function showCaps(c: Ctx, d: LsDevice, ptr: number): void {
         case 0x05: capMsi(c, d, where, cap); break;
         case 0x06: c.o.p('CompactPCI hot-swap <?>\n'); break;
         case 0x07: capPcix(c, d, where); canHaveExt = true; break;
-        case 0x08: capHt(c, cap); break;
+        case 0x08: capHt(c, d, where, cap); break;
         case 0x09: capVendor(c, d, where, cap); break;
         case 0x0a: c.o.p(`Debug port: BAR=${cap >> 13} offset=${hex(cap & 0x1fff, 4)}\n`); break;
         case 0x0b: c.o.p('CompactPCI central resource control <?>\n'); break;
@@ -212,7 +192,7 @@ export function showCaps(c: Ctx, d: LsDevice, ptr: number): void {
         case 0x11: capMsix(c, d, where, cap); break;
         case 0x12: capSata(c, d, where, cap); break;
         case 0x13: capAf(c, d, where); break;
-        case 0x14: c.o.p(`Enhanced Allocation (EA): NumEntries=${BITS(cap, 0, 6)}\n`); break;
+        case 0x14: capEa(c, d, where, cap); break;
         default: c.o.p(`Capability ID ${id ? '0x' + id.toString(16) : '0'} [${hex(cap, 4)}]\n`);
       }
       where = next;

@@ -1,10 +1,15 @@
 /**
- * PCI Express extended capabilities (0x100-0xFFF) after pciutils 3.9 `ls-ecaps.c`:
- * AER, Virtual Channel, Device Serial Number, Root Complex Link, ACS, ARI, SR-IOV and the
- * vendor-specific header fully; the rarer ones (none in our data sets) by name only.
+ * PCI Express extended capabilities (0x100-0xFFF) after pciutils 3.9 `ls-ecaps.c`
+ * (show_ext_caps): AER, Virtual Channel, Device Serial Number, Root Complex Link, ACS, ARI,
+ * SR-IOV and the vendor-specific header here; link and power features in ls-ecaps-link.ts,
+ * translation and BAR sizing in ls-ecaps-translation.ts, DVSEC/CXL in ls-ecaps-cxl.ts; the
+ * IDs pciutils 3.9 itself leaves undecoded print their name with "<?>".
  */
 import { BITS, FLAG, hex, type LsDevice } from './ls-device.ts';
-import type { Ctx } from './lspci.ts';
+import type { Ctx } from './ls-context.ts';
+import { capDoe, capDpc, capL1pm, capLtr, capPtm, capRcec, capSecondaryPcie, capTph } from './ls-ecaps-link.ts';
+import { capAts, capMulticast, capPasid, capPri, capRebar } from './ls-ecaps-translation.ts';
+import { capDvsec } from './ls-ecaps-cxl.ts';
 
 const UNC = (l: number) =>
   `DLP${FLAG(l, 0x10)} SDES${FLAG(l, 0x20)} TLP${FLAG(l, 0x1000)} FCP${FLAG(l, 0x2000)} CmpltTO${FLAG(l, 0x4000)} CmpltAbrt${FLAG(l, 0x8000)} UnxCmplt${FLAG(l, 0x10000)} RxOF${FLAG(l, 0x20000)} MalfTLP${FLAG(l, 0x40000)} ECRC${FLAG(l, 0x80000)} UnsupReq${FLAG(l, 0x100000)} ACSViol${FLAG(l, 0x200000)}`;
@@ -156,22 +161,47 @@ const NAME_ONLY: Record<number, string> = {
   0x0029: 'Native PCIe Enclosure Management <?>',
 };
 
-/** Extended capabilities whose -vv detail we do not decode (none appear in the data sets). */
-const HEADLINE_ONLY: Record<number, string> = {
-  0x0007: 'Root Complex Event Collector Endpoint Association',
-  0x000c: 'Multicast',
-  0x000d: '',
-  0x000f: 'Address Translation Service (ATS)',
-  0x0012: 'Multicast',
-  0x0013: 'Page Request Interface (PRI)',
-  0x0015: 'Physical Resizable BAR',
-  0x0017: 'Transaction Processing Hints',
-  0x0018: 'Latency Tolerance Reporting',
-  0x0019: 'Secondary PCI Express',
-  0x001b: 'Process Address Space ID (PASID)',
-  0x001d: 'Downstream Port Containment',
-  0x001e: 'L1 PM Substates',
-  0x001f: 'Precision Time Measurement',
+function capDsn(c: Ctx, d: LsDevice, where: number): void {
+  if (!d.has(where + 4, 8)) return;
+  const t1 = d.long(where + 4);
+  const t2 = d.long(where + 8);
+  const b = (v: number, s: number) => hex((v >>> s) & 0xff, 2);
+  c.o.p(`Device Serial Number ${[b(t2, 24), b(t2, 16), b(t2, 8), b(t2, 0), b(t1, 24), b(t1, 16), b(t1, 8), b(t1, 0)].join('-')}\n`);
+}
+
+function capEvendor(c: Ctx, d: LsDevice, where: number): void {
+  c.o.p('Vendor Specific Information: ');
+  if (!d.has(where + 4, 4)) return void c.o.p('<unreadable>\n');
+  const h = d.long(where + 4);
+  c.o.p(`ID=${hex(BITS(h, 0, 16), 4)} Rev=${BITS(h, 16, 4)} Len=${hex(BITS(h, 20, 12), 3)} <?>\n`);
+}
+
+/** The decoders by extended capability ID, as show_ext_caps switches (type: the Express port type). */
+const DECODERS: Record<number, (c: Ctx, d: LsDevice, where: number, type: number) => void> = {
+  0x0001: capAer,
+  0x0002: capVc,
+  0x0003: capDsn,
+  0x0005: capRclink,
+  0x0007: capRcec,
+  0x0009: capVc,
+  0x000b: capEvendor,
+  0x000d: capAcs,
+  0x000e: capAri,
+  0x000f: capAts,
+  0x0010: capSriov,
+  0x0012: capMulticast,
+  0x0013: capPri,
+  0x0015: (c, d, w) => capRebar(c, d, w, false),
+  0x0017: capTph,
+  0x0018: capLtr,
+  0x0019: capSecondaryPcie,
+  0x001b: capPasid,
+  0x001d: capDpc,
+  0x001e: capL1pm,
+  0x001f: capPtm,
+  0x0023: capDvsec,
+  0x0024: (c, d, w) => capRebar(c, d, w, true),
+  0x002e: capDoe,
 };
 
 export function showExtCaps(c: Ctx, d: LsDevice, type: number): void {
@@ -187,35 +217,9 @@ export function showExtCaps(c: Ctx, d: LsDevice, type: number): void {
       c.o.p('<chain looped>\n');
       break;
     }
-    if (id === 0x0001) capAer(c, d, where, type);
-    else if (id === 0x0002 || id === 0x0009) capVc(c, d, where);
-    else if (id === 0x0003) {
-      if (d.has(where + 4, 8)) {
-        const t1 = d.long(where + 4);
-        const t2 = d.long(where + 8);
-        const b = (v: number, s: number) => hex((v >>> s) & 0xff, 2);
-        c.o.p(`Device Serial Number ${[b(t2, 24), b(t2, 16), b(t2, 8), b(t2, 0), b(t1, 24), b(t1, 16), b(t1, 8), b(t1, 0)].join('-')}\n`);
-      }
-    } else if (id === 0x0005) capRclink(c, d, where);
-    else if (id === 0x000b) {
-      c.o.p('Vendor Specific Information: ');
-      if (!d.has(where + 4, 4)) c.o.p('<unreadable>\n');
-      else {
-        const h = d.long(where + 4);
-        c.o.p(`ID=${hex(BITS(h, 0, 16), 4)} Rev=${BITS(h, 16, 4)} Len=${hex(BITS(h, 20, 12), 3)} <?>\n`);
-      }
-    } else if (id === 0x000d) capAcs(c, d, where);
-    else if (id === 0x000e) capAri(c, d, where);
-    else if (id === 0x0010) capSriov(c, d, where);
-    else if (id === 0x0023) {
-      c.o.p('Designated Vendor-Specific: ');
-      if (!d.has(where + 4, 8)) c.o.p('<unreadable>\n');
-      else {
-        const h = d.long(where + 4);
-        c.o.p(`Vendor=${hex(BITS(h, 0, 16), 4)} ID=${hex(d.word(where + 8), 4)} Rev=${BITS(h, 16, 4)} Len=${BITS(h, 20, 12)} <?>\n`);
-      }
-    } else if (NAME_ONLY[id] !== undefined) c.o.p(NAME_ONLY[id] + '\n');
-    else if (HEADLINE_ONLY[id]) c.o.p(HEADLINE_ONLY[id] + '\n');
+    const decode = DECODERS[id];
+    if (decode) decode(c, d, where, type);
+    else if (NAME_ONLY[id] !== undefined) c.o.p(NAME_ONLY[id] + '\n');
     else c.o.p(`Extended Capability ID ${id ? '0x' + id.toString(16) : '0'}\n`);
     where = (header >>> 20) & ~3;
   } while (where);

@@ -5,7 +5,7 @@
  * printed into "|" and spaces for the next line).
  */
 import { hex, type LsDevice } from './ls-device.ts';
-import type { Ctx } from './lspci.ts';
+import type { Ctx } from './ls-context.ts';
 import { lookupVendorDevice } from './names.ts';
 
 interface Bus {

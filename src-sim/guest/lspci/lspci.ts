@@ -9,6 +9,7 @@ import { filterMatches, type PciFilter } from './filter.ts';
 import { lookupClass, lookupProgIf, lookupSubsystem, lookupVendorDevice, type NumericMode } from './names.ts';
 import { showCaps } from './ls-caps.ts';
 import { showForest } from './ls-tree.ts';
+import { Out, type Ctx } from './ls-context.ts';
 
 export interface LspciOptions {
   verbose?: number;
@@ -20,24 +21,6 @@ export interface LspciOptions {
   domains?: boolean;
   /** -s / -d: only the devices that match. */
   filter?: PciFilter;
-}
-
-/** Output sink shared by the show_* functions (printf into a buffer). */
-export class Out {
-  private readonly parts: string[] = [];
-  p(s: string): void {
-    this.parts.push(s);
-  }
-  toString(): string {
-    return this.parts.join('');
-  }
-}
-
-export interface Ctx {
-  o: Out;
-  verbose: number;
-  numeric: NumericMode;
-  domains: boolean;
 }
 
 export function lspci(access: PciAccess, opts: LspciOptions = {}): string {

@@ -1,245 +1,71 @@
 /**
- * The slice of the PCI ID database (pci.ids, as shipped with Debian's pciutils 3.9.0) that
- * names the devices in our data sets and host profiles: vendor, device, per-device subsystem,
- * class/subclass and programming-interface names. Written out for these devices only — not a
- * copy of pci.ids — with the lookup rules of pciutils' lib/names.c.
+ * The PCI ID database (pci.ids, generated into pci-ids.data.ts by scripts/gen-pci-ids.mjs),
+ * read into lookup tables the way pciutils' lib/names-parse.c reads the file: top-level
+ * vendor lines, one-tab devices, two-tab subsystems, "C cc" class blocks with one-tab
+ * subclasses and two-tab programming interfaces, "S vvvv" generic subsystem blocks, and other
+ * one-letter blocks skipped. Parsed on first use, so code that never names a device pays
+ * nothing.
  */
+import { PCI_IDS_LINES, PCI_IDS_VERSION } from './pci-ids.data.ts';
 
-export const VENDORS: Readonly<Record<number, string>> = {
-  0x1000: 'Broadcom / LSI',
-  0x1014: 'IBM',
-  0x1023: 'Trident Microsystems',
-  0x1028: 'Dell',
-  0x102b: 'Matrox Electronics Systems Ltd.',
-  0x103c: 'Hewlett-Packard Company',
-  0x1043: 'ASUSTeK Computer Inc.',
-  0x10ad: 'Symphony Labs',
-  0x10b7: '3Com Corporation',
-  0x10cf: 'Fujitsu Limited.',
-  0x10de: 'NVIDIA Corporation',
-  0x10ec: 'Realtek Semiconductor Co., Ltd.',
-  0x11ab: 'Marvell Technology Group Ltd.',
-  0x1217: 'O2 Micro, Inc.',
-  0x3388: 'Hint Corp',
-  0x3842: 'eVga.com. Corp.',
-  0x8086: 'Intel Corporation',
-  0xa727: '3Com Corporation',
-};
+export { PCI_IDS_VERSION };
 
-/** Keyed "vvvv:dddd". */
-export const DEVICES: Readonly<Record<string, string>> = {
-  '1000:0021': '53c1010 66MHz  Ultra3 SCSI Adapter',
-  '1000:0072': 'SAS2008 PCI-Express Fusion-MPT SAS-2 [Falcon]',
-  '1014:0188': 'EADS-X PCI-X to PCI-X Bridge',
-  '1023:2000': '4DWave DX',
-  '102b:0525': 'MGA G400/G450',
-  '10ad:0565': 'W83C553F/W83C554F',
-  '10b7:6001': '3com 3CRWE154G72 [Office Connect Wireless LAN Adapter]',
-  '10de:05b1': 'NF200 PCIe 2.0 switch',
-  '10de:0a65': 'GT218 [GeForce 210]',
-  '10de:0be3': 'High Definition Audio Controller',
-  '10ec:8168': 'RTL8111/8168/8411 PCI Express Gigabit Ethernet Controller',
-  '11ab:4363': '88E8055 PCI-E Gigabit Ethernet Controller',
-  '1217:00f7': 'Firewire (IEEE 1394)',
-  '1217:7120': 'Integrated MMC/SD Controller',
-  '1217:7136': 'OZ711SP1 Memory CardBus Controller',
-  '3388:0021': 'HB6 Universal PCI-PCI bridge (non-transparent mode)',
-  '8086:032c': '6702PXH PCI Express-to-PCI Bridge A',
-  '8086:100e': '82540EM Gigabit Ethernet Controller',
-  '8086:100f': '82545EM Gigabit Ethernet Controller (Copper)',
-  '8086:105e': '82571EB/82571GB Gigabit Ethernet Controller D0/D1 (copper applications)',
-  '8086:107d': '82572EI Gigabit Ethernet Controller (Copper)',
-  '8086:109a': '82573L Gigabit Ethernet Controller',
-  '8086:10b9': '82572EI Gigabit Ethernet Controller (Copper)',
-  '8086:10c9': '82576 Gigabit Network Connection',
-  '8086:1229': '82557/8/9/0/1 Ethernet Pro 100',
-  '8086:2448': '82801 Mobile PCI Bridge',
-  '8086:244e': '82801 PCI Bridge',
-  '8086:2815': '82801HM (ICH8M) LPC Interface Controller',
-  '8086:2829': '82801HM/HEM (ICH8M/ICH8M-E) SATA Controller [AHCI mode]',
-  '8086:2830': '82801H (ICH8 Family) USB UHCI Controller #1',
-  '8086:2831': '82801H (ICH8 Family) USB UHCI Controller #2',
-  '8086:2834': '82801H (ICH8 Family) USB UHCI Controller #4',
-  '8086:2835': '82801H (ICH8 Family) USB UHCI Controller #5',
-  '8086:2836': '82801H (ICH8 Family) USB2 EHCI Controller #1',
-  '8086:283a': '82801H (ICH8 Family) USB2 EHCI Controller #2',
-  '8086:283e': '82801H (ICH8 Family) SMBus Controller',
-  '8086:283f': '82801H (ICH8 Family) PCI Express Port 1',
-  '8086:2847': '82801H (ICH8 Family) PCI Express Port 5',
-  '8086:284b': '82801H (ICH8 Family) HD Audio Controller',
-  '8086:2914': '82801IO (ICH9DO) LPC Interface Controller',
-  '8086:2922': '82801IR/IO/IH (ICH9R/DO/DH) 6 port SATA Controller [AHCI mode]',
-  '8086:2930': '82801I (ICH9 Family) SMBus Controller',
-  '8086:2934': '82801I (ICH9 Family) USB UHCI Controller #1',
-  '8086:2935': '82801I (ICH9 Family) USB UHCI Controller #2',
-  '8086:2936': '82801I (ICH9 Family) USB UHCI Controller #3',
-  '8086:293a': '82801I (ICH9 Family) USB2 EHCI Controller #1',
-  '8086:293e': '82801I (ICH9 Family) HD Audio Controller',
-  '8086:2940': '82801I (ICH9 Family) PCI Express Port 1',
-  '8086:29b0': '82Q35 Express DRAM Controller',
-  '8086:29b2': '82Q35 Express Integrated Graphics Controller',
-  '8086:29b4': '82Q35 Express MEI Controller',
-  '8086:2a00': 'Mobile PM965/GM965/GL960 Memory Controller Hub',
-  '8086:2a02': 'Mobile GM965/GL960 Integrated Graphics Controller (primary)',
-  '8086:2a03': 'Mobile GM965/GL960 Integrated Graphics Controller (secondary)',
-  '8086:2c01': 'Xeon 5500/Core i7 QuickPath Architecture System Address Decoder',
-  '8086:2c10': 'Xeon 5500/Core i7 QPI Link 0',
-  '8086:2c11': 'Xeon 5500/Core i7 QPI Physical 0',
-  '8086:2c18': 'Xeon 5500/Core i7 Integrated Memory Controller',
-  '8086:2c19': 'Xeon 5500/Core i7 Integrated Memory Controller Target Address Decoder',
-  '8086:2c1c': 'Xeon 5500/Core i7 Integrated Memory Controller Test Registers',
-  '8086:2c20': 'Xeon 5500/Core i7 Integrated Memory Controller Channel 0 Control Registers',
-  '8086:2c21': 'Xeon 5500/Core i7 Integrated Memory Controller Channel 0 Address Registers',
-  '8086:2c22': 'Xeon 5500/Core i7 Integrated Memory Controller Channel 0 Rank Registers',
-  '8086:2c23': 'Xeon 5500/Core i7 Integrated Memory Controller Channel 0 Thermal Control Registers',
-  '8086:2c28': 'Xeon 5500/Core i7 Integrated Memory Controller Channel 1 Control Registers',
-  '8086:2c29': 'Xeon 5500/Core i7 Integrated Memory Controller Channel 1 Address Registers',
-  '8086:2c2a': 'Xeon 5500/Core i7 Integrated Memory Controller Channel 1 Rank Registers',
-  '8086:2c2b': 'Xeon 5500/Core i7 Integrated Memory Controller Channel 1 Thermal Control Registers',
-  '8086:2c30': 'Xeon 5500/Core i7 Integrated Memory Controller Channel 2 Control Registers',
-  '8086:2c31': 'Xeon 5500/Core i7 Integrated Memory Controller Channel 2 Address Registers',
-  '8086:2c32': 'Xeon 5500/Core i7 Integrated Memory Controller Channel 2 Rank Registers',
-  '8086:2c33': 'Xeon 5500/Core i7 Integrated Memory Controller Channel 2 Thermal Control Registers',
-  '8086:2c41': 'Xeon 5500/Core i7 QuickPath Architecture Generic Non-Core Registers',
-  '8086:3405': '5520/5500/X58 I/O Hub to ESI Port',
-  '8086:3406': '5520 I/O Hub to ESI Port',
-  '8086:3408': '5520/5500/X58 I/O Hub PCI Express Root Port 1',
-  '8086:340a': '5520/5500/X58 I/O Hub PCI Express Root Port 3',
-  '8086:340e': '5520/5500/X58 I/O Hub PCI Express Root Port 7',
-  '8086:3422': '7500/5520/5500/X58 I/O Hub GPIO and Scratch Pad Registers',
-  '8086:3423': '7500/5520/5500/X58 I/O Hub Control Status and RAS Registers',
-  '8086:3425': '7500/5520/5500/X58 Physical and Link Layer Registers Port 0',
-  '8086:3426': '7500/5520/5500/X58 Routing and Protocol Layer Registers Port 0',
-  '8086:342d': '7500/5520/5500/X58 I/O Hub I/OxAPIC Interrupt Controller',
-  '8086:342e': '7500/5520/5500/X58 I/O Hub System Management Registers',
-  '8086:3438': '7500/5520/5500/X58 I/O Hub Throttle Registers',
-  '8086:3a16': '82801JIR (ICH10R) LPC Interface Controller',
-  '8086:3a22': '82801JI (ICH10 Family) SATA AHCI Controller',
-  '8086:3a30': '82801JI (ICH10 Family) SMBus Controller',
-  '8086:3a34': '82801JI (ICH10 Family) USB UHCI Controller #1',
-  '8086:3a35': '82801JI (ICH10 Family) USB UHCI Controller #2',
-  '8086:3a36': '82801JI (ICH10 Family) USB UHCI Controller #3',
-  '8086:3a37': '82801JI (ICH10 Family) USB UHCI Controller #4',
-  '8086:3a38': '82801JI (ICH10 Family) USB UHCI Controller #5',
-  '8086:3a39': '82801JI (ICH10 Family) USB UHCI Controller #6',
-  '8086:3a3a': '82801JI (ICH10 Family) USB2 EHCI Controller #1',
-  '8086:3a3c': '82801JI (ICH10 Family) USB2 EHCI Controller #2',
-  '8086:3a3e': '82801JI (ICH10 Family) HD Audio Controller',
-  '8086:3a40': '82801JI (ICH10 Family) PCI Express Root Port 1',
-  '8086:3a42': '82801JI (ICH10 Family) PCI Express Port 2',
-  '8086:3a44': '82801JI (ICH10 Family) PCI Express Root Port 3',
-  '8086:4229': 'PRO/Wireless 4965 AG or AGN [Kedron] Network Connection',
-  '8086:b154': '21154 PCI-to-PCI Bridge',
-};
+export interface PciIds {
+  vendors: Map<number, string>;
+  /** Keyed vendor << 16 | device. */
+  devices: Map<number, string>;
+  /** Keyed "vvvv:dddd ssvv:ssdd". */
+  subsystems: Map<string, string>;
+  /** Generic subsystem names ("S" blocks), keyed ssvv << 16 | ssdd. */
+  genericSubsystems: Map<number, string>;
+  classes: Map<number, string>;
+  /** Keyed by the 16-bit class (base << 8 | subclass). */
+  subclasses: Map<number, string>;
+  /** Keyed class16 << 8 | prog-if. */
+  progIfs: Map<number, string>;
+}
 
-/** Per-device subsystem names, keyed "vvvv:dddd ssvv:ssdd". */
-export const SUBSYSTEMS: Readonly<Record<string, string>> = {
-  '1000:0021 1000:1000': 'LSI53C1000/1000R/1010R/1010-66 PCI to Ultra160 SCSI Controller',
-  '8086:100e 1028:0151': 'Optiplex GX270',
-  '8086:100f 1014:0269': 'iSeries 1000/100/10 Ethernet Adapter',
-  '8086:105e 8086:115e': 'PRO/1000 PT Dual Port Server Adapter',
-  '8086:107d 8086:1082': 'PRO/1000 PT Server Adapter',
-  '8086:109a 8086:30a5': 'Desktop Board D975XBX',
-  '8086:10b9 8086:1083': 'PRO/1000 PT Desktop Adapter',
-  '8086:10c9 8086:a03c': 'Gigabit ET Dual Port Server Adapter',
-  '8086:244e 1028:0211': 'Optiplex 755',
-  '8086:2914 1028:0211': 'Optiplex 755',
-  '8086:2930 1028:0211': 'Optiplex 755',
-  '8086:2934 1028:0211': 'Optiplex 755',
-  '8086:2935 1028:0211': 'Optiplex 755',
-  '8086:2936 1028:0211': 'Optiplex 755',
-  '8086:293a 1028:0211': 'Optiplex 755',
-  '8086:293e 1028:0211': 'Optiplex 755',
-  '8086:2940 1028:0211': 'Optiplex 755',
-  '8086:29b0 1028:0211': 'OptiPlex 755',
-  '8086:29b2 1028:0211': 'OptiPlex 755',
-  '8086:3406 103c:330b': 'ProLiant G6 series',
-  '8086:3408 103c:330b': 'ProLiant G6 series',
-  '8086:3422 103c:330b': 'ProLiant G6 series',
-  '8086:3423 103c:330b': 'ProLiant G6 series',
-  '8086:342e 103c:330b': 'ProLiant G6 series',
-  '8086:3a16 103c:330b': 'ProLiant G6 series',
-  '8086:3a16 1043:82d4': 'P5Q Deluxe Motherboard',
-  '8086:3a22 103c:330b': 'ProLiant G6 series',
-  '8086:3a22 1043:82d4': 'P5Q Deluxe Motherboard',
-  '8086:3a30 1043:82d4': 'P5Q Deluxe Motherboard',
-  '8086:3a34 103c:330b': 'ProLiant G6 series',
-  '8086:3a34 1043:82d4': 'P5Q Deluxe Motherboard',
-  '8086:3a35 103c:330b': 'ProLiant G6 series',
-  '8086:3a35 1043:82d4': 'P5Q Deluxe Motherboard',
-  '8086:3a36 103c:330b': 'ProLiant G6 series',
-  '8086:3a36 1043:82d4': 'P5Q Deluxe Motherboard',
-  '8086:3a37 1043:82d4': 'P5Q Deluxe Motherboard',
-  '8086:3a38 1043:82d4': 'P5Q Deluxe Motherboard',
-  '8086:3a39 1043:82d4': 'P5Q Deluxe Motherboard',
-  '8086:3a3a 103c:330b': 'ProLiant G6 series',
-  '8086:3a3a 1043:82d4': 'P5Q Deluxe Motherboard',
-  '8086:3a3c 1043:82d4': 'P5Q Deluxe Motherboard',
-  '8086:3a40 1043:82ea': 'P6T DeLuxe Motherboard',
-  '8086:3a44 1043:82ea': 'P6T DeLuxe Motherboard',
-  '8086:4229 8086:1100': 'Vaio VGN-SZ79SN_C',
-};
+const ENTRY = /^(\t*)(?:(C|S) )?([0-9a-fA-F]+)(?:[ \t]+([0-9a-fA-F]{4}))?[ \t]+(.+)$/;
 
-/** Base class names (used, with the number, when a subclass has no name). */
-export const CLASSES: Readonly<Record<number, string>> = {
-  0x00: 'Unclassified device',
-  0x01: 'Mass storage controller',
-  0x02: 'Network controller',
-  0x03: 'Display controller',
-  0x04: 'Multimedia controller',
-  0x05: 'Memory controller',
-  0x06: 'Bridge',
-  0x07: 'Communication controller',
-  0x08: 'Generic system peripheral',
-  0x09: 'Input device controller',
-  0x0a: 'Docking station',
-  0x0b: 'Processor',
-  0x0c: 'Serial bus controller',
-  0x0d: 'Wireless controller',
-  0x0e: 'Intelligent controller',
-  0x0f: 'Satellite communications controller',
-  0x10: 'Encryption controller',
-  0x11: 'Signal processing controller',
-  0x12: 'Processing accelerators',
-  0x13: 'Non-Essential Instrumentation',
-  0x40: 'Coprocessor',
-  0xff: 'Unassigned class',
-};
+/** Parses pci.ids lines; a line it cannot read is an error naming the line (the data is generated). */
+export function parsePciIds(lines: readonly string[]): PciIds {
+  const db: PciIds = { vendors: new Map(), devices: new Map(), subsystems: new Map(), genericSubsystems: new Map(), classes: new Map(), subclasses: new Map(), progIfs: new Map() };
+  let block: 'vendor' | 'class' | 'generic' | 'skip' = 'skip';
+  let top = 0;
+  let mid = 0;
+  lines.forEach((line, i) => {
+    if (/^[A-Z] /.test(line) && !/^[CS] /.test(line)) return void (block = 'skip');
+    if (block === 'skip' && line.startsWith('\t')) return;
+    const generic = /^S ([0-9a-fA-F]{4})$/.exec(line);
+    if (generic) {
+      top = parseInt(generic[1], 16);
+      return void (block = 'generic');
+    }
+    const m = ENTRY.exec(line);
+    if (!m) throw new Error(`pci.ids entry ${i + 1}: cannot read ${JSON.stringify(line)}`);
+    const [, tabs, kind, id, id2, name] = m;
+    const n = parseInt(id, 16);
+    if (tabs.length === 0) {
+      top = n;
+      if (kind === 'C') db.classes.set(n, name);
+      else if (kind !== 'S') db.vendors.set(n, name);
+      block = kind === 'C' ? 'class' : kind === 'S' ? 'generic' : 'vendor';
+    } else if (tabs.length === 1) {
+      mid = n;
+      if (block === 'class') db.subclasses.set((top << 8) | n, name);
+      else if (block === 'generic') db.genericSubsystems.set(((top << 16) | n) >>> 0, name);
+      else db.devices.set(((top << 16) | n) >>> 0, name);
+    } else if (block === 'class') db.progIfs.set((((top << 8) | mid) << 8) | n, name);
+    else if (block === 'vendor' && id2) db.subsystems.set(`${hex4(top)}:${hex4(mid)} ${hex4(n)}:${id2.toLowerCase()}`, name);
+  });
+  return db;
+}
 
-/** Subclass names, keyed by the 16-bit class (base << 8 | subclass). */
-export const SUBCLASSES: Readonly<Record<number, string>> = {
-  0x0100: 'SCSI storage controller',
-  0x0101: 'IDE interface',
-  0x0106: 'SATA controller',
-  0x0107: 'Serial Attached SCSI controller',
-  0x0200: 'Ethernet controller',
-  0x0280: 'Network controller',
-  0x0300: 'VGA compatible controller',
-  0x0380: 'Display controller',
-  0x0403: 'Audio device',
-  0x0600: 'Host bridge',
-  0x0601: 'ISA bridge',
-  0x0604: 'PCI bridge',
-  0x0607: 'CardBus bridge',
-  0x0780: 'Communication controller',
-  0x0800: 'PIC',
-  0x0805: 'SD Host controller',
-  0x0880: 'System peripheral',
-  0x0b40: 'Co-processor',
-  0x0c00: 'FireWire (IEEE 1394)',
-  0x0c03: 'USB controller',
-  0x0c05: 'SMBus',
-  0x0c80: 'Serial bus controller',
-};
+const hex4 = (n: number) => n.toString(16).padStart(4, '0');
 
-/** Programming-interface names, keyed "cccc pp". */
-export const PROG_IFS: Readonly<Record<string, string>> = {
-  '0106 01': 'AHCI 1.0',
-  '0300 00': 'VGA controller',
-  '0604 00': 'Normal decode',
-  '0604 01': 'Subtractive decode',
-  '0800 00': '8259',
-  '0c00 10': 'OHCI',
-  '0c03 00': 'UHCI',
-  '0c03 20': 'EHCI',
-};
+let loaded: PciIds | undefined;
+
+/** The database, parsed on first call. */
+export function pciIds(): PciIds {
+  return (loaded ??= parsePciIds(PCI_IDS_LINES));
+}

@@ -37,3 +37,13 @@ export function putLatin1(bytes: Uint8Array, offset: number, text: string, n: nu
 export function printable(text: string): string {
   return text.replace(/[^\x20-\x7e]/g, (c) => '\\x' + c.charCodeAt(0).toString(16).padStart(2, '0'));
 }
+
+/**
+ * A header name (OEM ID, OEM table ID, creator ID) as iASL prints it (AcpiUtCheckAndRepairAscii
+ * then "%.6s"): it ends at the first NUL byte, and other unprintable bytes show as spaces.
+ * Trailing spaces are kept, as iASL keeps them ("INTEL ").
+ */
+export function iaslName(text: string): string {
+  const nul = text.indexOf('\0');
+  return (nul < 0 ? text : text.slice(0, nul)).replace(/[^\x20-\x7e]/g, ' ');
+}

@@ -4,9 +4,9 @@
  *
  * `parseDmar` never throws: a malformed table gives `{ offset, reason }` naming the first byte
  * that is wrong (a length field that runs past its container points at the length field).
- * Structure types 5+ (SATC, SIDP: 2020s additions) are skipped as Linux does — each becomes an
- * `unsupported` structure holding its bytes, and a warning at its offset — so a table that
- * parses also round-trips: `emitDmar(parseDmar(b))` equals `b` for every table whose reserved
+ * Types 0-6 are decoded as ACPICA's disassembler decodes them (5 SATC, 6 SIDP: VT-d 3.2/4.1);
+ * later types are skipped — each becomes an `unsupported` structure holding its bytes, and a
+ * warning at its offset — so a table that parses also round-trips: `emitDmar(parseDmar(b))` equals `b` for every table whose reserved
  * bytes are zero; `parseDmar(emitDmar(t))` equals `t` for every valid table with `oem`.
  */
 import { hex0x } from '../../../src-shared/units/hex.ts';
@@ -26,7 +26,7 @@ import {
 
 export const DMAR_HEADER_SIZE = 48;
 /** Fixed part of each structure before its device scopes (ANDD: before its name). */
-const FIXED: Record<DmarStructureType, number> = { DRHD: 16, RMRR: 24, ATSR: 8, RHSA: 20, ANDD: 8 };
+const FIXED: Record<DmarStructureType, number> = { DRHD: 16, RMRR: 24, ATSR: 8, RHSA: 20, ANDD: 8, SATC: 8, SIDP: 8 };
 
 /** Why a table was rejected, and where. */
 export interface DmarParseError {
@@ -137,7 +137,7 @@ function parseStructure(c: Cursor, off: number, len: number): DmarStructure {
   const scopes = () => parseScopes(c, off + FIXED[name], off + len, name);
   switch (name) {
     case 'DRHD':
-      return { type: 'DRHD', flags: c.u8(off + 4), segment: c.u16(off + 6), registerBase: c.addr(off + 8), scopes: scopes() };
+      return { type: 'DRHD', flags: c.u8(off + 4), segment: c.u16(off + 6), registerBase: c.addr(off + 8), scopes: scopes(), ...(c.u8(off + 5) ? { size: c.u8(off + 5) } : {}) };
     case 'RMRR':
       return { type: 'RMRR', segment: c.u16(off + 6), baseAddress: c.addr(off + 8), endAddress: c.addr(off + 16), scopes: scopes() };
     case 'ATSR':
@@ -146,6 +146,10 @@ function parseStructure(c: Cursor, off: number, len: number): DmarStructure {
       return { type: 'RHSA', baseAddress: c.addr(off + 8), proximityDomain: c.u32(off + 16), scopes: [] };
     case 'ANDD':
       return parseAndd(c, off, len);
+    case 'SATC':
+      return { type: 'SATC', flags: c.u8(off + 4), segment: c.u16(off + 6), scopes: scopes() };
+    case 'SIDP':
+      return { type: 'SIDP', segment: c.u16(off + 6), scopes: scopes() };
   }
 }
 
@@ -183,7 +187,8 @@ function parseScopes(c: Cursor, from: number, end: number, owner: string): DmarD
       if (fn > 7) fail(p + 1, `path entry function ${hx(fn)} is above 7`);
       path.push([dev, fn]);
     }
-    out.push({ type, enumerationId: c.u8(s + 4), startBus: c.u8(s + 5), path });
+    const flags = c.u8(s + 2);
+    out.push({ type, enumerationId: c.u8(s + 4), startBus: c.u8(s + 5), path, ...(flags ? { flags } : {}) });
     s += len;
   }
   return out;
@@ -196,7 +201,7 @@ const DEFAULT_OEM: DmarOem = { oemId: 'VTDW  ', oemTableId: 'VTDWDMAR', oemRevis
 function scopeBytes(scopes: readonly DmarDeviceScope[]): number[] {
   const out: number[] = [];
   for (const s of scopes) {
-    out.push(DMAR_SCOPE_TYPES.indexOf(s.type) + 1, 6 + 2 * s.path.length, 0, 0, s.enumerationId, s.startBus);
+    out.push(DMAR_SCOPE_TYPES.indexOf(s.type) + 1, 6 + 2 * s.path.length, s.flags ?? 0, 0, s.enumerationId, s.startBus);
     for (const [d, f] of s.path) out.push(d, f);
   }
   return out;
@@ -216,7 +221,7 @@ function structureBytes(s: DmarStructure): number[] {
   let body: number[];
   switch (s.type) {
     case 'DRHD':
-      body = [s.flags, 0, ...le16(s.segment), ...le64(s.registerBase), ...scopeBytes(s.scopes)];
+      body = [s.flags, s.size ?? 0, ...le16(s.segment), ...le64(s.registerBase), ...scopeBytes(s.scopes)];
       break;
     case 'RMRR':
       body = [0, 0, ...le16(s.segment), ...le64(s.baseAddress), ...le64(s.endAddress), ...scopeBytes(s.scopes)];
@@ -229,6 +234,12 @@ function structureBytes(s: DmarStructure): number[] {
       break;
     case 'ANDD':
       body = [0, 0, 0, s.deviceNumber, ...Array.from(s.name, (ch) => ch.charCodeAt(0) & 0xff), 0];
+      break;
+    case 'SATC':
+      body = [s.flags, 0, ...le16(s.segment), ...scopeBytes(s.scopes)];
+      break;
+    case 'SIDP':
+      body = [0, 0, ...le16(s.segment), ...scopeBytes(s.scopes)];
       break;
     case 'unsupported':
       body = Array.from({ length: s.data.length / 2 }, (_, i) => parseInt(s.data.slice(2 * i, 2 * i + 2), 16));

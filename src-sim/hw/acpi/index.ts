@@ -2,4 +2,4 @@
 export { parseDmar, emitDmar, isDmarParseError, DMAR_HEADER_SIZE, type DmarParseError, type DmarWarning } from './dmar.ts';
 export * from './dmar-table.ts';
 export { resolveScope, scopeCovers, findDrhd, rmrrsFor, drhdUnits, type BridgeBuses, type BridgeLookup, type DrhdMatch, type ScopeTarget } from './dmar-scope.ts';
-export { ACPI_HEADER_SIZE, byteSum, fixChecksum } from './acpi-header.ts';
+export { ACPI_HEADER_SIZE, byteSum, fixChecksum, iaslName } from './acpi-header.ts';

@@ -13,7 +13,12 @@ export interface HostConfigAccess {
   sizes(b: Bdf): { bars: number[]; rom: number } | undefined;
 }
 
-/** Scans every bus the host bridge routes to, reading vendor IDs by config cycles. */
+/**
+ * Scans every bus the host bridge routes to, reading vendor IDs by config cycles. A function
+ * that is there but whose config space reads all ones (powered down, or fallen off the link
+ * after boot) stays listed, as Linux keeps it in sysfs: lspci then shows it as
+ * "Illegal Vendor ID … (rev ff)" rather than not at all.
+ */
 export function scanFunctions(host: PciHost): Bdf[] {
   const found: Bdf[] = [];
   for (const segment of host.segments) {
@@ -22,7 +27,7 @@ export function scanFunctions(host: PciHost): Bdf[] {
       for (let devfn = 0; devfn < 256; devfn++) {
         const bdf = { segment, bus, device: devfn >> 3, fn: devfn & 7 };
         const vendor = host.configRead(bdf, 0, 2);
-        if (vendor !== 0xffff) found.push(bdf);
+        if (vendor !== 0xffff || host.find(bdf)) found.push(bdf);
       }
     }
   }

@@ -4,13 +4,14 @@
  * test/unit/acpi/dmar-cli.test.ts`, then review the diff), `--json` against the oracles, and
  * malformed input reported as `vtdw dmar: FILE: byte 0xNN: reason` with exit status 1.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../src-main/cli/main.ts';
 import type { CliIO } from '../../../src-main/cli/io.ts';
 import { DMAR_DATA, dmarSamples, inIssueShape } from './dmar-data.ts';
+import { DMAR_RECENT_FIXTURES as RECENT } from '../../fixtures/paths.ts';
 
 const GOLDEN = join(import.meta.dirname, '../../golden/dmar');
 
@@ -35,6 +36,13 @@ function golden(name: string, actual: string): void {
 describe('vtdw dmar', () => {
   it.each(dmarSamples().map((s) => [s.file]))('lists %s as its golden listing', async (file) => {
     const r = await vtdw('dmar', file);
+    expect(r).toMatchObject({ code: 0, err: '' });
+    golden(`${file}.txt`, r.out);
+  });
+
+  // Recent tables: SATC and SIDP decoded (no warning), DRHD sizes, SIDP scope flags, NUL-padded OEM ids.
+  it.each(readdirSync(RECENT).filter((f) => f.endsWith('.orig.dat')))('lists dmar-recent/%s as its golden listing', async (file) => {
+    const r = await vtdw('dmar', join(RECENT, file));
     expect(r).toMatchObject({ code: 0, err: '' });
     golden(`${file}.txt`, r.out);
   });
@@ -64,17 +72,17 @@ describe('vtdw dmar', () => {
     expect(await vtdw('dmar')).toMatchObject({ code: 2, err: 'vtdw dmar: missing FILE (a binary DMAR table)\n' });
   });
 
-  it('lists a later structure type (SATC) as skipped, with a located warning, exit status 0', async () => {
+  it('lists a structure type after SIDP as skipped, with a located warning, exit status 0', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vtdw-dmar-'));
     const q35 = readFileSync(join(DMAR_DATA, 'vtdw-q35-desktop-e1000.aml'));
-    const b = Uint8Array.from([...q35, 5, 0, 0x10, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0, 2, 0]);
+    const b = Uint8Array.from([...q35, 7, 0, 0x10, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0, 2, 0]);
     new DataView(b.buffer).setUint32(4, b.length, true);
     b[9] = (b[9] - b.reduce((a, x) => a + x, 0)) & 0xff;
     writeFileSync(join(dir, 'satc.dat'), b);
     const r = await vtdw('dmar', join(dir, 'satc.dat'));
     expect(r.code).toBe(0);
-    expect(r.err).toBe(`vtdw dmar: ${join(dir, 'satc.dat')}: byte 0x${q35.length.toString(16)}: warning: remapping structure type 5 (SATC), 0x10 bytes, is not supported: skipped (kept for round trip)\n`);
-    expect(r.out).toContain('[4] type 5 (SATC)  16 bytes  skipped: not supported by this build\n');
+    expect(r.err).toBe(`vtdw dmar: ${join(dir, 'satc.dat')}: byte 0x${q35.length.toString(16)}: warning: remapping structure type 7, 0x10 bytes, is not supported: skipped (kept for round trip)\n`);
+    expect(r.out).toContain('[4] type 7  16 bytes  skipped: not supported by this build\n');
     expect(r.out).toContain('2 DRHD, 2 RMRR, 0 ATSR, 0 RHSA, 0 ANDD, 1 skipped\n');
   });
 });

@@ -1,4 +1,6 @@
-// Every real dump in test/fixtures/lspci, imported as a host, renders as pciutils 3.9 did.
+// Every real dump in test/fixtures/lspci and test/fixtures/lspci-recent, imported as a host,
+// renders line for line as pciutils 3.9 did (renders made with `-O hwdb.disable=1`: names from
+// pci.ids alone, see the folders' READMEs).
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { importLspciDump } from '../../../src-sim/hw/host-import.ts';
@@ -6,9 +8,11 @@ import { buildPciHost } from '../../../src-sim/hw/host-profile.ts';
 import { configAccess } from '../../../src-sim/hw/pci/pci-access.ts';
 import { parseLspciDump } from '../../../src-sim/hw/pci/lspci-dump.ts';
 import { lspci } from '../../../src-sim/guest/lspci/lspci.ts';
+import { LSPCI_FIXTURES, LSPCI_RECENT_FIXTURES } from '../../fixtures/paths.ts';
+import { pathToFileURL } from 'node:url';
 
-const DIR = new URL('../../fixtures/lspci/', import.meta.url);
-const dumps = readdirSync(DIR).filter((f) => !f.endsWith('.txt') && !f.endsWith('.md'));
+const DIRS = [LSPCI_FIXTURES, LSPCI_RECENT_FIXTURES].map((d) => pathToFileURL(d + '/'));
+const dumps = DIRS.flatMap((dir) => readdirSync(dir).filter((f) => !f.endsWith('.txt') && !f.endsWith('.md')).map((name) => ({ name, dir, toString: () => name })));
 
 /** Lines where our render and the real one differ (expected: none). */
 function differences(got: string, want: string): string[] {
@@ -22,7 +26,7 @@ function differences(got: string, want: string): string[] {
 /** Known, accepted differences per dump and format — none today; a new one fails the test. */
 const KNOWN_DIFFERENCES: Record<string, string[]> = {};
 
-describe.each(dumps)('%s', (name) => {
+describe.each(dumps)('%s', ({ name, dir: DIR }) => {
   const text = readFileSync(new URL(name, DIR), 'utf8');
   const access = configAccess(buildPciHost(importLspciDump(text, { name })));
   const oracle = (fmt: string) => readFileSync(new URL(`${name}.lspci-${fmt}.txt`, DIR), 'utf8');
@@ -31,6 +35,7 @@ describe.each(dumps)('%s', (name) => {
     ['vvv', { verbose: 3 }],
     ['nn', { numeric: 2 as const }],
     ['xxx', { hex: 3 }],
+    ['tv', { tree: true, verbose: 1 }],
   ])('lspci -%s matches the real lspci render', (fmt, opts) => {
     expect(differences(lspci(access, opts), oracle(fmt))).toEqual(KNOWN_DIFFERENCES[`${name} -${fmt}`] ?? []);
   });
