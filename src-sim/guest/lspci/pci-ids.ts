@@ -1,5 +1,5 @@
 /**
- * The PCI ID database (pci.ids, generated into pci-ids.data.ts by scripts/gen-pci-ids.mjs),
+ * The PCI ID database (pci.ids, generated into pci-ids.data.ts by test/tools/gen-pci-ids.mjs),
  * read into lookup tables the way pciutils' lib/names-parse.c reads the file: top-level
  * vendor lines, one-tab devices, two-tab subsystems, "C cc" class blocks with one-tab
  * subclasses and two-tab programming interfaces, "S vvvv" generic subsystem blocks, and other
