@@ -10,6 +10,7 @@
  */
 import * as monaco from './monaco.ts';
 import { attachDiagnostics, kindOfLanguage, languageForFile, registerConfigLanguages } from './config.ts';
+import { modelState } from './config-state.ts';
 import { DEFAULT_ERA, SEED_HOST, type Diagnostic, type Era, type FileInput, type HostFacts } from '../../src-shared/config/index.ts';
 
 
@@ -54,8 +55,7 @@ export function languageOf(title: string, text: string): string {
 
 function attach(id: string, model: monaco.editor.ITextModel): monaco.IDisposable {
   return attachDiagnostics(monaco, undefined, model, {
-    era: context.era,
-    host: context.host,
+    context: () => context,
     grubText: () => firstGrub()?.getValue(),
     grubUri: firstGrub()?.uri.toString(),
     otherGuests: isGrub(model) ? undefined : otherGuests(id),
@@ -84,6 +84,12 @@ function relintOthers(changed: string | undefined): void {
 /** Era and host the documents are checked against; every document is checked again. */
 export function setCheckContext(era: Era, host: HostFacts): void {
   context = { era, host };
+  // Completion and hover read the era and host from the model's state: give them the new
+  // context at once, not when the debounced re-check below runs.
+  for (const { model } of entries.values()) {
+    const state = modelState(model);
+    state.options = { ...state.options, era, host };
+  }
   relintOthers(undefined);
 }
 

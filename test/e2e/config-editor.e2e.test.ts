@@ -8,27 +8,14 @@ import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { ensureResultsDir, openApp, type OpenApp } from './harness.ts';
+import { goToLineEnd as goToLineEndOf, lineText as lineTextOf } from './editor-helpers.ts';
 
 let app: OpenApp;
 let page: Page;
 let errors: string[];
 
-async function lineText(n: number): Promise<string> {
-  return page.evaluate((line) => {
-    const rows = [...document.querySelectorAll('.monaco-editor .view-line')] as HTMLElement[];
-    const nums = [...document.querySelectorAll('.monaco-editor .line-numbers')] as HTMLElement[];
-    const tops = new Map(nums.map((el) => [el.parentElement!.style.top, el.textContent!.trim()]));
-    const row = rows.find((r) => tops.get(r.style.top) === String(line));
-    return (row?.textContent ?? '').replace(/\u00a0/g, ' ');
-  }, n);
-}
-
-async function goToLineEnd(line: number): Promise<void> {
-  await page.locator('.monaco-editor .view-lines').click();
-  await page.keyboard.press('Control+Home');
-  for (let i = 1; i < line; i++) await page.keyboard.press('ArrowDown');
-  await page.keyboard.press('End');
-}
+const lineText = (n: number) => lineTextOf(page, n);
+const goToLineEnd = (line: number) => goToLineEndOf(page, line);
 
 const work = mkdtempSync(join(tmpdir(), 'vtdw-guests-'));
 writeFileSync(join(work, 'second.hvm'), "name = 'second'\nbuilder = 'hvm'\nmemory = 256\npci = [ '02:00.0' ]\nacpi = 0\napic = 0\n");

@@ -106,11 +106,16 @@ export interface OpenApp {
   close(): Promise<void>;
 }
 
+export interface AppOptions extends ServeOptions {
+  /** Window size (default 1280×800). */
+  viewport?: { width: number; height: number };
+}
+
 /** Browser mode started, Chromium on its URL, the editor rendered: where most e2e tests begin. */
-export async function openApp(opts: ServeOptions = {}): Promise<OpenApp> {
+export async function openApp(opts: AppOptions = {}): Promise<OpenApp> {
   const serve = await startServe(opts);
   const browser = await launchBrowser();
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const page = await browser.newPage({ viewport: opts.viewport ?? { width: 1280, height: 800 } });
   const errors = watchErrors(page);
   await page.goto(serve.url);
   await page.locator('.monaco-editor .view-lines').waitFor({ timeout: 15_000 });
