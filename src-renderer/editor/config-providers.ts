@@ -36,26 +36,7 @@ export function registerConfigProviders(m: Monaco): monaco.IDisposable[] {
   subs.push(
     m.editor.registerCommand(APPLY_FIX_COMMAND, (_accessor: unknown, uri: string, edits: TextEdit[]) => {
       const model = m.editor.getModel(m.Uri.parse(uri));
-      if (!model) return;
-      // Edits naming another file (grub.conf for a guest's pci-not-hidden) go to that model, as
-      // one undoable step there; the rest are one step in this model.
-      const byModel = new Map<monaco.editor.ITextModel, TextEdit[]>();
-      for (const e of edits) {
-        const target = e.file === undefined ? model : otherModel(m, e.file);
-        if (!target) return;
-        byModel.set(target, [...(byModel.get(target) ?? []), { range: e.range, text: e.text }]);
-      }
-      const state = modelState(model);
-      for (const [target, own] of byModel) {
-        const editor = m.editor.getEditors().find((x) => x.getModel() === target);
-        if (!applyConfigEdits(editor ?? target, own, 'quick-fix')) continue;
-        if (target !== model) {
-          lintModel(m, target);
-          // This guest was checked against the grub.conf text just changed: check it again now.
-          if (state.options.grubText !== undefined && modelKind(target) === 'grub') state.options = { ...state.options, grubText: target.getValue() };
-        }
-      }
-      lintModel(m, model);
+      if (model) applyFixEdits(m, model, edits);
     }),
   );
   for (const id of ALL_IDS) {
@@ -174,6 +155,33 @@ function deviceOwner(short: string, opts: AssistOptions): string {
   if (guest) return `given to ${guest.domain}`;
   if (opts.hidden?.has(dev.bdf)) return 'pciback (assignable)';
   return dev.driver ? `dom0 · ${dev.driver}` : 'dom0';
+}
+
+/**
+ * Applies a quick fix of a diagnostic of `model`: edits naming another file (grub.conf for a
+ * guest's pci-not-hidden) go to that model as one undoable step there, the rest are one step in
+ * this model; both are checked again at once. The lightbulb and the Problems panel both call it.
+ * Returns false when a file the fix edits is not open (nothing is changed then).
+ */
+export function applyFixEdits(m: Monaco, model: monaco.editor.ITextModel, edits: readonly TextEdit[]): boolean {
+  const byModel = new Map<monaco.editor.ITextModel, TextEdit[]>();
+  for (const e of edits) {
+    const target = e.file === undefined ? model : otherModel(m, e.file);
+    if (!target) return false;
+    byModel.set(target, [...(byModel.get(target) ?? []), { range: e.range, text: e.text }]);
+  }
+  const state = modelState(model);
+  for (const [target, own] of byModel) {
+    const editor = m.editor.getEditors().find((x) => x.getModel() === target);
+    if (!applyConfigEdits(editor ?? target, own, 'quick-fix')) continue;
+    if (target !== model) {
+      lintModel(m, target);
+      // This guest was checked against the grub.conf text just changed: check it again now.
+      if (state.options.grubText !== undefined && modelKind(target) === 'grub') state.options = { ...state.options, grubText: target.getValue() };
+    }
+  }
+  lintModel(m, model);
+  return true;
 }
 
 /** The open model a cross-file edit names: by URI, else the only open GRUB model for '<grub>'. */

@@ -11,7 +11,8 @@
 import * as monaco from './monaco.ts';
 import { attachDiagnostics, kindOfLanguage, languageForFile, registerConfigLanguages } from './config.ts';
 import { modelState } from './config-state.ts';
-import { DEFAULT_ERA, SEED_HOST, type Diagnostic, type Era, type FileInput, type HostFacts } from '../../src-shared/config/index.ts';
+import { applyFixEdits } from './config-providers.ts';
+import { DEFAULT_ERA, SEED_HOST, type Diagnostic, type Era, type FileInput, type Fix, type HostFacts } from '../../src-shared/config/index.ts';
 
 
 registerConfigLanguages(monaco);
@@ -119,4 +120,10 @@ export function disposeModel(id: string): void {
   e.model.dispose();
   entries.delete(id);
   relintOthers(id);
+}
+
+/** Applies one of a document's quick fixes (from the Problems panel); false if it cannot apply. */
+export function applyFix(id: string, fix: Fix): boolean {
+  const e = entries.get(id);
+  return e ? applyFixEdits(monaco, e.model, fix.edits) : false;
 }

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { ensureResultsDir, openApp, type OpenApp } from './harness.ts';
-import { goToLineEnd as goToLineEndOf, lineText as lineTextOf } from './editor-helpers.ts';
+import { chooseHost, goToLineEnd as goToLineEndOf, lineText as lineTextOf } from './editor-helpers.ts';
 
 let app: OpenApp;
 let page: Page;
@@ -92,10 +92,10 @@ describe('hvm.conf in the editor', () => {
     await page.getByTestId('check-era').selectOption('2007');
     await expect.poll(() => page.getByTestId('problem-xen-vtd-renamed').count(), { timeout: 10_000 }).toBe(0);
     await page.getByTestId('doc-tab-hvm.conf').click();
-    await page.getByTestId('check-host').selectOption('laptop-gm965-no-vtd');
+    await chooseHost(page, 'laptop-gm965-no-vtd');
     await page.getByTestId('problem-pci-absent').waitFor({ timeout: 10_000 });
     await page.screenshot({ path: join(ensureResultsDir(), 'config-host-laptop.png') });
-    await page.getByTestId('check-host').selectOption('seed-core2-q35');
+    await chooseHost(page, 'seed-core2-q35');
     await expect.poll(() => page.getByTestId('problem-pci-absent').count(), { timeout: 10_000 }).toBe(0);
   });
 

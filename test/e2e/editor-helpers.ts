@@ -39,3 +39,10 @@ export async function focusedSuggestion(page: Page): Promise<string> {
   await row.waitFor({ timeout: 10_000 });
   return (await row.innerText()).replace(/\s+/g, ' ').trim();
 }
+
+/** Picks a host in the toolbar's Host list, as a mouse user does. */
+export async function chooseHost(page: Page, id: string): Promise<void> {
+  await page.getByTestId('check-host').click();
+  await page.getByTestId(`host-option-${id}`).click();
+  await page.getByTestId('check-host').filter({ hasText: id }).waitFor();
+}

@@ -1,0 +1,52 @@
+/**
+ * Every area passes axe-core with no serious or critical violation, in light and dark themes;
+ * the per-area result is written to test-results/axe-summary.json for the record.
+ */
+import { join } from 'node:path';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { ensureResultsDir, openApp, type OpenApp } from './harness.ts';
+import { describeViolations, runAxe, type AxeViolation } from './axe.ts';
+
+let app: OpenApp;
+let page: Page;
+const summary: Record<string, Record<string, number>> = {};
+
+beforeAll(async () => {
+  app = await openApp({ env: { XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'vtdw-state-')) } });
+  page = app.page;
+});
+
+afterAll(async () => {
+  writeFileSync(join(ensureResultsDir(), 'axe-summary.json'), JSON.stringify(summary, null, 2) + '\n');
+  await app?.close();
+});
+
+const AREAS = [
+  { key: '1', name: 'Configuration' },
+  { key: '2', name: 'Assign device' },
+  { key: '3', name: 'Live' },
+  { key: '4', name: 'Runs' },
+];
+
+function tally(vs: AxeViolation[]): Record<string, number> {
+  const t: Record<string, number> = { critical: 0, serious: 0, moderate: 0, minor: 0 };
+  for (const v of vs) t[v.impact] = (t[v.impact] ?? 0) + v.nodes;
+  return t;
+}
+
+describe.each(['light', 'dark'] as const)('axe-core in the %s theme', (scheme) => {
+  it.each(AREAS)('finds no serious or critical violation in $name', async ({ key, name }) => {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.keyboard.press(`Control+${key}`);
+    await page.getByRole('tab', { name, selected: true }).waitFor();
+    if (name === 'Configuration') await page.locator('.monaco-editor .view-lines').waitFor();
+    const vs = await runAxe(page);
+    summary[`${name} (${scheme})`] = tally(vs);
+    console.log(name, scheme, describeViolations(vs).join('\n'));
+    const bad = vs.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(describeViolations(bad)).toEqual([]);
+  });
+});
