@@ -45,7 +45,6 @@ describe.each(['light', 'dark'] as const)('axe-core in the %s theme', (scheme) =
     if (name === 'Configuration') await page.locator('.monaco-editor .view-lines').waitFor();
     const vs = await runAxe(page);
     summary[`${name} (${scheme})`] = tally(vs);
-    console.log(name, scheme, describeViolations(vs).join('\n'));
     const bad = vs.filter((v) => v.impact === 'serious' || v.impact === 'critical');
     expect(describeViolations(bad)).toEqual([]);
   });
