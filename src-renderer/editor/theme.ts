@@ -32,7 +32,8 @@ function defineThemes(): void {
       { token: 'variable.predefined', foreground: '9CDCFE' },
       { token: 'invalid', foreground: 'F48771' },
     ],
-    colors: { 'editor.background': '#1E2128', 'editorGutter.background': '#1E2128' },
+    // Line numbers in vs-dark's grey are 4.4:1 on our panel colour; use the UI's muted text.
+    colors: { 'editor.background': '#1E2128', 'editorGutter.background': '#1E2128', 'editorLineNumber.foreground': '#98A1B2' },
   });
 }
 

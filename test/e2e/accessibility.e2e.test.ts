@@ -37,6 +37,12 @@ function tally(vs: AxeViolation[]): Record<string, number> {
   return t;
 }
 
+async function expectNoSerious(label: string): Promise<void> {
+  const vs = await runAxe(page);
+  summary[label] = tally(vs);
+  expect(describeViolations(vs.filter((v) => v.impact === 'serious' || v.impact === 'critical'))).toEqual([]);
+}
+
 describe.each(['light', 'dark'] as const)('axe-core in the %s theme', (scheme) => {
   it.each(AREAS)('finds no serious or critical violation in $name', async ({ key, name }) => {
     await page.emulateMedia({ colorScheme: scheme });
@@ -47,5 +53,31 @@ describe.each(['light', 'dark'] as const)('axe-core in the %s theme', (scheme) =
     summary[`${name} (${scheme})`] = tally(vs);
     const bad = vs.filter((v) => v.impact === 'serious' || v.impact === 'critical');
     expect(describeViolations(bad)).toEqual([]);
+  });
+});
+
+describe('the Configuration area in use', () => {
+  it('has no serious violation with problems listed, the Recent menu, the Host list or the help open', async () => {
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.keyboard.press('Control+1');
+    await page.getByTestId('check-era').selectOption('4.0');
+    await page.getByTestId('tab-errors-grub.conf').waitFor({ timeout: 10_000 });
+    await expectNoSerious('Configuration with problems');
+    await page.getByTestId('file-recent').focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('menu').waitFor();
+    await expectNoSerious('Configuration, Recent menu open');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('check-host').focus();
+    await page.keyboard.press('ArrowDown');
+    await page.getByRole('listbox').waitFor();
+    await expectNoSerious('Configuration, Host list open');
+    await page.keyboard.press('Escape');
+    await page.locator('.monaco-editor .view-lines').click();
+    await page.keyboard.press('Alt+F1');
+    await page.getByTestId('accessibility-help').waitFor();
+    await expectNoSerious('Configuration, accessibility help open');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('check-era').selectOption('2007');
   });
 });
