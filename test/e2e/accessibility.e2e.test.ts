@@ -3,11 +3,10 @@
  * the per-area result is written to test-results/axe-summary.json for the record.
  */
 import { join } from 'node:path';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { ensureResultsDir, openApp, type OpenApp } from './harness.ts';
+import { ensureResultsDir, freshState, openApp, type OpenApp } from './harness.ts';
 import { describeViolations, runAxe, type AxeViolation } from './axe.ts';
 
 let app: OpenApp;
@@ -15,7 +14,7 @@ let page: Page;
 const summary: Record<string, Record<string, number>> = {};
 
 beforeAll(async () => {
-  app = await openApp({ env: { XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'vtdw-state-')) } });
+  app = await openApp({ env: freshState() });
   page = app.page;
 });
 

@@ -6,11 +6,9 @@
  * writes it into the file.
  */
 import { join } from 'node:path';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { ensureResultsDir, openApp, type OpenApp } from './harness.ts';
+import { ensureResultsDir, freshState, openApp, type OpenApp } from './harness.ts';
 import { goToLineEnd, lineText, suggestions } from './editor-helpers.ts';
 
 let app: OpenApp;
@@ -18,7 +16,7 @@ let page: Page;
 let errors: string[];
 
 beforeAll(async () => {
-  app = await openApp({ env: { XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'vtdw-state-')) } });
+  app = await openApp({ env: freshState() });
   ({ page, errors } = app);
   await page.getByTestId('check-era').selectOption('2007');
 });

@@ -4,7 +4,8 @@
  * Chromium to drive with playwright-core, and collects page errors. Never downloads a browser.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -104,6 +105,11 @@ export interface OpenApp {
   /** Page and console errors seen so far. */
   errors: string[];
   close(): Promise<void>;
+}
+
+/** An environment with a private, empty state folder (no recent files, no backups from other runs). */
+export function freshState(): Record<string, string> {
+  return { XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'vtdw-state-')) };
 }
 
 export interface AppOptions extends ServeOptions {

@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { ensureResultsDir, openApp, type OpenApp } from './harness.ts';
+import { ensureResultsDir, freshState, openApp, type OpenApp } from './harness.ts';
 import { goToLineEnd, lineText } from './editor-helpers.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'vtdw-keys-'));
@@ -37,7 +37,7 @@ async function openThroughPicker(name: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  app = await openApp({ cwd: work, env: { XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'vtdw-state-')) } });
+  app = await openApp({ cwd: work, env: freshState() });
   ({ page, errors } = app);
   // Two recent files for the menu to move between.
   await openThroughPicker('alpha.hvm');

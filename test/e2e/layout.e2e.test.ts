@@ -5,11 +5,9 @@
  * position. Screenshots of every area at both sizes in both themes go to test-results/.
  */
 import { join } from 'node:path';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { ensureResultsDir, openApp, type OpenApp } from './harness.ts';
+import { ensureResultsDir, freshState, openApp, type OpenApp } from './harness.ts';
 
 let app: OpenApp;
 let page: Page;
@@ -21,7 +19,7 @@ const SIZES = [
 const CONTROLS = ['file-open', 'file-recent', 'file-save', 'file-save-as', 'check-era', 'check-host', 'doc-tab-hvm.conf', 'doc-tab-grub.conf', 'editor-cursor', 'problem-summary'];
 
 beforeAll(async () => {
-  app = await openApp({ env: { XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'vtdw-state-')) } });
+  app = await openApp({ env: freshState() });
   page = app.page;
   // A problem in the other file, so the shots show the tabs' badges and a Problems group.
   await page.getByTestId('check-era').selectOption('4.0');

@@ -5,11 +5,9 @@
  * opens that file at the problem; and the columns stay lined up whatever the code's length.
  */
 import { join } from 'node:path';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { ensureResultsDir, openApp, type OpenApp } from './harness.ts';
+import { ensureResultsDir, freshState, openApp, type OpenApp } from './harness.ts';
 import { lineText } from './editor-helpers.ts';
 
 let app: OpenApp;
@@ -17,7 +15,7 @@ let page: Page;
 let errors: string[];
 
 beforeAll(async () => {
-  app = await openApp({ env: { XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'vtdw-state-')) } });
+  app = await openApp({ env: freshState() });
   ({ page, errors } = app);
   await page.getByTestId('check-era').selectOption('2007');
   await page.getByTestId('doc-tab-hvm.conf').click();
