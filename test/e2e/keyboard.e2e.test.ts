@@ -100,6 +100,7 @@ describe('menus and lists by keyboard', () => {
     expect(await focused()).toBe(`menuitem-${join(work, 'beta.hvm')}`);
     await page.keyboard.press('ArrowDown');
     expect(await focused()).toBe(`menuitem-${join(work, 'alpha.hvm')}`);
+    await page.screenshot({ path: join(ensureResultsDir(), 'keyboard-recent-menu.png') });
     await page.keyboard.press('ArrowDown');
     expect(await focused()).toBe(`menuitem-${join(work, 'beta.hvm')}`);
     await page.keyboard.press('End');
