@@ -56,7 +56,7 @@ describe.each(['light', 'dark'] as const)('axe-core in the %s theme', (scheme) =
 });
 
 describe('the Configuration area in use', () => {
-  it('has no serious violation with problems listed, the Recent menu, the Host list or the help open', async () => {
+  it('has no serious violation with problems listed, the Recent menu, the Host list, the help or the completion list open', async () => {
     await page.emulateMedia({ colorScheme: 'light' });
     await page.keyboard.press('Control+1');
     await page.getByTestId('check-era').selectOption('4.0');
@@ -76,6 +76,10 @@ describe('the Configuration area in use', () => {
     await page.keyboard.press('Alt+F1');
     await page.getByTestId('accessibility-help').waitFor();
     await expectNoSerious('Configuration, accessibility help open');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+Space');
+    await page.locator('.suggest-widget.visible .monaco-list-row').first().waitFor();
+    await expectNoSerious('Configuration, completion list open');
     await page.keyboard.press('Escape');
     await page.getByTestId('check-era').selectOption('2007');
   });
