@@ -58,6 +58,16 @@ describe('problems of every open file', () => {
     }
   });
 
+  it('moves between rows with the arrow keys', async () => {
+    const rows = page.locator('.problems button.open');
+    const n = await rows.count();
+    await rows.first().focus();
+    await page.keyboard.press('End');
+    expect(await rows.nth(n - 1).evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.keyboard.press('ArrowDown');
+    expect(await rows.first().evaluate((el) => el === document.activeElement)).toBe(true);
+  });
+
   it('applies the row’s fix from the panel by keyboard, editing grub.conf', async () => {
     const fix = grubGroup().getByTestId('fix-xen-vtd-renamed');
     expect(await fix.getAttribute('aria-label')).toMatch(/^Fix: /);
