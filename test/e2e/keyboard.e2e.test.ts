@@ -95,8 +95,9 @@ describe('menus and lists by keyboard', () => {
     const menu = page.getByRole('menu', { name: 'Recent' });
     await menu.waitFor();
     expect(await page.getByTestId('file-recent').getAttribute('aria-expanded')).toBe('true');
-    const items = await menu.getByRole('menuitem').allInnerTexts();
-    expect(items.map((t) => t.split('/').pop())).toEqual(['beta.hvm', 'alpha.hvm']);
+    // Name, then its folder (what a screen reader reads: "beta.hvm, in /tmp/…").
+    const items = await menu.getByRole('menuitem').allTextContents();
+    expect(items.map((t) => t.trim())).toEqual([`beta.hvm, in${work}`, `alpha.hvm, in${work}`]);
     expect(await focused()).toBe(`menuitem-${join(work, 'beta.hvm')}`);
     await page.keyboard.press('ArrowDown');
     expect(await focused()).toBe(`menuitem-${join(work, 'alpha.hvm')}`);
