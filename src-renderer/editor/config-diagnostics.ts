@@ -24,6 +24,11 @@ export interface AttachOptions extends Omit<LintOptions, 'grubText'> {
    * device dom0 keeps). Without it they target the one open GRUB model, if there is exactly one.
    */
   grubUri?: string;
+  /**
+   * Where era and host come from when they can change while the model is open (read at each
+   * lint, so a check that was scheduled before the user picked another era uses the new one).
+   */
+  context?: () => Pick<LintOptions, 'era' | 'host'>;
   /** Debounce delay in ms (default 200). */
   delayMs?: number;
   /** Called with each new set of diagnostics (e.g. for a problems list). */
@@ -61,7 +66,8 @@ export function attachDiagnostics(m: Monaco, _editor: monaco.editor.ICodeEditor 
   const state = modelState(model);
   const refresh = () => {
     const grub = typeof options.grubText === 'function' ? options.grubText() : options.grubText;
-    state.options = { era: options.era, host: options.host, otherGuests: options.otherGuests, grubText: grub, grubName: options.grubUri };
+    const { era, host } = options.context?.() ?? options;
+    state.options = { era, host, otherGuests: options.otherGuests, grubText: grub, grubName: options.grubUri };
     const ds = lintModel(m, model);
     options.onDiagnostics?.(ds);
   };

@@ -18,6 +18,13 @@ type Monaco = typeof monaco;
 
 const registered = new WeakSet<object>();
 
+/**
+ * Words as Monaco's default, plus PCI addresses whole (also half-typed: `00:`, `00:1f.`), so a
+ * double-click selects `02:00.0` and the completion list keeps filtering while an address is
+ * typed (Monaco stops updating the list when a new word starts with a digit inside a string).
+ */
+const BDF_OR_WORD = /(?:[0-9a-fA-F]{4}:)?[0-9a-fA-F]{1,2}:(?:[0-9a-fA-F]{1,2}(?:\.[0-9a-fA-F]?)?)?|-?\d*\.\d\w*|[^`~!@#$%^&*()\-=+[{\]}\\|;:'",.<>/?\s]+/g;
+
 export function registerConfigLanguages(m: Monaco): void {
   if (registered.has(m)) return;
   registered.add(m);
@@ -28,6 +35,7 @@ export function registerConfigLanguages(m: Monaco): void {
 
   const pyConfig: monaco.languages.LanguageConfiguration = {
     comments: { lineComment: '#' },
+    wordPattern: BDF_OR_WORD,
     brackets: [['[', ']'], ['(', ')'], ['{', '}']],
     autoClosingPairs: [
       { open: '[', close: ']' },
@@ -45,7 +53,7 @@ export function registerConfigLanguages(m: Monaco): void {
   };
   m.languages.setLanguageConfiguration(LANGUAGE_IDS.hvm, pyConfig);
   m.languages.setLanguageConfiguration(LANGUAGE_IDS.xl, pyConfig);
-  const grubConfig: monaco.languages.LanguageConfiguration = { comments: { lineComment: '#' }, brackets: [['{', '}'], ['(', ')']], autoClosingPairs: [{ open: '(', close: ')' }, { open: '{', close: '}' }, { open: "'", close: "'" }, { open: '"', close: '"' }] };
+  const grubConfig: monaco.languages.LanguageConfiguration = { comments: { lineComment: '#' }, wordPattern: BDF_OR_WORD, brackets: [['{', '}'], ['(', ')']], autoClosingPairs: [{ open: '(', close: ')' }, { open: '{', close: '}' }, { open: "'", close: "'" }, { open: '"', close: '"' }] };
   m.languages.setLanguageConfiguration(LANGUAGE_IDS.grubLegacy, grubConfig);
   m.languages.setLanguageConfiguration(LANGUAGE_IDS.grub2, grubConfig);
 

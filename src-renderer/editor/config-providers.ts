@@ -6,8 +6,10 @@
  * Registered by `registerConfigLanguages(monaco)`.
  */
 import type * as monaco from './monaco.ts';
-import { completions, hover, type AssistOptions } from '../../src-shared/config/assist.ts';
+import { completions, hover, type AssistOptions, type CompletionItem } from '../../src-shared/config/assist.ts';
 import { formatConfig } from '../../src-shared/config/format.ts';
+import { XL_BY_NAME, XM_BY_NAME } from '../../src-shared/config/hvm-options.ts';
+import { DOM0_BY_NAME, XEN_BY_NAME } from '../../src-shared/config/xen-cmdline.ts';
 import { hiddenByGrub } from '../../src-shared/config/grub-check.ts';
 import { parseGrub } from '../../src-shared/config/grub-parser.ts';
 import type { Diagnostic } from '../../src-shared/config/index.ts';
@@ -34,26 +36,7 @@ export function registerConfigProviders(m: Monaco): monaco.IDisposable[] {
   subs.push(
     m.editor.registerCommand(APPLY_FIX_COMMAND, (_accessor: unknown, uri: string, edits: TextEdit[]) => {
       const model = m.editor.getModel(m.Uri.parse(uri));
-      if (!model) return;
-      // Edits naming another file (grub.conf for a guest's pci-not-hidden) go to that model, as
-      // one undoable step there; the rest are one step in this model.
-      const byModel = new Map<monaco.editor.ITextModel, TextEdit[]>();
-      for (const e of edits) {
-        const target = e.file === undefined ? model : otherModel(m, e.file);
-        if (!target) return;
-        byModel.set(target, [...(byModel.get(target) ?? []), { range: e.range, text: e.text }]);
-      }
-      const state = modelState(model);
-      for (const [target, own] of byModel) {
-        const editor = m.editor.getEditors().find((x) => x.getModel() === target);
-        if (!applyConfigEdits(editor ?? target, own, 'quick-fix')) continue;
-        if (target !== model) {
-          lintModel(m, target);
-          // This guest was checked against the grub.conf text just changed: check it again now.
-          if (state.options.grubText !== undefined && modelKind(target) === 'grub') state.options = { ...state.options, grubText: target.getValue() };
-        }
-      }
-      lintModel(m, model);
+      if (model) applyFixEdits(m, model, edits);
     }),
   );
   for (const id of ALL_IDS) {
@@ -64,16 +47,17 @@ export function registerConfigProviders(m: Monaco): monaco.IDisposable[] {
           const kind = modelKind(model);
           if (!kind) return { suggestions: [] };
           const items = completions(model.getValue(), kind, position.lineNumber, position.column, assistOptions(model));
+          const opts = assistOptions(model);
           return {
             suggestions: items.map((it) => ({
-              label: it.label,
+              label: completionLabel(it, opts),
               kind: m.languages.CompletionItemKind[KIND_MAP[it.kind]],
               insertText: it.insertText,
               insertTextRules: it.snippet ? m.languages.CompletionItemInsertTextRule.InsertAsSnippet : undefined,
               detail: it.detail,
               documentation: it.documentation ? { value: it.documentation } : undefined,
               sortText: it.sortText,
-              range: { startLineNumber: it.range.startLine, startColumn: it.range.startColumn, endLineNumber: it.range.endLine, endColumn: it.range.endColumn },
+              range: { startLineNumber: it.range.startLine, startColumn: deviceStart(it, model, position) ?? it.range.startColumn, endLineNumber: it.range.endLine, endColumn: it.range.endColumn },
             })),
           };
         },
@@ -128,6 +112,76 @@ export function registerConfigProviders(m: Monaco): monaco.IDisposable[] {
     );
   }
   return subs;
+}
+
+/**
+ * The row Monaco shows for an item, kept short enough for the list's width: the name, then
+ * (dimmed) the option's type or who owns the device now, and right-aligned the one-line doc or
+ * the device's name. Default and era are in the item's detail (the details pane, Ctrl+Space).
+ */
+function completionLabel(it: CompletionItem, opts: AssistOptions): monaco.languages.CompletionItemLabel {
+  if (it.kind === 'device') return { label: it.label, detail: `  ${deviceOwner(it.label, opts)}`, description: it.detail };
+  if (it.kind === 'value') return { label: it.label, description: it.detail };
+  const type = optionType(it.label);
+  return { label: it.label, detail: type ? `  ${type}` : undefined, description: it.documentation ? firstLine(it.documentation) : it.detail };
+}
+
+/** The type an option or boot option has in the catalogues (the list is of one language). */
+function optionType(name: string): string | undefined {
+  return (XM_BY_NAME.get(name) ?? XL_BY_NAME.get(name) ?? XEN_BY_NAME.get(name) ?? DOM0_BY_NAME.get(name))?.type;
+}
+
+/**
+ * A PCI address typed so far (`00:1f.`) is what a device item replaces and is filtered by; the
+ * catalogue's word stops at ':' (an identifier word), so without this Monaco would match the
+ * list against `1f.` alone and insert after `00:`.
+ */
+function deviceStart(it: CompletionItem, model: monaco.editor.ITextModel, pos: monaco.Position): number | undefined {
+  if (it.kind !== 'device' || it.insertText.startsWith('(')) return undefined;
+  const before = model.getLineContent(pos.lineNumber).slice(0, pos.column - 1);
+  return pos.column - /[0-9a-fA-F:.]*$/.exec(before)![0].length;
+}
+
+/** The catalogue docs are one line already (a role note may follow a blank line): the first line, plain. */
+function firstLine(md: string): string {
+  return md.replace(/[`*]/g, '').split('\n')[0];
+}
+
+/** Who has the function now: pciback (assignable), a guest, or dom0 with its driver. */
+function deviceOwner(short: string, opts: AssistOptions): string {
+  const dev = opts.host?.devices.find((d) => d.bdf === short || d.bdf === `0000:${short}`);
+  if (!dev) return '';
+  const guest = opts.host?.assigned?.find((a) => a.bdf === dev.bdf);
+  if (guest) return `given to ${guest.domain}`;
+  if (opts.hidden?.has(dev.bdf)) return 'pciback (assignable)';
+  return dev.driver ? `dom0 · ${dev.driver}` : 'dom0';
+}
+
+/**
+ * Applies a quick fix of a diagnostic of `model`: edits naming another file (grub.conf for a
+ * guest's pci-not-hidden) go to that model as one undoable step there, the rest are one step in
+ * this model; both are checked again at once. The lightbulb and the Problems panel both call it.
+ * Returns false when a file the fix edits is not open (nothing is changed then).
+ */
+export function applyFixEdits(m: Monaco, model: monaco.editor.ITextModel, edits: readonly TextEdit[]): boolean {
+  const byModel = new Map<monaco.editor.ITextModel, TextEdit[]>();
+  for (const e of edits) {
+    const target = e.file === undefined ? model : otherModel(m, e.file);
+    if (!target) return false;
+    byModel.set(target, [...(byModel.get(target) ?? []), { range: e.range, text: e.text }]);
+  }
+  const state = modelState(model);
+  for (const [target, own] of byModel) {
+    const editor = m.editor.getEditors().find((x) => x.getModel() === target);
+    if (!applyConfigEdits(editor ?? target, own, 'quick-fix')) continue;
+    if (target !== model) {
+      lintModel(m, target);
+      // This guest was checked against the grub.conf text just changed: check it again now.
+      if (state.options.grubText !== undefined && modelKind(target) === 'grub') state.options = { ...state.options, grubText: target.getValue() };
+    }
+  }
+  lintModel(m, model);
+  return true;
 }
 
 /** The open model a cross-file edit names: by URI, else the only open GRUB model for '<grub>'. */

@@ -10,7 +10,9 @@
  */
 import * as monaco from './monaco.ts';
 import { attachDiagnostics, kindOfLanguage, languageForFile, registerConfigLanguages } from './config.ts';
-import { DEFAULT_ERA, SEED_HOST, type Diagnostic, type Era, type FileInput, type HostFacts } from '../../src-shared/config/index.ts';
+import { modelState } from './config-state.ts';
+import { applyFixEdits } from './config-providers.ts';
+import { DEFAULT_ERA, SEED_HOST, type Diagnostic, type Era, type FileInput, type Fix, type HostFacts } from '../../src-shared/config/index.ts';
 
 
 registerConfigLanguages(monaco);
@@ -54,8 +56,7 @@ export function languageOf(title: string, text: string): string {
 
 function attach(id: string, model: monaco.editor.ITextModel): monaco.IDisposable {
   return attachDiagnostics(monaco, undefined, model, {
-    era: context.era,
-    host: context.host,
+    context: () => context,
     grubText: () => firstGrub()?.getValue(),
     grubUri: firstGrub()?.uri.toString(),
     otherGuests: isGrub(model) ? undefined : otherGuests(id),
@@ -84,6 +85,12 @@ function relintOthers(changed: string | undefined): void {
 /** Era and host the documents are checked against; every document is checked again. */
 export function setCheckContext(era: Era, host: HostFacts): void {
   context = { era, host };
+  // Completion and hover read the era and host from the model's state: give them the new
+  // context at once, not when the debounced re-check below runs.
+  for (const { model } of entries.values()) {
+    const state = modelState(model);
+    state.options = { ...state.options, era, host };
+  }
   relintOthers(undefined);
 }
 
@@ -113,4 +120,10 @@ export function disposeModel(id: string): void {
   e.model.dispose();
   entries.delete(id);
   relintOthers(id);
+}
+
+/** Applies one of a document's quick fixes (from the Problems panel); false if it cannot apply. */
+export function applyFix(id: string, fix: Fix): boolean {
+  const e = entries.get(id);
+  return e ? applyFixEdits(monaco, e.model, fix.edits) : false;
 }

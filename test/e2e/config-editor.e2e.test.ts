@@ -8,27 +8,14 @@ import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { ensureResultsDir, openApp, type OpenApp } from './harness.ts';
+import { chooseHost, goToLineEnd as goToLineEndOf, lineText as lineTextOf } from './editor-helpers.ts';
 
 let app: OpenApp;
 let page: Page;
 let errors: string[];
 
-async function lineText(n: number): Promise<string> {
-  return page.evaluate((line) => {
-    const rows = [...document.querySelectorAll('.monaco-editor .view-line')] as HTMLElement[];
-    const nums = [...document.querySelectorAll('.monaco-editor .line-numbers')] as HTMLElement[];
-    const tops = new Map(nums.map((el) => [el.parentElement!.style.top, el.textContent!.trim()]));
-    const row = rows.find((r) => tops.get(r.style.top) === String(line));
-    return (row?.textContent ?? '').replace(/\u00a0/g, ' ');
-  }, n);
-}
-
-async function goToLineEnd(line: number): Promise<void> {
-  await page.locator('.monaco-editor .view-lines').click();
-  await page.keyboard.press('Control+Home');
-  for (let i = 1; i < line; i++) await page.keyboard.press('ArrowDown');
-  await page.keyboard.press('End');
-}
+const lineText = (n: number) => lineTextOf(page, n);
+const goToLineEnd = (line: number) => goToLineEndOf(page, line);
 
 const work = mkdtempSync(join(tmpdir(), 'vtdw-guests-'));
 writeFileSync(join(work, 'second.hvm'), "name = 'second'\nbuilder = 'hvm'\nmemory = 256\npci = [ '02:00.0' ]\nacpi = 0\napic = 0\n");
@@ -105,10 +92,10 @@ describe('hvm.conf in the editor', () => {
     await page.getByTestId('check-era').selectOption('2007');
     await expect.poll(() => page.getByTestId('problem-xen-vtd-renamed').count(), { timeout: 10_000 }).toBe(0);
     await page.getByTestId('doc-tab-hvm.conf').click();
-    await page.getByTestId('check-host').selectOption('laptop-gm965-no-vtd');
+    await chooseHost(page, 'laptop-gm965-no-vtd');
     await page.getByTestId('problem-pci-absent').waitFor({ timeout: 10_000 });
     await page.screenshot({ path: join(ensureResultsDir(), 'config-host-laptop.png') });
-    await page.getByTestId('check-host').selectOption('seed-core2-q35');
+    await chooseHost(page, 'seed-core2-q35');
     await expect.poll(() => page.getByTestId('problem-pci-absent').count(), { timeout: 10_000 }).toBe(0);
   });
 

@@ -4,7 +4,8 @@
  * Chromium to drive with playwright-core, and collects page errors. Never downloads a browser.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -106,11 +107,21 @@ export interface OpenApp {
   close(): Promise<void>;
 }
 
+/** An environment with a private, empty state folder (no recent files, no backups from other runs). */
+export function freshState(): Record<string, string> {
+  return { XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'vtdw-state-')) };
+}
+
+export interface AppOptions extends ServeOptions {
+  /** Window size (default 1280×800). */
+  viewport?: { width: number; height: number };
+}
+
 /** Browser mode started, Chromium on its URL, the editor rendered: where most e2e tests begin. */
-export async function openApp(opts: ServeOptions = {}): Promise<OpenApp> {
+export async function openApp(opts: AppOptions = {}): Promise<OpenApp> {
   const serve = await startServe(opts);
   const browser = await launchBrowser();
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const page = await browser.newPage({ viewport: opts.viewport ?? { width: 1280, height: 800 } });
   const errors = watchErrors(page);
   await page.goto(serve.url);
   await page.locator('.monaco-editor .view-lines').waitFor({ timeout: 15_000 });

@@ -59,6 +59,7 @@ function fakeModel(text: string, languageId: string, uri = `inmemory://model/${l
     getLanguageId: () => languageId,
     getVersionId: () => version,
     getLineCount: () => value.split('\n').length,
+    getLineContent: (l: number) => value.split('\n')[l - 1],
     getLineMaxColumn: (l: number) => value.split('\n')[l - 1].length + 1,
     onDidChangeContent: (f: Any) => (listeners.push(f), { dispose() {} }),
     pushStackElement: () => undo.push('|'),
@@ -129,7 +130,24 @@ describe('Monaco providers', () => {
     const { model } = fakeModel('memory=512\n', 'xen-hvmconf');
     expect(f.providers['xen-hvmconf'].format.provideDocumentFormattingEdits(model)).toEqual([{ range: { startLineNumber: 1, startColumn: 1, endLineNumber: 1, endColumn: 11 }, text: 'memory = 512' }]);
     const { suggestions } = f.providers['xen-hvmconf'].completion.provideCompletionItems(model, { lineNumber: 1, column: 4 });
-    expect(suggestions.find((s: Any) => s.label === 'memory')).toMatchObject({ kind: 9, insertTextRules: 4, range: { startLineNumber: 1, startColumn: 1, endColumn: 4 } });
+    expect(suggestions.find((s: Any) => s.label.label === 'memory')).toMatchObject({
+      label: { label: 'memory', detail: '  int', description: 'Initial guest memory in MB.' },
+      kind: 9,
+      insertTextRules: 4,
+      range: { startLineNumber: 1, startColumn: 1, endColumn: 4 },
+    });
+  });
+
+  it('lists host devices inside pci = [ … ] with their owner, replacing the whole address typed so far', () => {
+    const f = fakeMonaco();
+    registerConfigLanguages(f.m);
+    const { model } = fakeModel("pci = [ '00:1f.' ]\n", 'xen-hvmconf');
+    attachDiagnostics(f.m, undefined, model, { era: '2007', host: { ...SEED_HOST, hidden: ['0000:02:00.0'] } }).dispose();
+    const { suggestions } = f.providers['xen-hvmconf'].completion.provideCompletionItems(model, { lineNumber: 1, column: 16 });
+    const byLabel = (l: string) => suggestions.find((s: Any) => s.label.label === l);
+    expect(byLabel('02:00.0').label).toMatchObject({ detail: '  pciback (assignable)', description: expect.stringContaining('82572EI') });
+    expect(byLabel('00:1f.2').label.detail).toBe('  dom0');
+    expect(byLabel('00:1f.2').range).toMatchObject({ startColumn: 10, endColumn: 16 });
   });
 
   it('refuses overlapping or out-of-model edits without changing anything', () => {
