@@ -5,6 +5,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { appRoot } from './app-paths.ts';
+import { track } from './lifecycle.ts';
 
 export type ElectronProbe = { ok: true; binary: string } | { ok: false; reason: string };
 
@@ -23,11 +24,12 @@ export function probeElectron(): ElectronProbe {
   return { ok: false, reason: `its binary is not installed and could not be downloaded${cause ? `: ${cause}` : ''}` };
 }
 
+/** Runs Electron until it exits; stopping vtdw (see lifecycle.ts) stops it with SIGTERM. */
 export function launchElectron(binary: string, seed: number | undefined): Promise<number> {
   const args = [appRoot, ...(seed !== undefined ? [`--seed=${seed}`] : [])];
-  const child = spawn(binary, args, { cwd: appRoot, stdio: 'inherit' });
-  const forward = (sig: NodeJS.Signals) => () => child.kill(sig);
-  process.on('SIGINT', forward('SIGINT'));
-  process.on('SIGTERM', forward('SIGTERM'));
-  return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
+  const child = track(spawn(binary, args, { cwd: appRoot, stdio: 'inherit' }));
+  return new Promise((resolve) => {
+    child.once('error', () => resolve(1));
+    child.once('exit', (code) => resolve(code ?? 1));
+  });
 }

@@ -1,12 +1,15 @@
 /**
  * What the app remembers between runs, in its state folder: the recent-files list and backups
  * of unsaved editor text (so a reload, a crash or a closed tab loses nothing). JSON files,
- * written atomically; a corrupt file is set aside and reported, never fatal.
+ * written atomically under unique temporary names; updates of one file run one at a time, so
+ * parallel opens keep every recent entry. A corrupt file is set aside and reported, never fatal.
  */
-import { mkdir, readFile, readdir, rename, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, unlink } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import * as v from 'valibot';
+import { writeFileAtomic } from './atomic-write.ts';
+import { KeyedQueue } from './serial.ts';
 import { Backup, MAX_RECENT_FILES, RecentFile, type RecentFile as RecentFileT, type Backup as BackupT } from '../../src-shared/files/api.ts';
 
 /** $XDG_CONFIG_HOME/vtd-workbench or ~/.config/vtd-workbench (Electron passes its userData). */
@@ -15,12 +18,13 @@ export function defaultStateDir(): string {
 }
 
 async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(value, null, 2) + '\n', 'utf8');
-  await rename(tmp, path);
+  await writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n');
 }
 
 export class StateStore {
+  /** Read-modify-write of one state file at a time (the recent list, one backup). */
+  private readonly updates = new KeyedQueue();
+
   constructor(
     readonly dir: string,
     private readonly warn: (line: string) => void = () => undefined,
@@ -52,27 +56,34 @@ export class StateStore {
     }
   }
 
-  async touchRecent(path: string, now: number): Promise<RecentFileT[]> {
-    const list = [{ path, openedAt: now }, ...(await this.recent()).filter((r) => r.path !== path)].slice(0, MAX_RECENT_FILES);
-    await mkdir(this.dir, { recursive: true });
-    await writeJsonAtomic(this.recentPath, list);
-    return list;
+  touchRecent(path: string, now: number): Promise<RecentFileT[]> {
+    return this.updateRecent((list) => [{ path, openedAt: now }, ...list.filter((r) => r.path !== path)].slice(0, MAX_RECENT_FILES));
   }
 
-  async forgetRecent(path: string): Promise<RecentFileT[]> {
-    const list = (await this.recent()).filter((r) => r.path !== path);
-    await mkdir(this.dir, { recursive: true });
-    await writeJsonAtomic(this.recentPath, list);
-    return list;
+  forgetRecent(path: string): Promise<RecentFileT[]> {
+    return this.updateRecent((list) => list.filter((r) => r.path !== path));
   }
 
-  async putBackup(b: BackupT): Promise<void> {
-    await mkdir(this.backupDir, { recursive: true });
-    await writeJsonAtomic(join(this.backupDir, `${b.id}.json`), b);
+  private updateRecent(change: (list: RecentFileT[]) => RecentFileT[]): Promise<RecentFileT[]> {
+    return this.updates.run(this.recentPath, async () => {
+      const list = change(await this.recent());
+      await mkdir(this.dir, { recursive: true });
+      await writeJsonAtomic(this.recentPath, list);
+      return list;
+    });
   }
 
-  async dropBackup(id: string): Promise<void> {
-    await unlink(join(this.backupDir, `${id}.json`)).catch(() => undefined);
+  putBackup(b: BackupT): Promise<void> {
+    const path = join(this.backupDir, `${b.id}.json`);
+    return this.updates.run(path, async () => {
+      await mkdir(this.backupDir, { recursive: true });
+      await writeJsonAtomic(path, b);
+    });
+  }
+
+  dropBackup(id: string): Promise<void> {
+    const path = join(this.backupDir, `${id}.json`);
+    return this.updates.run(path, () => unlink(path).catch(() => undefined));
   }
 
   async backups(): Promise<BackupT[]> {

@@ -1,0 +1,55 @@
+/**
+ * How big and how deep one protocol message may be. Every message the page or the renderer
+ * sends is small (a request with a few params), so the limits are generous for the protocol
+ * and tight enough that a hostile page cannot make a host buffer megabytes or blow a stack:
+ * JSON.stringify (and Node's IPC, which uses it) recurses once per nesting level.
+ */
+
+/** Largest message, in bytes of JSON text: larger WebSocket frames close the socket with 1009. */
+export const MAX_MESSAGE_BYTES = 1024 * 1024;
+
+/** Deepest nesting of arrays and objects in one message; the protocol itself needs about 6. */
+export const MAX_MESSAGE_DEPTH = 64;
+
+/** The protocol error text for a message nested deeper than the limit. */
+export function tooDeepMessage(): string {
+  return `message: nested deeper than the ${MAX_MESSAGE_DEPTH}-level limit for one message`;
+}
+
+/**
+ * Whether JSON text nests arrays/objects deeper than `limit`, found in one pass without
+ * recursion and before JSON.parse builds anything. Brackets inside strings do not count.
+ */
+export function jsonTooDeep(text: string, limit = MAX_MESSAGE_DEPTH): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}
+
+/**
+ * Whether a structured value (as a MessagePort or Node IPC delivers it) nests deeper than
+ * `limit`. Walks with an explicit stack, so a hostile depth cannot overflow ours, and visits
+ * each object once, so shared sub-objects and cycles (structured clone keeps them) stay linear.
+ */
+export function valueTooDeep(value: unknown, limit = MAX_MESSAGE_DEPTH): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  const seen = new Set<object>();
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null || seen.has(v)) continue;
+    if (depth + 1 > limit) return true;
+    seen.add(v);
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
