@@ -68,13 +68,22 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): Promis
   return writeTarget(path).then((target) => writes.run(target, () => writeNow(target, data)));
 }
 
+/** Which step of a save failed, set on the error thrown: for messages that say where it stopped. */
+export type WriteStep = 'create' | 'write' | 'replace';
+
+export function failedStep(err: unknown): WriteStep | undefined {
+  return (err as { writeStep?: WriteStep } | null)?.writeStep;
+}
+
 async function writeNow(target: string, data: string | Uint8Array): Promise<{ target: string; stats: Stats }> {
   const old = await statIfExists(target);
   if (old && !old.isFile()) throw new NotRegularFileError(target, fileKind(old));
   const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  // Created no more permissive than the old file (umask can only take bits away), then exact.
-  const fh = await open(tmp, 'wx', old ? old.mode & 0o777 : 0o666);
+  let step: WriteStep = 'create';
   try {
+    // Created no more permissive than the old file (umask can only take bits away), then exact.
+    const fh = await open(tmp, 'wx', old ? old.mode & 0o777 : 0o666);
+    step = 'write';
     try {
       if (old) {
         await keepOwner(fh, old); // first: chown clears set-id bits, chmod puts them back
@@ -85,9 +94,11 @@ async function writeNow(target: string, data: string | Uint8Array): Promise<{ ta
     } finally {
       await fh.close();
     }
+    step = 'replace';
     await rename(tmp, target);
   } catch (err) {
-    await unlink(tmp).catch(() => undefined);
+    if (step !== 'create') await unlink(tmp).catch(() => undefined);
+    if (err && typeof err === 'object') Object.assign(err, { writeStep: step });
     throw err;
   }
   await syncFolder(dirname(target));

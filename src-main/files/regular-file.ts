@@ -27,8 +27,9 @@ export function fileKind(st: Stats): string {
   return 'a regular file';
 }
 
-/** The problem in words, after "PATH: ": for error messages of the app and the CLI. */
+/** The problem in words, after "PATH: ": a folder in the words of EISDIR, as errno says it. */
 export function problemWords(p: ReadProblem, errnoWords: (e: NodeJS.ErrnoException) => string): string {
+  if (p.code === 'not-regular' && p.kind === 'a directory') return errnoWords(Object.assign(new Error('is a directory'), { code: 'EISDIR' }));
   if (p.code === 'not-regular') return `is ${p.kind}, not a regular file`;
   if (p.code === 'too-large') return `is larger than the ${p.limit}-byte limit`;
   return errnoWords(p.error);

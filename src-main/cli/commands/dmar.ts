@@ -90,7 +90,7 @@ SIDP, …) are skipped with a warning, as Linux does, and kept in --json as "uns
     if (positionals.length === 0) throw new UsageError('missing FILE (a binary DMAR table)');
     if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}'`);
     const file = positionals[0];
-    const read = readInput(io, 'dmar', file);
+    const read = await readInput(io, 'dmar', file);
     if (!read) return 1;
     const bytes = new Uint8Array(read);
     const warnings: DmarWarning[] = [];
