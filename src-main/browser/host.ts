@@ -62,7 +62,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   wss.on('error', (err) => log(`WebSocket server error: ${err.message}`));
   const maxSims = opts.maxSims ?? DEFAULT_MAX_SIMS;
   const root = await WorkspaceRoot.open(opts.root ?? process.cwd()).catch((err: Error) => {
-    throw new HostStartError(err.message);
+    throw new HostStartError(err.message, { cause: err });
   });
   const filesDeps = {
     files: new FileAccess({ root }),
@@ -126,7 +126,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
 
   function redact(url: string | undefined): string {
     // The token never goes to a log, and neither do control characters a client put in a URL.
-    return (url ?? '').replace(/^\/t\/[^/?]+/, '/t/…').replace(/[\x00-\x1f\x7f]/g, '?').slice(0, 300);
+    return (url ?? '').replace(/^\/t\/[^/?]+/, '/t/…').replace(/\p{Cc}/gu, '?').slice(0, 300);
   }
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {

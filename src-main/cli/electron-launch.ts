@@ -3,7 +3,7 @@
  * that cannot happen (no route to its download host) the probe fails in well under a second and
  * reports the reason, so `vtdw start` can fall back to browser mode.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { appRoot } from './app-paths.ts';
 import { track } from './lifecycle.ts';
 
@@ -11,17 +11,23 @@ export type ElectronProbe = { ok: true; binary: string } | { ok: false; reason: 
 
 const PROBE_TIMEOUT_MS = 120_000;
 
-export function probeElectron(): ElectronProbe {
-  const r = spawnSync(process.execPath, ['-e', "process.stdout.write(require('electron'))"], {
-    cwd: appRoot,
-    encoding: 'utf8',
-    timeout: PROBE_TIMEOUT_MS,
+/** Asks the electron package for its binary; a tracked child, so stopping vtdw stops the probe. */
+export function probeElectron(): Promise<ElectronProbe> {
+  const child = track(spawn(process.execPath, ['-e', "process.stdout.write(require('electron'))"], { cwd: appRoot, stdio: ['ignore', 'pipe', 'pipe'], timeout: PROBE_TIMEOUT_MS }));
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => (stdout += String(d)));
+  child.stderr!.on('data', (d) => (stderr += String(d)));
+  return new Promise((resolve) => {
+    child.once('error', (err) => resolve({ ok: false, reason: `probing Electron failed: ${err.message}` }));
+    child.once('close', (code, signal) => {
+      if (code === 0 && stdout) return resolve({ ok: true, binary: stdout });
+      if (signal) return resolve({ ok: false, reason: `probing Electron was stopped (${signal})` });
+      const lines = `${stdout}\n${stderr}`.split('\n').map((l) => l.trim());
+      const cause = lines.find((l) => /^(TypeError|Error|RequestError)\b/.test(l) && !/failed to install correctly/.test(l));
+      resolve({ ok: false, reason: `its binary is not installed and could not be downloaded${cause ? `: ${cause}` : ''}` });
+    });
   });
-  if (r.status === 0 && r.stdout) return { ok: true, binary: r.stdout };
-  if (r.error) return { ok: false, reason: `probing Electron failed: ${r.error.message}` };
-  const lines = `${r.stdout}\n${r.stderr}`.split('\n').map((l) => l.trim());
-  const cause = lines.find((l) => /^(TypeError|Error|RequestError)\b/.test(l) && !/failed to install correctly/.test(l));
-  return { ok: false, reason: `its binary is not installed and could not be downloaded${cause ? `: ${cause}` : ''}` };
 }
 
 /** Runs Electron until it exits; stopping vtdw (see lifecycle.ts) stops it with SIGTERM. */

@@ -23,7 +23,7 @@ export class WorkspaceRoot {
     try {
       st = await stat(abs);
     } catch (err) {
-      throw new Error(`workspace root ${abs}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such folder' : (err as Error).message}`);
+      throw new Error(`workspace root ${abs}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such folder' : (err as Error).message}`, { cause: err });
     }
     if (!st.isDirectory()) throw new Error(`workspace root ${abs}: not a folder`);
     return new WorkspaceRoot(abs, await realpath(abs));

@@ -38,7 +38,8 @@ Ctrl-C, SIGTERM or SIGHUP (to vtdw or to the npm that started it) stops all of i
         return 1;
       }
       if (!values.browser) {
-        const probe = probeElectron();
+        const probe = await probeElectron();
+        if (life.stopping) return 0;
         if (probe.ok) return await launchElectron(probe.binary, opts.seed);
         io.err(`vtdw: Electron cannot start here (${probe.reason}); starting browser mode instead.\n`);
       }
