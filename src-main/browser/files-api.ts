@@ -13,6 +13,7 @@ import { Backup, MAX_TEXT_FILE_BYTES, OpenRequest, SaveAsRequest, SaveRequest, c
 import { describeFsError, type FileAccess } from '../files/file-access.ts';
 import type { StateStore } from '../files/state-store.ts';
 import type { WorkspaceRoot } from '../files/workspace-root.ts';
+import { MAX_MESSAGE_DEPTH, jsonTooDeep } from '../../src-shared/protocol/limits.ts';
 
 export interface FilesApiDeps {
   /** Confined to `root`. */
@@ -63,8 +64,10 @@ async function readJson(req: IncomingMessage): Promise<FileResult<unknown>> {
     if (size > MAX_BODY) return { ok: false, error: { code: 'too-large', message: `request body over ${MAX_BODY} bytes` } };
     chunks.push(c as Buffer);
   }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (jsonTooDeep(text)) return { ok: false, error: { code: 'bad-request', message: `body: nested deeper than the ${MAX_MESSAGE_DEPTH}-level limit` } };
   try {
-    return { ok: true, value: JSON.parse(Buffer.concat(chunks).toString('utf8')) };
+    return { ok: true, value: JSON.parse(text) };
   } catch (err) {
     return { ok: false, error: { code: 'bad-request', message: `body: not JSON (${(err as Error).message})` } };
   }

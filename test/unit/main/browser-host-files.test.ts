@@ -35,6 +35,7 @@ afterAll(() => host.close());
 
 type Reply = { status: number; body: string; headers: Record<string, string | string[] | undefined> };
 
+/** `body`: a value sent as JSON, or a string sent as it is. */
 function call(path: string, method = 'GET', body?: unknown): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { Host: `127.0.0.1:${host.port}` };
@@ -45,7 +46,7 @@ function call(path: string, method = 'GET', body?: unknown): Promise<Reply> {
       res.on('end', () => resolve({ status: res.statusCode!, body: text, headers: res.headers }));
     });
     req.on('error', reject);
-    req.end(body === undefined ? undefined : JSON.stringify(body));
+    req.end(body === undefined || typeof body === 'string' ? body : JSON.stringify(body));
   });
 }
 
@@ -77,6 +78,11 @@ describe('the workspace root of browser mode', () => {
     expect(save.status).toBe(403);
     expect(readdirSync(outside)).toEqual(['passwd']);
     expect(log.some((l) => l.startsWith('403 files API: ') && l.includes('escape.conf') && l.includes(`it leads to ${join(outside, 'passwd')}`))).toBe(true);
+  });
+
+  it('a request body nested 5000 deep is refused naming the limit', async () => {
+    const r = await api('files/open', 'POST', '['.repeat(5000) + ']'.repeat(5000));
+    expect([r.status, JSON.parse(r.body).message]).toEqual([400, 'body: nested deeper than the 64-level limit']);
   });
 
   it('a FIFO in the root gets a clear refusal at once, and the host keeps serving', async () => {
