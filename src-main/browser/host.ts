@@ -17,7 +17,7 @@ import { handleFilesApi } from './files-api.ts';
 import { FileAccess } from '../files/file-access.ts';
 import { StateStore, defaultStateDir } from '../files/state-store.ts';
 import { WorkspaceRoot } from '../files/workspace-root.ts';
-import { MAX_MESSAGE_BYTES } from '../../src-shared/protocol/limits.ts';
+import { MAX_FRAME_BYTES } from '../../src-shared/protocol/limits.ts';
 
 export interface BrowserHostOptions {
   /** 0 or undefined picks a free port. */
@@ -58,7 +58,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   const token = randomBytes(18).toString('base64url');
   const sims = new Set<ChildProcess>();
   const server = createServer();
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   wss.on('error', (err) => log(`WebSocket server error: ${err.message}`));
   const maxSims = opts.maxSims ?? DEFAULT_MAX_SIMS;
   const root = await WorkspaceRoot.open(opts.root ?? process.cwd()).catch((err: Error) => {

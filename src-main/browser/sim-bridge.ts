@@ -1,16 +1,17 @@
 /**
  * Bridges one page's WebSocket to its own simulator child process. Text frames carry the same
  * protocol objects the MessagePort carries under Electron; the host checks only that a frame is
- * JSON within the protocol's size and nesting limits (the simulator validates the rest).
- * Frames that break RFC 6455 (bad UTF-8, unknown opcode, unmasked, bad close code, over the
- * size limit) close this one socket with the code the RFC names, and a log line.
+ * JSON within the protocol's size and nesting limits, answering one over them with a protocol
+ * error naming the limit (the simulator validates the rest). Frames that break RFC 6455 (bad
+ * UTF-8, unknown opcode, unmasked, bad close code) or are too big to take in at all
+ * (MAX_FRAME_BYTES) close this one socket with the code the RFC names, and a log line.
  * Page messages are held until the child's first message, because a Node child drops IPC
  * messages that arrive before it listens.
  * When the child dies the socket closes with code 4001 and the reason, and the page reconnects.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import type { WebSocket } from 'ws';
-import { MAX_MESSAGE_BYTES, jsonTooDeep, tooDeepMessage } from '../../src-shared/protocol/limits.ts';
+import { MAX_FRAME_BYTES, MAX_MESSAGE_BYTES, jsonTooDeep, tooDeepMessage, tooLargeMessage } from '../../src-shared/protocol/limits.ts';
 
 export const CLOSE_SIM_EXITED = 4001;
 export const CLOSE_HOST_STOPPING = 1001;
@@ -61,7 +62,7 @@ export function bridgePage(ws: WebSocket, launch: SimLaunch, log: (line: string)
   };
 
   ws.on('error', (err) => {
-    const limit = closeCodeOf(err) === 1009 ? ` (the limit is ${MAX_MESSAGE_BYTES} bytes)` : '';
+    const limit = closeCodeOf(err) === 1009 ? ` (the limit is ${MAX_FRAME_BYTES} bytes)` : '';
     log(`page socket closed with ${closeCodeOf(err)}: ${err.message}${limit}`);
   });
 
@@ -69,6 +70,8 @@ export function bridgePage(ws: WebSocket, launch: SimLaunch, log: (line: string)
     let msg: unknown;
     try {
       if (isBinary) throw new Error('binary frames are not part of the protocol');
+      const bytes = (data as Buffer).length;
+      if (bytes > MAX_MESSAGE_BYTES) return refuse(tooLargeMessage(bytes));
       const text = data.toString();
       // Before JSON.parse: IPC's JSON.stringify recurses per level and would overflow the stack.
       if (jsonTooDeep(text)) return refuse(tooDeepMessage());

@@ -5,11 +5,22 @@
  * JSON.stringify (and Node's IPC, which uses it) recurses once per nesting level.
  */
 
-/** Largest message, in bytes of JSON text: larger WebSocket frames close the socket with 1009. */
+/** Largest message, in bytes of JSON text; a larger one is answered with a protocol error. */
 export const MAX_MESSAGE_BYTES = 1024 * 1024;
+
+/**
+ * Largest WebSocket message the browser-mode host takes in at all: a larger one closes the
+ * socket with 1009 as soon as its length is announced, before anything is buffered.
+ */
+export const MAX_FRAME_BYTES = 4 * MAX_MESSAGE_BYTES;
 
 /** Deepest nesting of arrays and objects in one message; the protocol itself needs about 6. */
 export const MAX_MESSAGE_DEPTH = 64;
+
+/** The protocol error text for a message over the size limit. */
+export function tooLargeMessage(bytes: number): string {
+  return `message: ${bytes} bytes is over the ${MAX_MESSAGE_BYTES}-byte limit for one message`;
+}
 
 /** The protocol error text for a message nested deeper than the limit. */
 export function tooDeepMessage(): string {

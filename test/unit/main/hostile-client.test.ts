@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { startBrowserHost, type BrowserHost } from '../../../src-main/browser/host.ts';
-import { MAX_MESSAGE_BYTES, MAX_MESSAGE_DEPTH } from '../../../src-shared/protocol/limits.ts';
+import { MAX_FRAME_BYTES, MAX_MESSAGE_BYTES, MAX_MESSAGE_DEPTH } from '../../../src-shared/protocol/limits.ts';
 import { PROTOCOL_VERSION } from '../../../src-shared/protocol/index.ts';
 
 const simEntry = fileURLToPath(new URL('../../../src-sim/host/utility-entry.ts', import.meta.url));
@@ -165,15 +165,25 @@ describe('a hostile page on the browser-mode host', () => {
     const p = await rawPage();
     p.socket.write(frame(0x1, Buffer.from('['), { claimedLength: 50 * 1024 * 1024 }));
     expect(await closeCode(p)).toBe(1009);
-    expect(log.some((l) => l.startsWith('page socket closed with 1009') && l.includes(`${MAX_MESSAGE_BYTES} bytes`))).toBe(true);
+    expect(log.some((l) => l.startsWith('page socket closed with 1009') && l.includes(`${MAX_FRAME_BYTES} bytes`))).toBe(true);
     await secondPageAnswers(6);
   });
 
-  it('a message one byte over the size limit gets 1009 too', async () => {
+  it('a message one byte over the frame limit gets 1009 too', async () => {
     const p = await rawPage();
-    p.socket.write(frame(0x1, Buffer.alloc(MAX_MESSAGE_BYTES + 1, 0x20)));
+    p.socket.write(frame(0x1, Buffer.alloc(MAX_FRAME_BYTES + 1, 0x20)));
     expect(await closeCode(p)).toBe(1009);
     await secondPageAnswers(7);
+  });
+
+  it('a message one byte over the protocol size limit gets a protocol error naming the limit, and the socket stays usable', async () => {
+    const p = await rawPage();
+    p.socket.write(frame(0x1, Buffer.alloc(MAX_MESSAGE_BYTES + 1, 0x20)));
+    const texts = () => parseFrames(p.received()).filter((f) => f.opcode === 0x1).map((f) => JSON.parse(f.payload.toString()));
+    await expect.poll(() => texts().find((m) => m.id === null), { timeout: 15_000 }).toMatchObject({ ok: false, error: { code: 'malformed', message: `message: ${MAX_MESSAGE_BYTES + 1} bytes is over the ${MAX_MESSAGE_BYTES}-byte limit for one message` } });
+    p.socket.write(frame(0x1, Buffer.from(hello(72))));
+    await expect.poll(() => texts().find((m) => m.id === 72), { timeout: 15_000 }).toMatchObject({ ok: true });
+    p.socket.destroy();
   });
 
   it('JSON nested 5000 deep (10 KB) gets a protocol error naming the nesting limit, and the socket stays usable', async () => {
