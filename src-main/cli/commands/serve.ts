@@ -1,5 +1,6 @@
 /** `vtdw serve`: browser mode on its own, whether or not Electron could start. */
 import { parseArgs } from 'node:util';
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UsageError, type CliIO, type Command } from '../io.ts';
 import { runBrowserMode, type BrowserModeOptions } from '../browser-mode.ts';
@@ -22,9 +23,24 @@ export function browserModeOptions(values: { port?: string; 'no-open'?: boolean;
     open: !values['no-open'],
     seed: parseSeed(values.seed),
     build,
-    root: values.root === undefined ? undefined : resolve(io.cwd, values.root),
+    root: parseRoot(values.root, io),
     maxSims: parseMaxSims(values['max-sims']),
   };
+}
+
+/** --root must name an existing folder: said before any build or server starts. */
+function parseRoot(text: string | undefined, io: CliIO): string | undefined {
+  if (text === undefined) return undefined;
+  const dir = resolve(io.cwd, text);
+  let st;
+  try {
+    st = statSync(dir, { throwIfNoEntry: false });
+  } catch (err) {
+    throw new UsageError(`--root ${JSON.stringify(text)}: ${(err as Error).message}`, { cause: err });
+  }
+  if (!st) throw new UsageError(`--root ${JSON.stringify(text)}: no such folder`);
+  if (!st.isDirectory()) throw new UsageError(`--root ${JSON.stringify(text)}: not a folder`);
+  return dir;
 }
 
 function parseMaxSims(text: string | undefined): number | undefined {

@@ -165,6 +165,18 @@ describe('many requests at once', () => {
     expect((await s.recent()).map((r) => r.path).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `/f${i}`).sort());
   });
 
+  it('a recent list or a backup that became a FIFO is reported and skipped, not waited on', async () => {
+    const d = dir();
+    fifo(join(d, 'recent.json'));
+    mkdirSync(join(d, 'backups'));
+    fifo(join(d, 'backups', 'x.json'));
+    const warnings: string[] = [];
+    const s = new StateStore(d, (w) => warnings.push(w));
+    expect(await s.recent()).toEqual([]);
+    expect(await s.backups()).toEqual([]);
+    expect(warnings).toEqual([`${join(d, 'recent.json')}: cannot read (is a FIFO (named pipe), not a regular file); the recent list is empty`, 'x.json: unreadable backup (is a FIFO (named pipe), not a regular file); ignored']);
+  });
+
   it('parallel backups with one id all succeed; the last one written wins', async () => {
     const d = dir();
     const s = new StateStore(d);
