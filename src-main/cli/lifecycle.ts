@@ -1,14 +1,17 @@
 /**
- * Stopping everything, however vtdw is stopped. `npm start` runs us under `sh -c`, and npm
- * forwards SIGTERM to that shell only: the shell dies and we are re-parented, so besides SIGINT,
- * SIGTERM and SIGHUP we also stop when our parent process is gone. Children we start (the build,
- * Electron) are tracked and killed on the way out, even when we exit through an uncaught error;
- * simulator children exit by themselves when their IPC channel to us closes.
+ * Stopping everything, however vtdw is stopped. `npm start` runs us under `sh -c`: npm forwards
+ * SIGTERM and SIGINT to that shell only, which dies and leaves us re-parented, and SIGHUP kills
+ * npm alone, leaving the shell waiting on us. So besides SIGINT, SIGTERM and SIGHUP we stop when
+ * any process above us is gone: our chain of ancestors changes only when one of them dies.
+ * Children we start (the build, Electron) are tracked and killed on the way out, even when we
+ * exit through an uncaught error; simulator children exit by themselves when their IPC channel
+ * to us closes.
  */
 import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-/** How often we look whether our parent is still there. */
+/** How often we look whether the processes above us are still there. */
 const PARENT_POLL_MS = 500;
 
 const tracked = new Set<ChildProcess>();
@@ -27,13 +30,32 @@ export function track(child: ChildProcess): ChildProcess {
   return child;
 }
 
+/**
+ * Our ancestors' pids, parent first, up to init: from /proc where there is one (Linux), else
+ * just the parent. A string, so two readings compare with ===.
+ */
+export function ancestry(): string {
+  const chain = [process.ppid];
+  try {
+    while (chain.length < 64 && chain[chain.length - 1] > 1) {
+      // /proc/PID/stat: "pid (comm) state ppid …"; comm may hold spaces and parentheses.
+      const stat = readFileSync(`/proc/${chain[chain.length - 1]}/stat`, 'utf8');
+      chain.push(Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    }
+  } catch {
+    // No /proc, or an ancestor exited while we read: the next reading tells.
+  }
+  return chain.join(' ');
+}
+
 export class Lifecycle {
   /** Resolves with the reason once a stop is asked for. */
   readonly stopped: Promise<string>;
   private stopReason: string | undefined;
   private readonly disposers: (() => void)[] = [];
 
-  constructor(parentPid = process.ppid) {
+  constructor() {
+    const ancestors = ancestry();
     let resolveStop!: (why: string) => void;
     this.stopped = new Promise((r) => (resolveStop = r));
     const stop = (why: string) => {
@@ -50,9 +72,9 @@ export class Lifecycle {
       process.on(sig, h);
       this.disposers.push(() => process.off(sig, h));
     }
-    // Re-parented (to init or a subreaper) means whoever started us is gone.
+    // A changed chain means a process above us died (re-parenting happens only then).
     const timer = setInterval(() => {
-      if (process.ppid !== parentPid) stop('its parent process is gone');
+      if (ancestry() !== ancestors) stop(process.ppid === Number(ancestors.split(' ')[0]) ? 'a process that started it is gone' : 'its parent process is gone');
     }, PARENT_POLL_MS);
     timer.unref();
     this.disposers.push(() => clearInterval(timer));

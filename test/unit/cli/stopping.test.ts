@@ -1,9 +1,9 @@
 /**
  * However vtdw is stopped, all of it stops: the host, its simulator children and the children
- * it tracks (the build, Electron). `npm start` runs vtdw under `sh -c`, and npm forwards SIGTERM
- * to that shell only, so the case that matters most is the shell dying under us. The host
- * process here is the real Lifecycle and browser host (lifecycle.ts, host.ts) with a tracked
- * `sleep` standing for the build, started the way npm starts vtdw.
+ * it tracks (the build, Electron). `npm start` runs vtdw under `sh -c`; npm forwards SIGTERM to
+ * that shell only, and SIGHUP kills npm alone, so what matters most is a process above us dying.
+ * The host process here is the real Lifecycle and browser host (lifecycle.ts, host.ts) with a
+ * tracked `sleep` standing for the build, started the way npm starts vtdw.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -60,9 +60,13 @@ interface Started {
 
 const started: Started[] = [];
 
-/** `sh -c 'node … host.mjs'` as npm runs a script, then one page connected (one simulator). */
-async function startUnderShell(): Promise<Started> {
-  const shell = spawn('sh', ['-c', `node --import tsx ${script}; exit $?`], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * `sh -c 'node … host.mjs'` as npm runs a script, then one page connected (one simulator).
+ * With `underNpm`, another shell above it stands for npm itself.
+ */
+async function startUnderShell(underNpm = false): Promise<Started> {
+  const inner = `node --import tsx ${script}; exit $?`;
+  const shell = spawn('sh', ['-c', underNpm ? `sh -c '${inner}'; exit $?` : inner], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   shell.stdout!.on('data', (d) => (stdout += d));
@@ -91,6 +95,13 @@ describe('stopping vtdw stops all of it', () => {
     const s = await startUnderShell();
     s.shell.kill('SIGTERM');
     await expectAllStopped(s);
+  }, 60_000);
+
+  it('SIGHUP to npm (which dies and leaves its shell waiting on us) stops all of it too', async () => {
+    const s = await startUnderShell(true);
+    s.shell.kill('SIGHUP');
+    await expectAllStopped(s);
+    expect(s.stderr()).toContain('stopping: a process that started it is gone');
   }, 60_000);
 
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
