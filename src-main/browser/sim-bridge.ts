@@ -16,8 +16,8 @@ import { MAX_FRAME_BYTES, MAX_MESSAGE_BYTES, jsonTooDeep, tooDeepMessage, tooLar
 export const CLOSE_SIM_EXITED = 4001;
 export const CLOSE_HOST_STOPPING = 1001;
 
-/** Messages held for a child that is still starting; more are refused, not buffered. */
-const MAX_HELD_MESSAGES = 64;
+/** Bytes of one page's messages the child has not taken yet; past this they are refused, not buffered. */
+export const MAX_PENDING_BYTES = 4 * MAX_MESSAGE_BYTES;
 
 /** The close code ws sends for each of its frame errors (RFC 6455 section 7.4.1). */
 function closeCodeOf(err: Error): number {
@@ -27,24 +27,86 @@ function closeCodeOf(err: Error): number {
   return 1002;
 }
 
+/** A page's text frame as a protocol object, or why it is refused (limits first, then JSON). */
+function pageMessage(data: Buffer, isBinary: boolean): { value: object } | string {
+  if (isBinary) return 'message: not a JSON text frame (binary frames are not part of the protocol)';
+  if (data.length > MAX_MESSAGE_BYTES) return tooLargeMessage(data.length);
+  const text = data.toString();
+  // Before JSON.parse: IPC's JSON.stringify recurses per level and would overflow the stack.
+  if (jsonTooDeep(text)) return tooDeepMessage();
+  try {
+    return { value: JSON.parse(text) as object };
+  } catch (err) {
+    return `message: not a JSON text frame (${(err as Error).message})`;
+  }
+}
+
 export interface SimLaunch {
   entry: string;
   execArgv: string[];
   args: string[];
 }
 
+/** The part of a child process the outbox uses (a fake in tests). */
+export interface ChildChannel {
+  readonly connected: boolean;
+  send(msg: object, cb: (err: Error | null) => void): boolean;
+}
+
+/**
+ * A page's messages on their way to its simulator: held until the child first speaks (a Node
+ * child drops IPC messages that arrive before it listens), then in flight until IPC has taken
+ * them. Both count against one byte budget, so a page that floods a slow or starting child gets
+ * protocol errors instead of growing the host's memory.
+ */
+export class SimOutbox {
+  private readonly held: [object, number][] = [];
+  private pendingBytes = 0;
+  private ready = false;
+
+  constructor(
+    private readonly child: ChildChannel,
+    private readonly onSendError: (err: Error) => void,
+  ) {}
+
+  /** Sends or holds `msg` (`bytes` long as text); returns a refusal when the budget is spent. */
+  push(msg: object, bytes: number): string | undefined {
+    if (this.pendingBytes + bytes > MAX_PENDING_BYTES) {
+      return `message: the simulator has not yet taken ${this.pendingBytes} bytes of earlier messages (the limit is ${MAX_PENDING_BYTES}); wait for its answers`;
+    }
+    this.pendingBytes += bytes;
+    if (this.ready) this.deliver(msg, bytes);
+    else this.held.push([msg, bytes]);
+    return undefined;
+  }
+
+  /** The child spoke: it listens now; send what was held. */
+  listening(): void {
+    if (this.ready) return;
+    this.ready = true;
+    for (const [m, b] of this.held.splice(0)) this.deliver(m, b);
+  }
+
+  private deliver(msg: object, bytes: number): void {
+    if (!this.child.connected) {
+      this.pendingBytes -= bytes;
+      return;
+    }
+    this.child.send(msg, (err) => {
+      this.pendingBytes -= bytes;
+      if (err) this.onSendError(err);
+    });
+  }
+}
+
 export function bridgePage(ws: WebSocket, launch: SimLaunch, log: (line: string) => void, onChild: (c: ChildProcess, alive: boolean) => void): void {
   const child = fork(launch.entry, launch.args, { execArgv: launch.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   onChild(child, true);
   log(`simulator started (pid ${child.pid})`);
-  let ready = false;
-  const held: unknown[] = [];
+  const outbox = new SimOutbox(child, (err) => log(`simulator (pid ${child.pid}): message not delivered: ${err.message}`));
 
   child.on('message', (msg) => {
-    if (!ready) {
-      ready = true;
-      for (const m of held.splice(0)) child.send(m as object);
-    }
+    outbox.listening();
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
   });
 
@@ -67,23 +129,11 @@ export function bridgePage(ws: WebSocket, launch: SimLaunch, log: (line: string)
   });
 
   ws.on('message', (data, isBinary) => {
-    let msg: unknown;
-    try {
-      if (isBinary) throw new Error('binary frames are not part of the protocol');
-      const bytes = (data as Buffer).length;
-      if (bytes > MAX_MESSAGE_BYTES) return refuse(tooLargeMessage(bytes));
-      const text = data.toString();
-      // Before JSON.parse: IPC's JSON.stringify recurses per level and would overflow the stack.
-      if (jsonTooDeep(text)) return refuse(tooDeepMessage());
-      msg = JSON.parse(text);
-    } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
-      return refuse(`message: not a JSON text frame (${reason})`);
-    }
-    if (!ready) {
-      if (held.length >= MAX_HELD_MESSAGES) return refuse(`message: the simulator is still starting and already holds ${MAX_HELD_MESSAGES} messages; wait for its first status event`);
-      held.push(msg);
-    } else if (child.connected) child.send(msg as object, (err) => err && log(`simulator (pid ${child.pid}): message not delivered: ${err.message}`));
+    const bytes = (data as Buffer).length;
+    const msg = pageMessage(data as Buffer, isBinary);
+    if (typeof msg === 'string') return refuse(msg);
+    const refusal = outbox.push(msg.value, bytes);
+    if (refusal) refuse(refusal);
   });
 
   ws.on('close', () => {

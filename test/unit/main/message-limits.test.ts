@@ -1,11 +1,13 @@
 /**
  * The protocol's nesting limit, where it is enforced without recursion: on JSON text before
  * JSON.parse (browser-mode host) and on structured values arriving at the simulator over a
- * MessagePort (Electron) or Node IPC (browser mode, tests).
+ * MessagePort (Electron) or Node IPC (browser mode, tests); and the byte budget of messages a
+ * page may have on their way to its simulator.
  */
 import { describe, expect, it } from 'vitest';
 import { MAX_MESSAGE_DEPTH, jsonTooDeep, valueTooDeep } from '../../../src-shared/protocol/limits.ts';
 import { portConnection, type PortLike } from '../../../src-sim/host/transport.ts';
+import { MAX_PENDING_BYTES, SimOutbox } from '../../../src-main/browser/sim-bridge.ts';
 
 function nested(depth: number): unknown {
   let v: unknown = 0;
@@ -48,5 +50,36 @@ describe('the simulator side of a MessagePort', () => {
     deliver({ data: { type: 'request', id: 1 } });
     expect(posted).toEqual([{ type: 'response', id: null, ok: false, error: { code: 'malformed', message: `message: nested deeper than the ${MAX_MESSAGE_DEPTH}-level limit for one message` } }]);
     expect(seen).toEqual([{ type: 'request', id: 1 }]);
+  });
+});
+
+describe("a page's messages on their way to its simulator", () => {
+  /** A child whose IPC takes messages only when the test says so. */
+  function slowChild() {
+    const sent: unknown[] = [];
+    const callbacks: ((err: Error | null) => void)[] = [];
+    return { sent, take: () => callbacks.splice(0).forEach((cb) => cb(null)), connected: true, send: (m: object, cb: (err: Error | null) => void) => (sent.push(m), callbacks.push(cb), true) };
+  }
+
+  it('are held until the child first speaks, then sent in order', () => {
+    const child = slowChild();
+    const box = new SimOutbox(child, () => undefined);
+    box.push({ n: 1 }, 10);
+    box.push({ n: 2 }, 10);
+    expect(child.sent).toEqual([]);
+    box.listening();
+    expect(child.sent).toEqual([{ n: 1 }, { n: 2 }]);
+  });
+
+  it('are refused past the byte budget while the child has not taken them, and accepted again once it has', () => {
+    const child = slowChild();
+    const box = new SimOutbox(child, () => undefined);
+    box.listening();
+    const mib = MAX_PENDING_BYTES / 4;
+    for (let i = 0; i < 4; i++) expect(box.push({ i }, mib)).toBeUndefined();
+    expect(box.push({ i: 4 }, 1)).toBe(`message: the simulator has not yet taken ${MAX_PENDING_BYTES} bytes of earlier messages (the limit is ${MAX_PENDING_BYTES}); wait for its answers`);
+    child.take();
+    expect(box.push({ i: 5 }, mib)).toBeUndefined();
+    expect(child.sent).toHaveLength(5);
   });
 });
