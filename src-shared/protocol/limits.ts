@@ -48,19 +48,30 @@ export function jsonTooDeep(text: string, limit = MAX_MESSAGE_DEPTH): boolean {
 }
 
 /**
- * Whether a structured value (as a MessagePort or Node IPC delivers it) nests deeper than
- * `limit`. Walks with an explicit stack, so a hostile depth cannot overflow ours, and visits
- * each object once, so shared sub-objects and cycles (structured clone keeps them) stay linear.
+ * Why a structured value (as a MessagePort or Node IPC delivers it) breaks the limits, or
+ * undefined: nested deeper than `MAX_MESSAGE_DEPTH`, or larger than `MAX_MESSAGE_BYTES` counted
+ * as the least JSON text it could be (strings by length, 1 byte per other value). Walks with an
+ * explicit stack, so a hostile depth cannot overflow ours, and visits each object once, so
+ * shared sub-objects and cycles (structured clone keeps them) stay linear.
  */
-export function valueTooDeep(value: unknown, limit = MAX_MESSAGE_DEPTH): boolean {
+export function valueOverLimits(value: unknown): string | undefined {
   const stack: [unknown, number][] = [[value, 0]];
   const seen = new Set<object>();
+  let bytes = 0;
   while (stack.length) {
     const [v, depth] = stack.pop()!;
+    bytes += typeof v === 'string' ? v.length + 2 : 1;
+    if (bytes > MAX_MESSAGE_BYTES) return `message: more than the ${MAX_MESSAGE_BYTES}-byte limit for one message`;
     if (typeof v !== 'object' || v === null || seen.has(v)) continue;
-    if (depth + 1 > limit) return true;
+    if (depth + 1 > MAX_MESSAGE_DEPTH) return tooDeepMessage();
     seen.add(v);
-    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
+    if (Array.isArray(v)) for (const child of v) stack.push([child, depth + 1]);
+    else
+      for (const [key, child] of Object.entries(v)) {
+        if (child === undefined) continue; // JSON leaves such a key out
+        bytes += key.length + 3;
+        stack.push([child, depth + 1]);
+      }
   }
-  return false;
+  return undefined;
 }

@@ -2,10 +2,10 @@
  * How a simulator process reaches its clients. Under Electron the utility process gets a
  * MessagePortMain per window through `process.parentPort`; as a plain Node child (browser mode,
  * tests) the IPC channel itself carries the protocol. Both carry the same structured objects,
- * and both refuse a message nested deeper than the protocol's limit before anything walks it
- * recursively (the browser-mode host checks sizes and depth of page frames before they get here).
+ * and both refuse a message over the protocol's size or nesting limit before anything walks it
+ * recursively (the browser-mode host checks page frames as text before they get here).
  */
-import { tooDeepMessage, valueTooDeep } from '../../src-shared/protocol/limits.ts';
+import { valueOverLimits } from '../../src-shared/protocol/limits.ts';
 
 export interface Connection {
   send(msg: unknown): void;
@@ -21,11 +21,12 @@ export interface PortLike {
   start(): void;
 }
 
-/** Passes a message on, or answers a too-deep one with a protocol error naming the limit. */
+/** Passes a message on, or answers one over the limits with a protocol error naming the limit. */
 function withinLimits(send: (msg: unknown) => void, cb: (msg: unknown) => void): (msg: unknown) => void {
   return (msg) => {
-    if (!valueTooDeep(msg)) return cb(msg);
-    send({ type: 'response', id: null, ok: false, error: { code: 'malformed', message: tooDeepMessage() } });
+    const over = valueOverLimits(msg);
+    if (over === undefined) return cb(msg);
+    send({ type: 'response', id: null, ok: false, error: { code: 'malformed', message: over } });
   };
 }
 

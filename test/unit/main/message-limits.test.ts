@@ -5,7 +5,7 @@
  * page may have on their way to its simulator.
  */
 import { describe, expect, it } from 'vitest';
-import { MAX_MESSAGE_DEPTH, jsonTooDeep, valueTooDeep } from '../../../src-shared/protocol/limits.ts';
+import { MAX_MESSAGE_BYTES, MAX_MESSAGE_DEPTH, jsonTooDeep, valueOverLimits } from '../../../src-shared/protocol/limits.ts';
 import { portConnection, type PortLike } from '../../../src-sim/host/transport.ts';
 import { MAX_PENDING_BYTES, SimOutbox } from '../../../src-main/browser/sim-bridge.ts';
 
@@ -19,8 +19,8 @@ describe('the nesting limit of one message', () => {
   it('lets the limit through and refuses one level more, in text and in values', () => {
     expect(jsonTooDeep(JSON.stringify(nested(MAX_MESSAGE_DEPTH)))).toBe(false);
     expect(jsonTooDeep(JSON.stringify(nested(MAX_MESSAGE_DEPTH + 1)))).toBe(true);
-    expect(valueTooDeep(nested(MAX_MESSAGE_DEPTH))).toBe(false);
-    expect(valueTooDeep(nested(MAX_MESSAGE_DEPTH + 1))).toBe(true);
+    expect(valueOverLimits(nested(MAX_MESSAGE_DEPTH))).toBeUndefined();
+    expect(valueOverLimits(nested(MAX_MESSAGE_DEPTH + 1))).toBe(`message: nested deeper than the ${MAX_MESSAGE_DEPTH}-level limit for one message`);
   });
 
   it('does not count brackets inside strings, escaped quotes included', () => {
@@ -29,18 +29,25 @@ describe('the nesting limit of one message', () => {
 
   it('walks 100 000 levels without overflowing the stack', () => {
     expect(jsonTooDeep('['.repeat(100_000) + ']'.repeat(100_000))).toBe(true);
-    expect(valueTooDeep(nested(100_000))).toBe(true);
+    expect(valueOverLimits(nested(100_000))).toMatch(/nested deeper/);
   });
 
   it('stays linear on a value that refers to itself (structured clone keeps cycles)', () => {
     const a: Record<string, unknown> = {};
     for (let i = 0; i < 10; i++) a[`k${i}`] = a;
-    expect(valueTooDeep(a)).toBe(false);
+    expect(valueOverLimits(a)).toBeUndefined();
+  });
+
+  it('refuses a structured value larger than the size limit as JSON, by strings or by count', () => {
+    expect(valueOverLimits({ text: 'x'.repeat(MAX_MESSAGE_BYTES) })).toBe(`message: more than the ${MAX_MESSAGE_BYTES}-byte limit for one message`);
+    expect(valueOverLimits(new Array(MAX_MESSAGE_BYTES + 1).fill(0))).toMatch(/more than the/);
+    expect(valueOverLimits({ text: 'x'.repeat(MAX_MESSAGE_BYTES / 2) })).toBeUndefined();
   });
 });
 
 describe('the simulator side of a MessagePort', () => {
   it('answers a message nested too deep with a protocol error naming the limit, and passes the rest on', () => {
+    // The Electron path: the renderer's structured objects arrive without a text form to measure.
     const posted: unknown[] = [];
     let deliver: (e: { data: unknown }) => void = () => undefined;
     const port: PortLike = { postMessage: (m) => posted.push(m), on: (ev: string, cb: (e: { data: unknown }) => void) => void (ev === 'message' && (deliver = cb)), start: () => undefined } as PortLike;
