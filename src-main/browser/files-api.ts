@@ -49,7 +49,8 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 function replyLogged<T>(res: ServerResponse, r: FileResult<T>, log: (line: string) => void): void {
   if (r.ok) return send(res, 200, r.value);
   const status = STATUS[r.error.code];
-  if (status === 403) log(`403 files API: ${r.error.message}`);
+  // One line per refusal, whatever a page put in its path.
+  if (status === 403) log(`403 files API: ${r.error.message.replace(/\p{Cc}/gu, '?')}`);
   send(res, status, r.error);
 }
 
