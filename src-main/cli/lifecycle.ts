@@ -2,7 +2,7 @@
  * Stopping everything, however vtdw is stopped. `npm start` runs us under `sh -c`: npm forwards
  * SIGTERM and SIGINT to that shell only, which dies and leaves us re-parented, and SIGHUP kills
  * npm alone, leaving the shell waiting on us. So besides SIGINT, SIGTERM and SIGHUP we stop when
- * any process above us is gone: our chain of ancestors changes only when one of them dies.
+ * our parent or grandparent is gone: that pair changes only when one of them dies.
  * Children we start (the build, Electron) are tracked and killed on the way out, even when we
  * exit through an uncaught error; simulator children exit by themselves when their IPC channel
  * to us closes.
@@ -31,19 +31,21 @@ export function track(child: ChildProcess): ChildProcess {
 }
 
 /**
- * Our ancestors' pids, parent first, up to init: from /proc where there is one (Linux), else
- * just the parent. A string, so two readings compare with ===.
+ * Our parent's and grandparent's pids: npm's shell and npm itself under `npm start`. From /proc
+ * where there is one (Linux), else just the parent. Farther ancestors are not watched: a wrapper
+ * far above that exits and leaves its job running should not stop us. A string, so two
+ * readings compare with ===.
  */
 export function ancestry(): string {
   const chain = [process.ppid];
   try {
-    while (chain.length < 64 && chain[chain.length - 1] > 1) {
+    if (chain[0] > 1) {
       // /proc/PID/stat: "pid (comm) state ppid …"; comm may hold spaces and parentheses.
-      const stat = readFileSync(`/proc/${chain[chain.length - 1]}/stat`, 'utf8');
+      const stat = readFileSync(`/proc/${chain[0]}/stat`, 'utf8');
       chain.push(Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
     }
   } catch {
-    // No /proc, or an ancestor exited while we read: the next reading tells.
+    // No /proc, or the parent exited while we read: the next reading tells.
   }
   return chain.join(' ');
 }
@@ -72,7 +74,7 @@ export class Lifecycle {
       process.on(sig, h);
       this.disposers.push(() => process.off(sig, h));
     }
-    // A changed chain means a process above us died (re-parenting happens only then).
+    // A changed pair means our parent or grandparent died (re-parenting happens only then).
     const timer = setInterval(() => {
       if (ancestry() !== ancestors) stop(process.ppid === Number(ancestors.split(' ')[0]) ? 'a process that started it is gone' : 'its parent process is gone');
     }, PARENT_POLL_MS);
