@@ -1,24 +1,28 @@
 /**
  * Browser mode's file API, below the token path: /t/TOKEN/api/…. It stands in for Electron's
  * native dialogs: the page's picker lists folders (api/fs/list) and the user's choice opens or
- * saves a file; only chosen files can be saved over. JSON in and out; bodies are validated with
- * the shared schemas and every refusal says which field or path and why.
+ * saves a file; only chosen files can be saved over. Everything stays inside the workspace
+ * root: a path leading outside it gets 403 and a log line. JSON in and out; bodies are
+ * validated with the shared schemas and every refusal says which field or path and why.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readdir, stat } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as v from 'valibot';
 import { Backup, MAX_TEXT_FILE_BYTES, OpenRequest, SaveAsRequest, SaveRequest, checkShape, type DirListing, type FileError, type FileResult } from '../../src-shared/files/api.ts';
 import { describeFsError, type FileAccess } from '../files/file-access.ts';
 import type { StateStore } from '../files/state-store.ts';
+import type { WorkspaceRoot } from '../files/workspace-root.ts';
+import { MAX_MESSAGE_DEPTH, jsonTooDeep } from '../../src-shared/protocol/limits.ts';
 
 export interface FilesApiDeps {
+  /** Confined to `root`. */
   files: FileAccess;
   state: StateStore;
-  /** Where the picker starts: the folder vtdw was started in. */
-  startDir: string;
+  /** The workspace root: where the picker starts, and what it cannot leave. */
+  root: WorkspaceRoot;
   now(): number;
+  log(line: string): void;
 }
 
 const MAX_BODY = MAX_TEXT_FILE_BYTES * 2 + 65_536;
@@ -28,6 +32,7 @@ const STATUS: Record<FileError['code'], number> = {
   'not-allowed': 403,
   'not-found': 404,
   'is-directory': 409,
+  'not-regular': 409,
   conflict: 409,
   exists: 409,
   'too-large': 413,
@@ -41,9 +46,12 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-function reply<T>(res: ServerResponse, r: FileResult<T>): void {
-  if (r.ok) send(res, 200, r.value);
-  else send(res, STATUS[r.error.code], r.error);
+function replyLogged<T>(res: ServerResponse, r: FileResult<T>, log: (line: string) => void): void {
+  if (r.ok) return send(res, 200, r.value);
+  const status = STATUS[r.error.code];
+  // One line per refusal, whatever a page put in its path.
+  if (status === 403) log(`403 files API: ${r.error.message.replace(/\p{Cc}/gu, '?')}`);
+  send(res, status, r.error);
 }
 
 async function readJson(req: IncomingMessage): Promise<FileResult<unknown>> {
@@ -57,27 +65,31 @@ async function readJson(req: IncomingMessage): Promise<FileResult<unknown>> {
     if (size > MAX_BODY) return { ok: false, error: { code: 'too-large', message: `request body over ${MAX_BODY} bytes` } };
     chunks.push(c as Buffer);
   }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (jsonTooDeep(text)) return { ok: false, error: { code: 'bad-request', message: `body: nested deeper than the ${MAX_MESSAGE_DEPTH}-level limit` } };
   try {
-    return { ok: true, value: JSON.parse(Buffer.concat(chunks).toString('utf8')) };
+    return { ok: true, value: JSON.parse(text) };
   } catch (err) {
     return { ok: false, error: { code: 'bad-request', message: `body: not JSON (${(err as Error).message})` } };
   }
 }
 
-async function listDir(dir: string): Promise<FileResult<DirListing>> {
-  const abs = resolve(dir);
+/** One folder's files and subfolders (symlinks shown as what they lead to); nothing else. */
+async function listDir(files: FileAccess, root: WorkspaceRoot, dir: string): Promise<FileResult<DirListing>> {
+  const inside = await files.confine(files.resolve(dir));
+  if (!inside.ok) return inside;
+  const abs = inside.value;
   try {
     const dirents = await readdir(abs, { withFileTypes: true });
     const entries = [];
     for (const d of dirents) {
-      if (!d.isFile() && !d.isDirectory()) continue;
-      let size = 0;
-      if (d.isFile()) size = await stat(join(abs, d.name)).then((s) => s.size, () => 0);
-      entries.push({ name: d.name, kind: d.isDirectory() ? ('dir' as const) : ('file' as const), size });
+      const st = d.isFile() || d.isDirectory() || d.isSymbolicLink() ? await stat(join(abs, d.name)).catch(() => undefined) : undefined;
+      if (!st || (!st.isFile() && !st.isDirectory())) continue;
+      entries.push({ name: d.name, kind: st.isDirectory() ? ('dir' as const) : ('file' as const), size: st.isFile() ? st.size : 0 });
     }
     entries.sort((a, b) => (a.kind === b.kind ? a.name.localeCompare(b.name) : a.kind === 'dir' ? -1 : 1));
-    const parent = dirname(abs);
-    return { ok: true, value: { dir: abs, parent: parent === abs ? null : parent, entries } };
+    const parent = abs === root.dir ? null : dirname(abs);
+    return { ok: true, value: { dir: abs, parent, root: root.dir, entries } };
   } catch (err) {
     return describeFsError(err, abs);
   }
@@ -88,17 +100,21 @@ export async function handleFilesApi(req: IncomingMessage, res: ServerResponse, 
   if (!rest.startsWith('/api/')) return false;
   const url = new URL(rest, 'http://x');
   const route = `${req.method} ${url.pathname}`;
+  const reply = <T>(res: ServerResponse, r: FileResult<T>) => replyLogged(res, r, deps.log);
   const body = async <T>(schema: v.GenericSchema<unknown, T>): Promise<FileResult<T>> => {
     const raw = await readJson(req);
     return raw.ok ? checkShape(schema, raw.value, 'body') : raw;
   };
 
   if (route === 'GET /api/host') {
-    send(res, 200, { mode: 'browser', startDir: deps.startDir, home: homedir() });
+    send(res, 200, { mode: 'browser', root: deps.root.dir });
   } else if (route === 'GET /api/fs/list') {
-    reply(res, await listDir(url.searchParams.get('dir') || deps.startDir));
+    reply(res, await listDir(deps.files, deps.root, url.searchParams.get('dir') || deps.root.dir));
   } else if (route === 'GET /api/files/recent') {
-    send(res, 200, await deps.state.recent());
+    // Files the app opened elsewhere (Electron, another root) are not this page's to see.
+    const recent = await deps.state.recent();
+    const inside = await Promise.all(recent.map(async (r) => (await deps.files.confine(r.path)).ok));
+    send(res, 200, recent.filter((_, i) => inside[i]));
   } else if (route === 'POST /api/files/open') {
     const b = await body(OpenRequest);
     if (!b.ok) return reply(res, b), true;
@@ -118,7 +134,7 @@ export async function handleFilesApi(req: IncomingMessage, res: ServerResponse, 
   } else if (route === 'POST /api/files/forget-recent') {
     const b = await body(OpenRequest);
     if (!b.ok) return reply(res, b), true;
-    send(res, 200, await deps.state.forgetRecent(resolve(b.value.path)));
+    send(res, 200, await deps.state.forgetRecent(deps.files.resolve(b.value.path)));
   } else if (route === 'GET /api/backups') {
     send(res, 200, await deps.state.backups());
   } else if (route === 'PUT /api/backups') {

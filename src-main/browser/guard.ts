@@ -10,8 +10,10 @@ export interface GuardVerdict {
   ok: boolean;
   /** Why a request was refused, for the log line. */
   reason?: string;
-  /** The path below the token prefix, for allowed requests ("/" or "/assets/x.js"). */
+  /** The path below the token prefix with its query, for allowed requests ("/", "/api/fs/list?dir=x"). */
   rest?: string;
+  /** Where to send an allowed request for `/t/TOKEN` without its slash (the page's URLs are relative). */
+  redirect?: string;
 }
 
 export class RequestGuard {
@@ -35,10 +37,13 @@ export class RequestGuard {
     if (origin !== undefined && !this.allowedOrigins.includes(origin.toLowerCase())) {
       return { ok: false, reason: `Origin ${JSON.stringify(origin)} is not this server` };
     }
-    const path = (url ?? '/').split('?')[0];
+    const full = url ?? '/';
+    const q = full.indexOf('?');
+    const [path, query] = q < 0 ? [full, ''] : [full.slice(0, q), full.slice(q)];
     const m = /^\/t\/([^/]*)(\/.*)?$/.exec(path);
     if (!m || !this.tokenMatches(m[1])) return { ok: false, reason: 'missing or wrong token in the path' };
-    return { ok: true, rest: m[2] ?? '/' };
+    if (m[2] === undefined) return { ok: true, rest: '/', redirect: `${path}/${query}` };
+    return { ok: true, rest: m[2] + query };
   }
 
   private tokenMatches(candidate: string): boolean {

@@ -16,6 +16,8 @@ import { bridgePage, CLOSE_HOST_STOPPING, type SimLaunch } from './sim-bridge.ts
 import { handleFilesApi } from './files-api.ts';
 import { FileAccess } from '../files/file-access.ts';
 import { StateStore, defaultStateDir } from '../files/state-store.ts';
+import { WorkspaceRoot } from '../files/workspace-root.ts';
+import { MAX_FRAME_BYTES } from '../../src-shared/protocol/limits.ts';
 
 export interface BrowserHostOptions {
   /** 0 or undefined picks a free port. */
@@ -25,22 +27,31 @@ export interface BrowserHostOptions {
   log?: (line: string) => void;
   /** Recent files and backups live here (default: ~/.config/vtd-workbench). */
   stateDir?: string;
-  /** Where the page's file picker starts (default: the current directory). */
-  startDir?: string;
+  /** The workspace root: the only folder the page's files API reaches (default: the current directory). */
+  root?: string;
+  /** At most this many simulator children (pages) at once; each costs about 49 MB. */
+  maxSims?: number;
 }
+
+/** Enough for a handful of tabs; about 400 MB of simulators at most. */
+export const DEFAULT_MAX_SIMS = 8;
+/** "Try Again Later" (RFC 6455 7.4.1): the page's socket when the host runs its maximum of simulators. */
+export const CLOSE_TOO_MANY_SIMS = 1013;
 
 export interface BrowserHost {
   url: string;
   port: number;
   token: string;
+  /** The workspace root, absolute. */
+  root: string;
   /** Live simulator children, one per connected page. */
   readonly sims: ReadonlySet<ChildProcess>;
   close(): Promise<void>;
 }
 
-export class PortInUseError extends Error {}
-
-const MAX_FRAME_BYTES = 4 * 1024 * 1024;
+/** The host could not start, for a reason the user can fix (printed as one line). */
+export class HostStartError extends Error {}
+export class PortInUseError extends HostStartError {}
 
 export async function startBrowserHost(opts: BrowserHostOptions): Promise<BrowserHost> {
   const log = opts.log ?? ((l: string) => process.stderr.write(`[vtdw] ${l}\n`));
@@ -48,11 +59,17 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   const sims = new Set<ChildProcess>();
   const server = createServer();
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  wss.on('error', (err) => log(`WebSocket server error: ${err.message}`));
+  const maxSims = opts.maxSims ?? DEFAULT_MAX_SIMS;
+  const root = await WorkspaceRoot.open(opts.root ?? process.cwd()).catch((err: Error) => {
+    throw new HostStartError(err.message, { cause: err });
+  });
   const filesDeps = {
-    files: new FileAccess(),
+    files: new FileAccess({ root }),
     state: new StateStore(opts.stateDir ?? defaultStateDir(), log),
-    startDir: opts.startDir ?? process.cwd(),
+    root,
     now: () => Date.now(),
+    log,
   };
 
   const port = await listen(server, opts.port ?? 0);
@@ -64,8 +81,14 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   });
 
   async function serveRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // On every answer, refusals included: no browser may guess a type other than the one sent.
+    res.setHeader('X-Content-Type-Options', 'nosniff');
     const v = guard.check(req.headers, req.url);
     if (!v.ok) return refuse(res, req, v.reason!);
+    if (v.redirect) {
+      res.writeHead(308, { Location: v.redirect, 'Content-Type': 'text/plain; charset=utf-8' }).end(`moved to ${v.redirect}\n`);
+      return;
+    }
     try {
       if (await handleFilesApi(req, res, v.rest!, filesDeps)) return;
     } catch (err) {
@@ -77,7 +100,8 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       res.writeHead(405, { Allow: 'GET, HEAD' }).end();
       return;
     }
-    const file = await loadStatic(opts.rendererDir, v.rest!);
+    const path = v.rest!.split('?')[0];
+    const file = await loadStatic(opts.rendererDir, path);
     if (!file) {
       res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('not found\n');
       return;
@@ -86,10 +110,9 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       'Content-Type': file.type,
       'Content-Length': file.body.length,
       'Content-Security-Policy': csp,
-      'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'no-referrer',
       // Hashed build assets never change under their name; the page itself is always fetched fresh.
-      'Cache-Control': v.rest!.startsWith('/assets/') ? 'max-age=31536000, immutable' : 'no-store',
+      'Cache-Control': path.startsWith('/assets/') ? 'max-age=31536000, immutable' : 'no-store',
       'Cross-Origin-Opener-Policy': 'same-origin',
       'Cross-Origin-Resource-Policy': 'same-origin',
     });
@@ -102,18 +125,28 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   }
 
   function redact(url: string | undefined): string {
-    return (url ?? '').replace(/^\/t\/[^/]+/, '/t/…');
+    // The token never goes to a log, and neither do control characters a client put in a URL.
+    return (url ?? '').replace(/^\/t\/[^/?]+/, '/t/…').replace(/\p{Cc}/gu, '?').slice(0, 300);
   }
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // A client that resets mid-handshake must not take the host down with an unhandled 'error'.
+    socket.on('error', (err) => log(`WebSocket upgrade ${redact(req.url)}: ${err.message}`));
     const v = guard.check(req.headers, req.url);
-    const reason = !v.ok ? v.reason! : v.rest !== '/sim' ? `no WebSocket endpoint at ${v.rest}` : undefined;
+    const reason = !v.ok ? v.reason! : v.rest!.split('?')[0] !== '/sim' ? `no WebSocket endpoint at ${redact(v.rest)}` : undefined;
     if (reason) {
       log(`403 WebSocket ${redact(req.url)}: ${reason}`);
-      socket.end(`HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nforbidden: ${reason}\n`);
+      socket.end(`HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\nforbidden: ${reason}\n`);
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
+      if (sims.size >= maxSims) {
+        const why = `this host runs at most ${maxSims} simulators (one per page); close a page or raise --max-sims`;
+        log(`page refused: ${why}`);
+        ws.on('error', () => undefined);
+        ws.close(CLOSE_TOO_MANY_SIMS, why);
+        return;
+      }
       bridgePage(ws, opts.sim, log, (child, alive) => (alive ? sims.add(child) : sims.delete(child)));
     });
   });
@@ -122,6 +155,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     url: `http://127.0.0.1:${port}/t/${token}/`,
     port,
     token,
+    root: root.dir,
     sims,
     async close() {
       for (const ws of wss.clients) ws.close(CLOSE_HOST_STOPPING, 'host stopping');

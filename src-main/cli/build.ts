@@ -2,10 +2,11 @@
  * Makes sure the built app exists and is not older than its sources, building it when needed,
  * so `npm ci && npm start` works on a fresh clone without a separate build step.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { appRoot, mainBundle, rendererOut, simBundle } from './app-paths.ts';
+import { track } from './lifecycle.ts';
 
 const SOURCE_DIRS = ['src-main', 'src-preload', 'src-renderer', 'src-sim', 'src-shared', 'resources'];
 const SOURCE_FILES = ['electron.vite.config.ts', 'package.json'];
@@ -39,13 +40,22 @@ export function buildIsStale(): boolean {
   return sources > built;
 }
 
-/** Builds when stale; returns an error message or undefined. */
-export function ensureBuilt(say: (line: string) => void): string | undefined {
+/**
+ * Builds when stale; returns an error message or undefined. The build is a tracked child, so
+ * stopping vtdw while it builds stops the build too.
+ */
+export async function ensureBuilt(say: (line: string) => void): Promise<string | undefined> {
   if (!buildIsStale()) return undefined;
   say('building the app (electron-vite build)…');
   const bin = join(appRoot, 'node_modules', '.bin', 'electron-vite');
-  const r = spawnSync(bin, ['build'], { cwd: appRoot, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
-  if (r.error) return `could not run electron-vite: ${r.error.message} (did you run npm ci?)`;
-  if (r.status !== 0) return `the build failed:\n${r.stderr.trim()}`;
-  return undefined;
+  const child = track(spawn(bin, ['build'], { cwd: appRoot, stdio: ['ignore', 'ignore', 'pipe'] }));
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += String(d)));
+  return new Promise((resolve) => {
+    child.once('error', (err) => resolve(`could not run electron-vite: ${err.message} (did you run npm ci?)`));
+    child.once('close', (code, signal) => {
+      if (signal) resolve(`the build was stopped (${signal})`);
+      else resolve(code === 0 ? undefined : `the build failed:\n${stderr.trim()}`);
+    });
+  });
 }

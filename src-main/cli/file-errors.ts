@@ -1,11 +1,13 @@
 /**
- * Files in and out for the host/lspci/dmar commands, with one error format:
+ * Files in and out for the commands, with one error format:
  * `vtdw CMD: FILE: WHERE: REASON` — WHERE is `byte 0x…` in binary input, `line:col` in text
  * and JSON, left out when the whole file is meant — and errno codes in words.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { CliIO } from './io.ts';
+import { readRegularFile, problemWords } from '../files/regular-file.ts';
+import { NotRegularFileError, failedStep, writeFileAtomic, type WriteStep } from '../files/atomic-write.ts';
 
 /** Prints one located problem in the shared format. */
 export function report(io: CliIO, cmd: string, file: string, where: string | undefined, reason: string): void {
@@ -34,54 +36,46 @@ export function errnoWords(e: unknown): string {
   return `${words} (${code})`;
 }
 
-/** Reads a file for a command, or prints why it cannot and returns undefined. */
-export function readInput(io: CliIO, cmd: string, file: string): Buffer | undefined {
-  try {
-    return readFileSync(resolve(io.cwd, file));
-  } catch (e) {
-    report(io, cmd, file, undefined, `cannot read: ${errnoWords(e)}`);
-    return undefined;
-  }
-}
+/** Dumps, profiles and DMAR tables are far smaller; anything larger is not one. */
+export const MAX_INPUT_BYTES = 16 * 1024 * 1024;
 
 /**
- * Writes `text` to `file` atomically: a temporary file beside it, flushed, then renamed over
- * it — a failed write never leaves half a profile. Prints why it failed and returns false.
+ * Reads a file for a command, or prints why it cannot and returns undefined. Only a regular
+ * file, and never more than `limit` + 1 bytes: /dev/zero and FIFOs end in an error at once.
  */
-export function writeOutput(io: CliIO, cmd: string, file: string, text: string): boolean {
+export async function readInput(io: CliIO, cmd: string, file: string, limit = MAX_INPUT_BYTES): Promise<Buffer | undefined> {
+  const r = await readRegularFile(resolve(io.cwd, file), limit);
+  if (r.ok) return r.bytes;
+  report(io, cmd, file, undefined, `cannot read: ${problemWords(r.problem, errnoWords)}`);
+  return undefined;
+}
+
+const STEPS: Record<WriteStep, (dir: string) => string> = {
+  create: (dir) => `cannot create a temporary file in ${dir}`,
+  write: () => 'cannot write the temporary file',
+  replace: () => 'cannot replace it',
+};
+
+/**
+ * Writes `text` to `file` atomically (see files/atomic-write.ts: a temporary file beside it,
+ * flushed, renamed over it, mode and owner kept, symlinks saved through) — a failed write never
+ * leaves half a profile. Prints why it failed and returns false.
+ */
+export async function writeOutput(io: CliIO, cmd: string, file: string, text: string): Promise<boolean> {
   const path = resolve(io.cwd, file);
+  const dir = dirname(file) || '.';
   const fail = (why: string) => (report(io, cmd, file, undefined, `cannot write: ${why}`), false);
   try {
-    if (statSync(path).isDirectory()) return fail(errnoWords({ code: 'EISDIR' }));
-  } catch {
-    // Not there yet: the usual case.
-  }
-  try {
-    if (!statSync(dirname(path)).isDirectory()) return fail(`${dirname(file) || '.'}: ${errnoWords({ code: 'ENOTDIR' })}`);
+    if (!statSync(dirname(path)).isDirectory()) return fail(`${dir}: ${errnoWords({ code: 'ENOTDIR' })}`);
   } catch (e) {
-    return fail(`directory ${dirname(file) || '.'}: ${errnoWords(e)}`);
+    return fail(`directory ${dir}: ${errnoWords(e)}`);
   }
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  let fd: number | undefined;
-  let step = `cannot create a temporary file in ${dirname(file) || '.'}`;
   try {
-    fd = openSync(tmp, 'wx');
-    step = 'cannot write the temporary file';
-    writeSync(fd, text);
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = undefined;
-    step = 'cannot replace it';
-    renameSync(tmp, path);
+    await writeFileAtomic(path, text);
     return true;
   } catch (e) {
-    if (fd !== undefined) closeSync(fd);
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // The temporary file was never created.
-    }
-    report(io, cmd, file, undefined, `cannot write: ${step}: ${errnoWords(e)}`);
-    return false;
+    if (e instanceof NotRegularFileError) return fail(e.kind === 'a directory' ? errnoWords({ code: 'EISDIR' }) : `is ${e.kind}, not a regular file`);
+    const step = failedStep(e);
+    return fail(`${step ? `${STEPS[step](dir)}: ` : ''}${errnoWords(e)}`);
   }
 }

@@ -25,7 +25,8 @@ export type SavedFile = v.InferOutput<typeof SavedFile>;
 export const RecentFile = v.strictObject({ path: Path, openedAt: v.number() });
 export type RecentFile = v.InferOutput<typeof RecentFile>;
 
-export const FileErrorCode = v.picklist(['not-found', 'not-allowed', 'is-directory', 'too-large', 'not-text', 'conflict', 'exists', 'io', 'bad-request']);
+/** `not-regular`: a device, a FIFO, a socket — nothing the editor may read or replace. */
+export const FileErrorCode = v.picklist(['not-found', 'not-allowed', 'is-directory', 'not-regular', 'too-large', 'not-text', 'conflict', 'exists', 'io', 'bad-request']);
 export type FileErrorCode = v.InferOutput<typeof FileErrorCode>;
 
 export const FileError = v.strictObject({ code: FileErrorCode, message: v.string(), path: v.optional(v.string()) });
@@ -45,7 +46,8 @@ export const SaveAsRequest = v.strictObject({
 });
 
 export const DirEntry = v.strictObject({ name: v.string(), kind: v.picklist(['file', 'dir']), size: v.number() });
-export const DirListing = v.strictObject({ dir: Path, parent: v.nullable(Path), entries: v.array(DirEntry) });
+/** `root`: browser mode's workspace root, which the picker cannot leave (`parent` is null there). */
+export const DirListing = v.strictObject({ dir: Path, parent: v.nullable(Path), root: v.optional(Path), entries: v.array(DirEntry) });
 export type DirListing = v.InferOutput<typeof DirListing>;
 
 /** Unsaved editor text kept by the host so it survives a reload or a crash. */

@@ -1,8 +1,12 @@
 /**
  * How a simulator process reaches its clients. Under Electron the utility process gets a
  * MessagePortMain per window through `process.parentPort`; as a plain Node child (browser mode,
- * tests) the IPC channel itself carries the protocol. Both carry the same structured objects.
+ * tests) the IPC channel itself carries the protocol. Both carry the same structured objects,
+ * and both refuse a message over the protocol's size or nesting limit before anything walks it
+ * recursively (the browser-mode host checks page frames as text before they get here).
  */
+import { valueOverLimits } from '../../src-shared/protocol/limits.ts';
+
 export interface Connection {
   send(msg: unknown): void;
   onMessage(cb: (msg: unknown) => void): void;
@@ -17,11 +21,22 @@ export interface PortLike {
   start(): void;
 }
 
+/** Passes a message on, or answers one over the limits with a protocol error naming the limit. */
+function withinLimits(send: (msg: unknown) => void, cb: (msg: unknown) => void): (msg: unknown) => void {
+  return (msg) => {
+    const over = valueOverLimits(msg);
+    if (over === undefined) return cb(msg);
+    send({ type: 'response', id: null, ok: false, error: { code: 'malformed', message: over } });
+  };
+}
+
 export function portConnection(port: PortLike): Connection {
+  const send = (msg: unknown) => port.postMessage(msg);
   return {
-    send: (msg) => port.postMessage(msg),
+    send,
     onMessage: (cb) => {
-      port.on('message', (e) => cb(e.data));
+      const checked = withinLimits(send, cb);
+      port.on('message', (e) => checked(e.data));
       port.start();
     },
     onClose: (cb) => port.on('close', cb),
@@ -29,11 +44,12 @@ export function portConnection(port: PortLike): Connection {
 }
 
 export function nodeChildConnection(proc: NodeJS.Process): Connection {
+  const send = (msg: unknown) => {
+    if (proc.connected) proc.send!(msg);
+  };
   return {
-    send: (msg) => {
-      if (proc.connected) proc.send!(msg);
-    },
-    onMessage: (cb) => proc.on('message', cb),
+    send,
+    onMessage: (cb) => proc.on('message', withinLimits(send, cb)),
     onClose: (cb) => proc.on('disconnect', cb),
   };
 }

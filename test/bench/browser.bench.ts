@@ -8,7 +8,7 @@ import { medianMs, type Figures } from './measure.ts';
 import { ensureBuilt } from '../../src-main/cli/build.ts';
 
 async function coldStartMs(): Promise<number> {
-  const failed = ensureBuilt((l) => process.stderr.write(`bench: ${l}\n`));
+  const failed = await ensureBuilt((l) => process.stderr.write(`bench: ${l}\n`));
   if (failed) throw new Error(failed);
   const browser = await launchBrowser();
   try {

@@ -16,7 +16,7 @@ import { diagnosticJson, diagnosticLine, readConfig } from './parse.ts';
 export const DEFAULT_HOST_PROFILE = 'seed-core2-q35';
 
 /** `--host` as a file, or as the name of a profile in resources/hosts/. */
-function resolveHost(arg: string | undefined, io: CliIO): HostFacts | undefined | null {
+async function resolveHost(arg: string | undefined, io: CliIO): Promise<HostFacts | undefined | null> {
   const name = arg ?? DEFAULT_HOST_PROFILE;
   const file = hostArgPath(name, io.cwd);
   if (!file) {
@@ -24,7 +24,7 @@ function resolveHost(arg: string | undefined, io: CliIO): HostFacts | undefined 
     io.err(`vtdw check: --host ${arg}: ${noSuchHost()}\n`);
     return null;
   }
-  const text = readConfig(file, io);
+  const text = await readConfig(file, io);
   if (text === undefined) return null;
   try {
     return hostFactsFromProfile(hostFromText(text, name.replace(/^.*\//, '').replace(/\.[^.]*$/, '')));
@@ -47,7 +47,8 @@ pciback.hide= tells which devices the guests may take; repeated --hvm files must
   --era E         one of ${ERAS.join(', ')} (default ${DEFAULT_ERA})
   --json          print { "diagnostics": [ { file, line, column, endLine, endColumn,
                   severity, code, message, fixes } ] }
-Exit status: 0 no errors, 1 errors found, 2 bad call or unreadable file.`,
+Exit status: 0 no errors, 1 errors found or an input file is bad (unreadable, not a regular
+file, binary, over 4 MiB), 2 the command was called wrongly.`,
   async run(argv: string[], io: CliIO) {
     const { values, positionals } = parseArgs({
       args: argv,
@@ -59,18 +60,18 @@ Exit status: 0 no errors, 1 errors found, 2 bad call or unreadable file.`,
     if (!hvm.length && !values.grub) throw new UsageError('nothing to check: give --hvm FILE and/or --grub FILE');
     if (values.era !== undefined && !isEra(values.era)) throw new UsageError(`--era ${JSON.stringify(values.era)}: expected one of ${ERAS.join(', ')}`);
     const era = values.era && isEra(values.era) ? values.era : DEFAULT_ERA;
-    const host = resolveHost(values.host, io);
-    if (host === null) return 2;
+    const host = await resolveHost(values.host, io);
+    if (host === null) return 1;
     const guests = [];
     for (const f of hvm) {
-      const text = readConfig(f, io);
-      if (text === undefined) return 2;
+      const text = await readConfig(f, io);
+      if (text === undefined) return 1;
       guests.push({ name: f, text });
     }
     let grub;
     if (values.grub) {
-      const text = readConfig(values.grub, io);
-      if (text === undefined) return 2;
+      const text = await readConfig(values.grub, io);
+      if (text === undefined) return 1;
       grub = { name: values.grub, text };
     }
     const results = checkFiles({ guests, grub }, { era, host });

@@ -98,7 +98,7 @@ skipped with a warning and kept in --json as "unsupported".`,
     if (positionals.length === 0) throw new UsageError('missing FILE (a binary DMAR table)');
     if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}'`);
     const file = positionals[0];
-    const read = readInput(io, 'dmar', file);
+    const read = await readInput(io, 'dmar', file);
     if (!read) return 1;
     const bytes = new Uint8Array(read);
     const warnings: DmarWarning[] = [];

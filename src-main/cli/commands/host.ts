@@ -21,11 +21,11 @@ async function importCmd(argv: string[], io: CliIO): Promise<number> {
   });
   if (positionals.length !== 1) throw new UsageError(positionals.length ? `unexpected argument '${positionals[1]}'` : 'which dump? (vtdw host import DUMP)');
   const file = positionals[0];
-  const text = readInput(io, CMD, file);
+  const text = await readInput(io, CMD, file);
   if (!text) return 1;
   let dmar: DmarTable | null = null;
   if (values.dmar) {
-    const bytes = readInput(io, CMD, values.dmar);
+    const bytes = await readInput(io, CMD, values.dmar);
     if (!bytes) return 1;
     const r = readDmarForImport(new Uint8Array(bytes));
     if (!r.ok) {
@@ -48,7 +48,7 @@ async function importCmd(argv: string[], io: CliIO): Promise<number> {
     io.out(json);
     return 0;
   }
-  return writeOutput(io, CMD, values.o, json) ? 0 : 1;
+  return (await writeOutput(io, CMD, values.o, json)) ? 0 : 1;
 }
 
 interface Finding {
@@ -62,7 +62,7 @@ async function checkCmd(argv: string[], io: CliIO): Promise<number> {
   if (positionals.length !== 1) throw new UsageError(positionals.length ? `unexpected argument '${positionals[1]}'` : 'which profile? (vtdw host check PROFILE)');
   const file = positionals[0];
   const errors: Finding[] = [];
-  const loaded = values.json ? readHost(file, io, CMD, (at, message) => errors.push({ at, message })) : readHost(file, io, CMD);
+  const loaded = values.json ? await readHost(file, io, CMD, (at, message) => errors.push({ at, message })) : await readHost(file, io, CMD);
   if (!loaded) {
     if (values.json && errors.length) io.out(JSON.stringify({ file, ok: false, errors, warnings: [] }, null, 2) + '\n');
     return 1;

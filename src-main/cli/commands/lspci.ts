@@ -19,8 +19,8 @@ export interface LoadedHost {
  * Reads a profile or a dump for command `cmd`; every problem is printed as
  * `vtdw CMD: FILE: line:col: …`. Returns undefined after printing them.
  */
-export function readHost(file: string, io: CliIO, cmd: string, problem = (where: string | undefined, reason: string) => report(io, cmd, file, where, reason)): LoadedHost | undefined {
-  const bytes = readInput(io, cmd, file);
+export async function readHost(file: string, io: CliIO, cmd: string, problem = (where: string | undefined, reason: string) => report(io, cmd, file, where, reason)): Promise<LoadedHost | undefined> {
+  const bytes = await readInput(io, cmd, file);
   if (!bytes) return undefined;
   const text = bytes.toString('utf8');
   try {
@@ -33,8 +33,8 @@ export function readHost(file: string, io: CliIO, cmd: string, problem = (where:
   }
 }
 
-export function loadHost(file: string, io: CliIO, cmd = 'lspci'): HostProfile | undefined {
-  return readHost(file, io, cmd)?.profile;
+export async function loadHost(file: string, io: CliIO, cmd = 'lspci'): Promise<HostProfile | undefined> {
+  return (await readHost(file, io, cmd))?.profile;
 }
 
 export const lspci: Command = {
@@ -87,7 +87,7 @@ IRQ is the Interrupt Line register). Names come from the PCI ID database (pci.id
       report(io, 'lspci', values.host, undefined, noSuchHost());
       return 1;
     }
-    const profile = loadHost(file, io);
+    const profile = await loadHost(file, io);
     if (!profile) return 1;
     io.out(render(configAccess(buildPciHost(profile)), { numeric, verbose, hex, tree: !!values.t, domains: !!values.D, filter }));
     return 0;

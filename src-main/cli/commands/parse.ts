@@ -5,7 +5,6 @@
  * with xl's grammar; grub.conf becomes its entries, each command line split into options.
  * Only syntax and evaluation diagnostics are printed here; `vtdw check` runs the checks.
  */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError, type CliIO, type Command } from '../io.ts';
@@ -14,20 +13,28 @@ import { cmdOptions, defaultEntry, type GrubCommand, type GrubConfig } from '../
 import { jsonText, pyRepr, type ExactJson } from '../../../src-shared/config/python-values.ts';
 import { parseXl, xlBindings } from '../../../src-shared/config/xl-parser.ts';
 import type { SourceText } from '../../../src-shared/config/source.ts';
+import { MAX_TEXT_FILE_BYTES } from '../../../src-shared/files/api.ts';
+import { problemWords, readRegularFile } from '../../files/regular-file.ts';
 
 const KINDS = ['hvm', 'xl', 'grub'] as const;
 
-/** Reads a config file; prints why not and returns undefined when it cannot. */
-export function readConfig(file: string, io: CliIO): string | undefined {
-  let buf: Buffer;
-  try {
-    buf = readFileSync(resolve(io.cwd, file));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
-    io.err(`vtdw: ${file}: cannot read: ${why}\n`);
+/** errno in the words config errors use ("no such file", "is a directory"). */
+function configErrnoWords(e: NodeJS.ErrnoException): string {
+  const code = e.code;
+  return code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : e.message;
+}
+
+/**
+ * Reads a config file (a regular file of at most the editor's 4 MiB, see files/regular-file.ts);
+ * prints why not and returns undefined when it cannot.
+ */
+export async function readConfig(file: string, io: CliIO): Promise<string | undefined> {
+  const r = await readRegularFile(resolve(io.cwd, file), MAX_TEXT_FILE_BYTES);
+  if (!r.ok) {
+    io.err(`vtdw: ${file}: cannot read: ${problemWords(r.problem, configErrnoWords)}\n`);
     return undefined;
   }
+  const buf = r.bytes;
   // A NUL byte (Python refuses such source, GRUB's menu never has one) or invalid UTF-8 is not a
   // text config: say where and why instead of parsing garbage.
   const nul = buf.indexOf(0);
@@ -157,14 +164,15 @@ Evaluates an hvm.conf as xm would (the Python subset real configs use), parses a
 xl's grammar, or reads a grub.conf/grub.cfg into entries with their command lines split into
 options. The kind is detected from the name and content unless --kind is given.
   --json   print { "bindings": {...}, "diagnostics": [...] } (grub: { "entries": [...], ... })
-Exit status: 0 parsed, 1 the file has errors, 2 bad call or unreadable file.`,
+Exit status: 0 parsed, 1 the file has errors or is bad (unreadable, not a regular file,
+binary, over 4 MiB), 2 the command was called wrongly.`,
   async run(argv: string[], io: CliIO) {
     const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { kind: { type: 'string' }, json: { type: 'boolean' } } });
     if (positionals.length !== 1) throw new UsageError(positionals.length ? `unexpected argument '${positionals[1]}'` : 'which file? (vtdw parse FILE)');
     const file = positionals[0];
     const forced = parseKind(values.kind);
-    const text = readConfig(file, io);
-    if (text === undefined) return 2;
+    const text = await readConfig(file, io);
+    if (text === undefined) return 1;
     const kind = forced ?? detectKind(text, file);
     let diagnostics: Diagnostic[];
     if (kind === 'grub') {

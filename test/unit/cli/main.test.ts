@@ -35,8 +35,11 @@ describe('vtdw', () => {
     expect(r.out).toMatch(/--port N/);
   });
 
-  it('a bad port or an unknown option says which and why', async () => {
+  it('a bad port, root, simulator cap or an unknown option says which and why (exit 2)', async () => {
     expect(await run(['serve', '--port', '70000'])).toMatchObject({ code: 2, err: 'vtdw serve: --port "70000": expected a TCP port number from 1 to 65535\n' });
+    expect(await run(['serve', '--root', '/no/such/folder'])).toMatchObject({ code: 2, err: 'vtdw serve: --root "/no/such/folder": no such folder\n' });
+    expect(await run(['start', '--root', 'package.json'])).toMatchObject({ code: 2, err: 'vtdw start: --root "package.json": not a folder\n' });
+    expect(await run(['serve', '--max-sims', '0'])).toMatchObject({ code: 2, err: 'vtdw serve: --max-sims "0": expected a number of simulators from 1 to 256\n' });
     const r = await run(['serve', '--frobnicate']);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/^vtdw serve: Unknown option '--frobnicate'/);

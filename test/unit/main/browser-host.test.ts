@@ -22,7 +22,7 @@ let host: BrowserHost;
 const log: string[] = [];
 
 beforeAll(async () => {
-  host = await startBrowserHost({ rendererDir: root, stateDir: mkdtempSync(join(tmpdir(), 'vtdw-state-')), startDir: root, sim: { entry: simEntry, execArgv: ['--import', 'tsx'], args: ['--paused'] }, log: (l) => log.push(l) });
+  host = await startBrowserHost({ rendererDir: root, stateDir: mkdtempSync(join(tmpdir(), 'vtdw-state-')), root, sim: { entry: simEntry, execArgv: ['--import', 'tsx'], args: ['--paused'] }, log: (l) => log.push(l) });
 });
 afterAll(() => host.close());
 

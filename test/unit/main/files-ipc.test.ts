@@ -3,7 +3,8 @@
  * run here): they refuse frames that are not our app, validate arguments, and use the dialog's
  * choice as the only way to reach a new file.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
@@ -57,6 +58,21 @@ describe('Electron file handlers', () => {
     const recent = (await call('files:recent')) as { value: { path: string }[] };
     expect(recent.value.map((r) => r.path)).toContain(join(dir, 'guest.hvm'));
     expect(await call('files:open-recent', { path: join(dir, 'guest.hvm') })).toMatchObject({ ok: true });
+  });
+
+  it('refuse a device or a FIFO chosen in the dialog, at once, and keep a private file private on save', async () => {
+    dialogChoice.open = '/dev/zero';
+    expect(await call('files:open-dialog')).toMatchObject({ ok: false, error: { code: 'not-regular', message: '/dev/zero: is a character device, not a regular file' } });
+    const pipe = join(dir, 'pipe');
+    execFileSync('mkfifo', [pipe]);
+    dialogChoice.open = pipe;
+    expect(await call('files:open-dialog')).toMatchObject({ ok: false, error: { code: 'not-regular' } });
+    const secret = join(dir, 'secret.conf');
+    writeFileSync(secret, 'a = 1\n', { mode: 0o600 });
+    dialogChoice.open = secret;
+    await call('files:open-dialog');
+    expect(await call('files:save', { path: secret, text: 'a = 2\n' })).toMatchObject({ ok: true });
+    expect(statSync(secret).mode & 0o777).toBe(0o600);
   });
 
   it('a cancelled dialog is not an error', async () => {
