@@ -13,6 +13,7 @@
  * bypass the masks: hardware may change read-only bits (status, fault records) that software
  * cannot. An access that hits no register is reported through `onUnassigned` and reads as 0.
  */
+import { bytesToHex, hexToBytes } from '../../../src-shared/units/bytes.ts';
 
 export type Fidelity = 'full' | 'partial' | 'unimplemented';
 
@@ -241,7 +242,7 @@ export class RegisterFile {
   save(): RegisterFileState {
     const values: Record<string, string> = {};
     for (const d of this.defs) {
-      values[d.name] = Array.from(this.bytes.subarray(d.offset, d.offset + d.size), (b) => b.toString(16).padStart(2, '0')).join('');
+      values[d.name] = bytesToHex(this.bytes.subarray(d.offset, d.offset + d.size));
     }
     return { version: 1, values };
   }
@@ -251,8 +252,7 @@ export class RegisterFile {
     this.reset();
     for (const [name, hexBytes] of Object.entries(s.values)) {
       const d = this.def(name);
-      if (hexBytes.length !== d.size * 2) throw new Error(`snapshot of ${name} has ${hexBytes.length / 2} bytes, register has ${d.size}`);
-      for (let i = 0; i < d.size; i++) this.bytes[d.offset + i] = parseInt(hexBytes.slice(2 * i, 2 * i + 2), 16);
+      this.bytes.set(hexToBytes(hexBytes, `register snapshot of ${name}`, d.size), d.offset);
     }
   }
 }
