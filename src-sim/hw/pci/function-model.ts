@@ -6,9 +6,7 @@
  */
 import type { DmaPort } from '../memory/dma.ts';
 import type { IrqPin } from '../intc/wire.ts';
-import type { Engine } from '../../engine/engine.ts';
-import type { Tracer } from '../../engine/trace.ts';
-import type { RandomStreams } from '../../engine/rng.ts';
+import type { Scope } from '../../engine/scope.ts';
 
 export type BarKind = 'mem32' | 'mem64' | 'io';
 
@@ -64,17 +62,17 @@ export interface PciConfigTemplate {
 
 /** What the platform gives a function when it is plugged in. */
 export interface PciFunctionContext {
-  engine: Engine;
-  tracer: Tracer;
-  rng: RandomStreams;
+  /**
+   * The function's scope, e.g. "pci.0000:02:00.0": its instance name, and the engine, random
+   * streams, trace source and snapshot ids under that name; torn down on hot-unplug.
+   */
+  scope: Scope;
   /** DMA as this function's requester id, through the remapping unit where one covers it. */
   dma: DmaPort;
   /** The function's INTx pin (per its interrupt pin and the slot's swizzle). */
   intx: IrqPin;
   /** Whether COMMAND.Bus Master Enable is set: a function must not start DMA when it is clear. */
   busMasterEnabled(): boolean;
-  /** Stable id for traces, timers and snapshots, e.g. "pci.0000:02:00.0". */
-  id: string;
 }
 
 export interface PciFunctionModel<S = unknown> {

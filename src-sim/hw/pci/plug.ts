@@ -3,6 +3,7 @@
  * function joins the hierarchy, and the model gets its PciFunctionContext (QEMU's
  * pci_qdev_realize). Bus mastering is read live from COMMAND, as the hardware gate is.
  */
+import { Scope, type ScopeWorld } from '../../engine/scope.ts';
 import type { Bdf } from '../../../src-shared/units/bdf.ts';
 import { layoutFromTemplate } from './config-layout.ts';
 import { PciConfigSpace } from './config-space.ts';
@@ -11,7 +12,10 @@ import { PciFunction } from './pci-function.ts';
 import type { PciHost } from './pci-host.ts';
 import { PCI_COMMAND_MASTER } from './pci-regs.ts';
 
-export type SlotWiring = Omit<PciFunctionContext, 'busMasterEnabled' | 'id'>;
+/** What the platform wires to a slot: the world the function's scope lives in, its DMA and INTx. */
+export interface SlotWiring extends Omit<PciFunctionContext, 'busMasterEnabled' | 'scope'> {
+  world: ScopeWorld;
+}
 
 export function plugModel(host: PciHost, bdf: Bdf, model: PciFunctionModel, wiring: SlotWiring, headerType?: number): PciFunction {
   const fn = new PciFunction(bdf, new PciConfigSpace(layoutFromTemplate(model.config, { headerType })), model);
@@ -21,7 +25,8 @@ export function plugModel(host: PciHost, bdf: Bdf, model: PciFunctionModel, wiri
     written?.(reg, old, value);
     model.configWritten?.(reg.name, old, value);
   };
-  model.plug({ ...wiring, id: fn.id, busMasterEnabled: () => (fn.command & PCI_COMMAND_MASTER) !== 0 });
+  const { world, ...rest } = wiring;
+  model.plug({ ...rest, scope: new Scope(world, fn.id), busMasterEnabled: () => (fn.command & PCI_COMMAND_MASTER) !== 0 });
   model.reset();
   return fn;
 }

@@ -44,13 +44,10 @@ export class E1000Rig {
     this.nic = new E1000(opts);
     const sim = this.sim;
     this.nic.plug({
-      engine: sim.engine,
-      tracer: sim.tracer,
-      rng: sim.rng,
+      scope: sim.scope('e1000.0'),
       dma: opts.dma ? opts.dma(this.mem) : new DirectDmaPort(this.mem),
       intx: this.intx.pin('pci.0000:02:00.0'),
       busMasterEnabled: () => this.busMaster,
-      id: 'e1000.0',
     });
     this.wire = new EthernetWire(sim.engine, sim.tracer, 'cable0');
     this.nic.connect(this.wire.a);

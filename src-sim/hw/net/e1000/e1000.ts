@@ -82,14 +82,15 @@ export class E1000 implements PciFunctionModel<E1000State>, E1000Core, EthernetE
   }
 
   // ---- E1000Core -----------------------------------------------------------------------------
+  /** The instance name, from the scope the platform plugged the device into. */
   get id(): string {
-    return this.ctx.id;
+    return this.ctx.scope.name;
   }
-  get engine() {
-    return this.ctx.engine;
+  get scope() {
+    return this.ctx.scope;
   }
   get tracer() {
-    return this.ctx.tracer;
+    return this.ctx.scope.tracer;
   }
   get dma(): DmaPort {
     return this.ctx.dma;
@@ -113,7 +114,7 @@ export class E1000 implements PciFunctionModel<E1000State>, E1000Core, EthernetE
 
   plug(ctx: PciFunctionContext): void {
     this.ctx = ctx;
-    this.itr = ctx.engine.timer(`${ctx.id}.itr`, () => this.updateIrq());
+    this.itr = ctx.scope.timer('itr', () => this.updateIrq());
     this.rx = new E1000Rx(this);
     this.tx = new E1000Tx(this);
     this.tx.wire = this.wire;
@@ -130,7 +131,7 @@ export class E1000 implements PciFunctionModel<E1000State>, E1000Core, EthernetE
   }
 
   private randomMac(): Uint8Array {
-    const s = this.ctx.rng.stream(`${this.ctx.id}.mac`);
+    const s = this.ctx.scope.rng.stream(this.ctx.scope.qualify('mac'));
     const r = s.nextUint32();
     return Uint8Array.from([...INTEL_OUI, (r >>> 16) & 0xff, (r >>> 8) & 0xff, r & 0xff]);
   }

@@ -3,14 +3,15 @@
  * seen by start_xmit and e1000_receive_iov), the statistics helpers they share, and the
  * device's trace catalogue (QEMU hw/net/trace-events: e1000_*, e1000x_*).
  */
-import { defineTrace, type Engine, type Tracer } from '../../../engine/index.ts';
+import { defineTrace, type Scope, type TraceSink } from '../../../engine/index.ts';
 import type { DmaPort, DmaStatus } from '../../memory/dma.ts';
 import type { RegisterFile } from '../../regs/register-file.ts';
 
 export interface E1000Core {
   readonly id: string;
-  readonly engine: Engine;
-  readonly tracer: Tracer;
+  /** The device's scope: its timers ("<id>.rdtr") and trace source. */
+  readonly scope: Scope;
+  readonly tracer: TraceSink;
   readonly regs: RegisterFile;
   readonly dma: DmaPort;
   /** COMMAND.BME set and CTRL.GIO_MASTER_DISABLE clear: the device may issue DMA. */

@@ -37,8 +37,8 @@ export class E1000Rx {
 
   constructor(private readonly core: E1000Core) {
     this.descriptors = new DescriptorCache(core, 'RX descriptor fetch');
-    this.rdtr = core.engine.timer(`${core.id}.rdtr`, () => this.delayedRxt0());
-    this.radv = core.engine.timer(`${core.id}.radv`, () => this.delayedRxt0());
+    this.rdtr = core.scope.timer('rdtr', () => this.delayedRxt0());
+    this.radv = core.scope.timer('radv', () => this.delayedRxt0());
     this.raw32 = (offset) => core.regs.raw32(offset);
   }
 

@@ -47,8 +47,8 @@ export class E1000Tx {
 
   constructor(private readonly core: E1000Core) {
     this.descriptors = new DescriptorCache(core, 'TX descriptor fetch');
-    this.tidv = core.engine.timer(`${core.id}.tidv`, () => this.delayedTxdw());
-    this.tadv = core.engine.timer(`${core.id}.tadv`, () => this.delayedTxdw());
+    this.tidv = core.scope.timer('tidv', () => this.delayedTxdw());
+    this.tadv = core.scope.timer('tadv', () => this.delayedTxdw());
   }
 
   /** TX share of the 64 KiB packet buffer (PBA.RXA is the RX share in KiB). */
