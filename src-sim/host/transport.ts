@@ -29,9 +29,14 @@ export function portConnection(port: PortLike): Connection {
 }
 
 export function nodeChildConnection(proc: NodeJS.Process): Connection {
+  // A message sent in the instant the parent disconnects fails asynchronously (EPIPE); the
+  // 'disconnect' handler ends the process, so that failure is expected, not a crash.
+  proc.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE' && err.code !== 'ERR_IPC_CHANNEL_CLOSED') throw err;
+  });
   return {
     send: (msg) => {
-      if (proc.connected) proc.send!(msg);
+      if (proc.connected) proc.send!(msg, undefined, undefined, () => undefined);
     },
     onMessage: (cb) => proc.on('message', cb),
     onClose: (cb) => proc.on('disconnect', cb),

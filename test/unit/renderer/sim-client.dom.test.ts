@@ -7,7 +7,7 @@ import { SimClient, type ConnectionState } from '../../../src-renderer/sim-clien
 import type { Connector, TransportEvents } from '../../../src-renderer/sim-client/transport.ts';
 import { PROTOCOL_VERSION } from '../../../src-shared/protocol/index.ts';
 
-const status = { state: 'running', virtualNs: 5, speed: 1, seed: 1, eventsDispatched: 0 } as const;
+const status = { state: 'running', virtualNs: 5, speed: 1, seed: 1, eventsDispatched: 0, host: 'seed-core2-q35' } as const;
 
 /** A pretend simulator: answers hello and subscribe, records what it was sent. */
 function fakeSim(opts: { version?: number } = {}) {
@@ -83,14 +83,14 @@ describe('the renderer sim client', () => {
     client.subscribe('heartbeat', (cols) => frames.push(cols.wallMs));
     client.start();
     await vi.runAllTimersAsync();
-    sim.connections[0].events.onMessage({ type: 'series', subscription: 1, series: 'heartbeat', columns: { wallMs: [1] } });
+    sim.connections[0].events.onMessage({ type: 'series', subscription: 1, series: 'heartbeat', columns: { wallMs: [1], virtualNs: [1], eventsPerSecond: [1], achievedSpeed: [1] } });
 
     sim.connections[0].events.onClose('simulator killed by SIGKILL');
     expect(client.state).toMatchObject({ phase: 'lost', reason: 'simulator killed by SIGKILL', retryInMs: 500 });
     await vi.advanceTimersByTimeAsync(500);
     expect(client.state.phase).toBe('connected');
     expect(sim.connections[1].sent.map((m) => m.method)).toEqual(['hello', 'series.subscribe']);
-    sim.connections[1].events.onMessage({ type: 'series', subscription: 2, series: 'heartbeat', columns: { wallMs: [2] } });
+    sim.connections[1].events.onMessage({ type: 'series', subscription: 2, series: 'heartbeat', columns: { wallMs: [2], virtualNs: [2], eventsPerSecond: [1], achievedSpeed: [1] } });
     expect(frames).toEqual([[1], [2]]);
   });
 

@@ -22,7 +22,7 @@ import { PCI_COMMAND_INTX_DISABLE, PCI_COMMAND_MASTER } from '../../pci/pci-regs
 import { RegisterFile, type RegisterDef, type RegisterFileState } from '../../regs/register-file.ts';
 import { formatMac, parseMac } from '../ethernet.ts';
 import type { EthernetEndpoint, WireEnd } from '../ethernet_wire.ts';
-import { e1000DmaFault, e1000Eeprom, e1000Irq, e1000Link, e1000Mdic, e1000RegAccess, e1000Reset, type E1000Core } from './e1000_core.ts';
+import { e1000DmaFault, e1000Eeprom, e1000Irq, e1000Link, e1000Mdic, e1000RegAccess, e1000Reset, type E1000Core, type E1000FrameCounters } from './e1000_core.ts';
 import { E1000_BAR_CSR, E1000_BAR_FLASH, E1000_BAR_IO, e1000ConfigTemplate, E1000_VARIANTS, type E1000VariantName } from './e1000_pci.ts';
 import { PHY_ADDRESS, PHY_FILE_BYTES, PHY_REGISTERS, phyLinkView, phyWriteEffect } from './e1000_phy.ts';
 import { E1000_REGISTERS } from './e1000_regs.ts';
@@ -38,7 +38,8 @@ export interface E1000Options {
 }
 
 export interface E1000State {
-  version: 1;
+  version: 2;
+  frames: E1000FrameCounters;
   mac: string;
   eeprom: number[];
   regs: RegisterFileState;
@@ -67,6 +68,7 @@ export class E1000 implements PciFunctionModel<E1000State>, E1000Core, EthernetE
   private irqLevel = false;
   private intxDisabled = false;
   private wire: WireEnd | undefined;
+  readonly frames: E1000FrameCounters = { rx: 0, tx: 0, rxDropped: 0 };
 
   constructor(private readonly opts: E1000Options = {}) {
     const profileMac = opts.mac === undefined ? undefined : this.parseOptionMac(opts.mac);
@@ -399,7 +401,8 @@ export class E1000 implements PciFunctionModel<E1000State>, E1000Core, EthernetE
 
   save(): E1000State {
     return {
-      version: 1,
+      version: 2,
+      frames: { ...this.frames },
       mac: formatMac(this.mac),
       eeprom: Array.from(this.eeprom),
       regs: this.regs.save(),
@@ -413,7 +416,8 @@ export class E1000 implements PciFunctionModel<E1000State>, E1000Core, EthernetE
 
   /** Restores into a plugged device; the INTx level is recomputed from ICR.INT_ASSERTED. */
   restore(s: E1000State): void {
-    checkVersion(this.id, s, 1);
+    checkVersion(this.id, s, 2);
+    Object.assign(this.frames, s.frames);
     this.mac = this.parseOptionMac(s.mac);
     this.eeprom = Uint16Array.from(s.eeprom);
     this.regs.restore(s.regs);

@@ -7,6 +7,12 @@ import { defineTrace, type Scope, type TraceSink } from '../../../engine/index.t
 import type { DmaPort, DmaStatus } from '../../memory/dma.ts';
 import type { RegisterFile } from '../../regs/register-file.ts';
 
+export interface E1000FrameCounters {
+  rx: number;
+  tx: number;
+  rxDropped: number;
+}
+
 export interface E1000Core {
   readonly id: string;
   /** The device's scope: its timers ("<id>.rdtr") and trace source. */
@@ -14,6 +20,8 @@ export interface E1000Core {
   readonly tracer: TraceSink;
   readonly regs: RegisterFile;
   readonly dma: DmaPort;
+  /** Frames the device moved, for metrics: statistics registers clear when a driver reads them. */
+  readonly frames: E1000FrameCounters;
   /** COMMAND.BME set and CTRL.GIO_MASTER_DISABLE clear: the device may issue DMA. */
   dmaAllowed(): boolean;
   /** Sets interrupt cause bits in ICR and re-evaluates the INTx level. */
