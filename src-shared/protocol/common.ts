@@ -31,6 +31,7 @@ export const ErrorCode = v.picklist([
   'bad-params',
   'not-found',
   'busy',
+  'timeout',
   'internal',
 ]);
 export type ErrorCode = v.InferOutput<typeof ErrorCode>;
