@@ -7,6 +7,7 @@
 import type { DmaPort } from '../memory/dma.ts';
 import type { IrqPin } from '../intc/wire.ts';
 import type { Scope } from '../../engine/scope.ts';
+import type { ConfigHook } from './config-layout.ts';
 
 export type BarKind = 'mem32' | 'mem64' | 'io';
 
@@ -81,12 +82,11 @@ export interface PciFunctionModel<S = unknown> {
   barRead(bar: number, offset: number, size: 1 | 2 | 4): number;
   barWrite(bar: number, offset: number, size: 1 | 2 | 4, value: number): void;
   /**
-   * Optional: software changed one of this function's config registers (named as in the
-   * config layout, e.g. "COMMAND", "MSI@d0.FLAGS", "PM@c8.PMCSR"); `old`/`value` are the
-   * register's values before and after. Added compatibly: models that ignore config writes
-   * need not implement it.
+   * Optional: software changed a config register whose row names a side effect (`hook`:
+   * "command", "msiControl", …; `reg` is the row's name, e.g. "MSI@d0.FLAGS"); `old`/`value`
+   * are its values before and after. Models that ignore config writes need not implement it.
    */
-  configWritten?(reg: string, old: number, value: number): void;
+  configWritten?(hook: ConfigHook, reg: string, old: number, value: number): void;
   /** Function-level reset (also run at power-on). */
   reset(): void;
   save(): S;

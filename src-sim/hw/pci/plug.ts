@@ -21,9 +21,9 @@ export function plugModel(host: PciHost, bdf: Bdf, model: PciFunctionModel, wiri
   const fn = new PciFunction(bdf, new PciConfigSpace(layoutFromTemplate(model.config, { headerType })), model);
   host.attach(fn);
   const written = fn.config.listeners.written;
-  fn.config.listeners.written = (reg, old, value) => {
-    written?.(reg, old, value);
-    model.configWritten?.(reg.name, old, value);
+  fn.config.listeners.written = (hook, reg, old, value) => {
+    written?.(hook, reg, old, value);
+    model.configWritten?.(hook, reg.name, old, value);
   };
   const { world, ...rest } = wiring;
   model.plug({ ...rest, scope: new Scope(world, fn.id), busMasterEnabled: () => (fn.command & PCI_COMMAND_MASTER) !== 0 });

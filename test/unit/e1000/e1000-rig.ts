@@ -59,7 +59,7 @@ export class E1000Rig {
     const old = this.command;
     this.command = value;
     this.busMaster = (value & 0x4) !== 0;
-    this.nic.configWritten('COMMAND', old, value);
+    this.nic.configWritten('command', 'COMMAND', old, value);
   }
   command = 0x0006;
 
