@@ -38,6 +38,12 @@ describe('a world snapshot of the seed PC', () => {
     expect(() => new SeedRig(4242).pc.restore(snap)).toThrow('snapshot component "dmar1": missing from the snapshot');
   });
 
+  it('names the E1000 by its scope when its state is of another version', () => {
+    const snap = midTransfer().pc.save();
+    snap.world.components['pci.0000:02:00.0'].version = 1;
+    expect(() => new SeedRig(4242).pc.restore(snap)).toThrow('snapshot component "pci.0000:02:00.0": snapshot version 1, this build reads version 2');
+  });
+
   it('refuses a bad hex pair in a register snapshot instead of reading it as zero', () => {
     const snap = JSON.parse(JSON.stringify(midTransfer().pc.save()));
     const pci = snap.world.components.pci.state;

@@ -167,7 +167,7 @@ export class Pc {
       const id = `pci.${formatBdf(bdf)}`;
       // The function's INTx# output is its own wire; routing connects it to a GSI below.
       const intx = new IrqLine(`${id}.intx`);
-      const fn = plugModel(this.pci, bdf, model, { world: this.sim, dma: this.dmaPortFor(bdf), intx: intx.pin(id) });
+      const fn = plugModel(this.pci, bdf, model, { world: this.sim, dma: this.dmaPortFor(bdf), intx: intx.pin(id), registerSnapshot: true });
       this.wireIntx(fn, intx);
       replayFirmwareHeader(this.pci, bdf, configBytes(f));
       if (entry.kind === 'nic') this.cable(bdf, model);

@@ -87,6 +87,8 @@ export interface PciFunctionModel<S = unknown> {
    * are its values before and after. Models that ignore config writes need not implement it.
    */
   configWritten?(hook: ConfigHook, reg: string, old: number, value: number): void;
+  /** The version of the state `save` returns (a world snapshot refuses another). */
+  readonly stateVersion?: number;
   /** Function-level reset (also run at power-on). */
   reset(): void;
   save(): S;

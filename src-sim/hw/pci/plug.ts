@@ -15,6 +15,11 @@ import { PCI_COMMAND_MASTER } from './pci-regs.ts';
 /** What the platform wires to a slot: the world the function's scope lives in, its DMA and INTx. */
 export interface SlotWiring extends Omit<PciFunctionContext, 'busMasterEnabled' | 'scope'> {
   world: ScopeWorld;
+  /**
+   * Register the model as a snapshot component under its scope's id ("pci.0000:02:00.0"),
+   * rather than inside the PCI host's state.
+   */
+  registerSnapshot?: boolean;
 }
 
 export function plugModel(host: PciHost, bdf: Bdf, model: PciFunctionModel, wiring: SlotWiring, headerType?: number): PciFunction {
@@ -25,8 +30,13 @@ export function plugModel(host: PciHost, bdf: Bdf, model: PciFunctionModel, wiri
     written?.(hook, reg, old, value);
     model.configWritten?.(hook, reg.name, old, value);
   };
-  const { world, ...rest } = wiring;
-  model.plug({ ...rest, scope: new Scope(world, fn.id), busMasterEnabled: () => (fn.command & PCI_COMMAND_MASTER) !== 0 });
+  const { world, registerSnapshot, ...rest } = wiring;
+  const scope = new Scope(world, fn.id);
+  if (registerSnapshot) {
+    scope.register({ version: model.stateVersion ?? 1, save: () => model.save(), restore: (s) => model.restore(s), target: model });
+    fn.modelSnapshotsItself = true;
+  }
+  model.plug({ ...rest, scope, busMasterEnabled: () => (fn.command & PCI_COMMAND_MASTER) !== 0 });
   model.reset();
   return fn;
 }

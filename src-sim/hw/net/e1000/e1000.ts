@@ -57,6 +57,7 @@ const INTEL_OUI = [0x00, 0x15, 0x17];
 
 export class E1000 implements PciFunctionModel<E1000State>, E1000Core, EthernetEndpoint {
   readonly config: PciConfigTemplate;
+  readonly stateVersion = 2;
   readonly regs = new RegisterFile(R.MMIO_SIZE, E1000_REGISTERS);
   private readonly phy = new RegisterFile(PHY_FILE_BYTES, PHY_REGISTERS);
   private ctx!: PciFunctionContext;
