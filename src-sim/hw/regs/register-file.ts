@@ -86,7 +86,10 @@ function hi(m: number | readonly [number, number] | undefined): number {
 
 export interface RegisterFileState {
   version: 1;
-  /** Register contents as hex, only the registers (not gaps), keyed by name. */
+  /**
+   * Register contents as hex, keyed by name: only registers that differ from their reset value
+   * (restore starts from reset), so a 4 KiB config space of read-only bytes saves almost nothing.
+   */
   values: Record<string, string>;
 }
 
@@ -159,8 +162,15 @@ export class RegisterFile {
     return size === 1 ? v.getUint8(off) : size === 2 ? v.getUint16(off, true) : v.getUint32(off, true);
   }
 
+  /** The bytes after reset, kept to save only what changed. */
+  private resetImage: Uint8Array | undefined;
+
   /** Replays every register's reset value (reset values exist only in the table). */
   reset(): void {
+    if (this.resetImage) {
+      this.bytes.set(this.resetImage);
+      return;
+    }
     this.bytes.fill(0);
     for (const d of this.defs) {
       if (d.size === 8) {
@@ -168,6 +178,7 @@ export class RegisterFile {
         this.view.setUint32(d.offset + 4, (d.resetHi ?? 0) >>> 0, true);
       } else this.putN(this.view, d.offset, d.size, d.reset ?? 0);
     }
+    this.resetImage = this.bytes.slice();
   }
 
   /**
@@ -322,8 +333,11 @@ export class RegisterFile {
 
   save(): RegisterFileState {
     const values: Record<string, string> = {};
+    const reset = this.resetImage!;
     for (const d of this.defs) {
-      values[d.name] = bytesToHex(this.bytes.subarray(d.offset, d.offset + d.size));
+      let changed = false;
+      for (let i = d.offset; i < d.offset + d.size && !changed; i++) changed = this.bytes[i] !== reset[i];
+      if (changed) values[d.name] = bytesToHex(this.bytes.subarray(d.offset, d.offset + d.size));
     }
     return { version: 1, values };
   }
