@@ -10,6 +10,7 @@ import type { HostProfile } from '../../src-sim/hw/host-profile.ts';
 import { DEVICE_MODELS, deviceModel } from '../../src-sim/hw/device-models.ts';
 import * as R from '../../src-sim/hw/net/e1000/e1000x_regs.ts';
 import { SEED_PROFILE } from './support/seed-pc.ts';
+import { World } from '../../src-sim/world/world.ts';
 
 /** The seed profile with the E1000 moved and its firmware-written Interrupt Line changed. */
 function seedWithNic(bdf: string, interruptLine: number): HostProfile {
@@ -88,5 +89,19 @@ describe('INTx routing from data', () => {
     const pc = new Pc(p);
     expect(pc.intxRoutes.get('0000:02:00.0')?.gsi).toBeUndefined();
     expect(raisedGsis(pc)).toEqual([]);
+  });
+});
+
+describe('the world’s interrupt counters', () => {
+  it('count every rising edge on a GSI, as the series catalogue reports them', () => {
+    const world = new World(SEED_PROFILE);
+    const nic = world.pc.nics[0].nic;
+    nic.barWrite(0, R.IMS, 4, R.ICR_TXDW);
+    for (let i = 0; i < 3; i++) {
+      nic.barWrite(0, R.ICS, 4, R.ICR_TXDW);
+      nic.barRead(0, R.ICR, 4); // the handler reads ICR: the line drops
+    }
+    expect(world.interrupts.count(16)).toBe(3);
+    expect(world.interrupts.all.reduce((a, b) => a + b, 0)).toBe(3);
   });
 });
