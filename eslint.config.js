@@ -36,6 +36,47 @@ const outsidePaths = [
   { selector: `TemplateElement[value.raw=/${OUTSIDE_PATH}/]`, message: 'Reads outside the repository: copy the file into test/fixtures or resources (with its source).' },
 ];
 
+const corePatterns = [
+  ...nodeBuiltins,
+  { group: ['**/src-renderer/**', '**/src-main/**', '**/src-preload/**', '**/host/**'], message: 'The core imports no host or UI code.' },
+];
+
+/**
+ * Layers inside src-sim. The hypervisor stack is toolstack → qemu → xen → hw → engine: each
+ * folder imports only the folders listed for it (and src-shared), nothing upward; hw never
+ * imports xen. Guest OS models reach hardware only through its accessors (config cycles, I/O
+ * ports, MMIO, DMA-visible memory). metrics reads hw and engine; world assembles everything;
+ * host (the process entry) may import all of them.
+ */
+const SIM_FOLDERS = ['world', 'toolstack', 'qemu', 'xen', 'guest', 'metrics', 'hw', 'engine'];
+const SIM_LAYERS = {
+  world: ['toolstack', 'qemu', 'xen', 'guest', 'metrics', 'hw', 'engine'],
+  toolstack: ['qemu', 'xen', 'hw', 'engine'],
+  qemu: ['xen', 'hw', 'engine'],
+  xen: ['hw', 'engine'],
+  guest: ['engine'],
+  metrics: ['hw', 'engine'],
+  hw: ['engine'],
+  engine: [],
+};
+/** What a guest model may import of hw: the accessors, not the devices behind them. */
+const GUEST_HW = '(^|/)hw/(?!pci/pci-access\\.ts$|bus/|memory/phys-mem\\.ts$)';
+
+function layerRules(folder) {
+  const allowed = SIM_LAYERS[folder];
+  const forbidden = SIM_FOLDERS.filter((f) => f !== folder && !allowed.includes(f));
+  const said = `src-sim/${folder} may import only ${allowed.length ? allowed.map((f) => `src-sim/${f}`).join(', ') : 'itself'} and src-shared (layers: toolstack → qemu → xen → hw → engine, nothing upward; hw never imports xen)`;
+  const patterns = forbidden.map((f) =>
+    f === 'hw' && folder === 'guest'
+      ? { regex: GUEST_HW, message: 'A guest OS model talks to hardware only through accessors (hw/pci/pci-access.ts, hw/bus, hw/memory/phys-mem.ts).' }
+      : { group: [`**/${f}/**`], message: said },
+  );
+  return {
+    files: [`src-sim/${folder}/**/*.ts`],
+    rules: { 'no-restricted-imports': ['error', { paths: uiAndHosts, patterns: [...corePatterns, ...patterns] }] },
+  };
+}
+
 export default defineConfig([
   { ignores: ['out/**', 'node_modules/**', 'test-results/**', 'dist/**'] },
   js.configs.recommended,
@@ -67,10 +108,7 @@ export default defineConfig([
         'error',
         {
           paths: uiAndHosts,
-          patterns: [
-            ...nodeBuiltins,
-            { group: ['**/src-renderer/**', '**/src-main/**', '**/src-preload/**', '**/host/**'], message: 'The core imports no host or UI code.' },
-          ],
+          patterns: corePatterns,
         },
       ],
       'no-restricted-properties': ['error', ...wallClock],
@@ -78,6 +116,8 @@ export default defineConfig([
       'no-console': 'error',
     },
   },
+  // Layers inside the simulator core (they repeat the core's import bans: a later rule replaces an earlier one).
+  ...SIM_FOLDERS.map(layerRules),
   // Shared code imports nothing outside src-shared.
   {
     files: ['src-shared/**/*.ts'],

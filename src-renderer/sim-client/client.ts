@@ -1,8 +1,9 @@
 /**
  * The renderer's one door to the simulator. It owns the transport, validates every incoming
  * message against the protocol schemas, performs the hello handshake, matches responses to
- * requests, keeps series subscriptions alive across reconnects, and reconnects with backoff
- * when the simulator dies. Stores and views use it; none of them touches a port or socket.
+ * requests (a reply must answer the method asked, within a deadline), keeps series
+ * subscriptions alive across reconnects, and reconnects with backoff when the simulator dies or
+ * the handshake fails. Stores and views use it; none of them touches a port or socket.
  */
 import {
   PROTOCOL_VERSION,
@@ -15,6 +16,7 @@ import {
   type SeriesFrame,
   type SeriesName,
   type SimStatus,
+  type EventData,
 } from '../../src-shared/protocol/index.ts';
 import type { Connector, Transport } from './transport.ts';
 
@@ -34,7 +36,18 @@ interface Pending {
   method: MethodName;
   resolve: (r: unknown) => void;
   reject: (e: Error) => void;
+  timer: ReturnType<typeof setTimeout>;
 }
+
+export interface SimClientOptions {
+  clientName?: string;
+  protocolVersion?: number;
+  /** How long a request may wait for its answer before it fails (methods that run time wait longer). */
+  timeoutMs?: number;
+}
+
+/** Default deadline for an answer; generous, since a busy simulator answers between slices. */
+const DEFAULT_TIMEOUT_MS = 15_000;
 
 interface SeriesIntent {
   series: SeriesName;
@@ -56,6 +69,11 @@ export class SimClient {
   private readonly stateListeners = new Set<(s: ConnectionState) => void>();
   private readonly statusListeners = new Set<(s: SimStatus) => void>();
   private readonly invalidListeners = new Set<(e: ProtocolError) => void>();
+  private readonly machineListeners = new Set<(d: EventData<'machine-changed'>) => void>();
+  private readonly traceListeners = new Set<(d: EventData<'trace'>) => void>();
+  private readonly clientName: string;
+  private readonly protocolVersion: number;
+  private readonly timeoutMs: number;
   private attempt = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
@@ -63,9 +81,12 @@ export class SimClient {
 
   constructor(
     private readonly connector: Connector,
-    private readonly clientName = 'vtd-workbench-renderer',
-    private readonly protocolVersion = PROTOCOL_VERSION,
-  ) {}
+    opts: SimClientOptions = {},
+  ) {
+    this.clientName = opts.clientName ?? 'vtd-workbench-renderer';
+    this.protocolVersion = opts.protocolVersion ?? PROTOCOL_VERSION;
+    this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  }
 
   start(): void {
     this.stopped = false;
@@ -88,6 +109,18 @@ export class SimClient {
   onStatus(cb: (s: SimStatus) => void): () => void {
     this.statusListeners.add(cb);
     return () => this.statusListeners.delete(cb);
+  }
+
+  /** Another machine was powered on (by this window or another). */
+  onMachineChanged(cb: (d: EventData<'machine-changed'>) => void): () => void {
+    this.machineListeners.add(cb);
+    return () => this.machineListeners.delete(cb);
+  }
+
+  /** Trace records, for a client that asked with `trace.follow`. */
+  onTrace(cb: (d: EventData<'trace'>) => void): () => void {
+    this.traceListeners.add(cb);
+    return () => this.traceListeners.delete(cb);
   }
 
   /** Messages that failed validation (they are dropped; this is for the UI to say so). */
@@ -123,10 +156,25 @@ export class SimClient {
     const t = this.transport;
     if (!t) return Promise.reject(new SimCallError({ code: 'internal', message: `${method}: not connected to the simulator` }));
     const id = this.nextId++;
+    // sim.runFor answers after the virtual time has run: its deadline grows with the span.
+    const runNs = method === 'sim.runFor' ? (params as { ns: number }).ns : 0;
+    const timeoutMs = this.timeoutMs + Math.ceil(runNs / 1e5);
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { method, resolve, reject });
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new SimCallError({ code: 'timeout', message: `${method}: no answer from the simulator within ${timeoutMs} ms` }));
+      }, timeoutMs);
+      this.pending.set(id, { method, resolve, reject, timer });
       t.send({ type: 'request', id, method, params });
     });
+  }
+
+  private settle(id: number): Pending | undefined {
+    const p = this.pending.get(id);
+    if (!p) return undefined;
+    this.pending.delete(id);
+    clearTimeout(p.timer);
+    return p;
   }
 
   private async activate(intent: SeriesIntent): Promise<void> {
@@ -149,8 +197,10 @@ export class SimClient {
   private async connect(): Promise<void> {
     this.setState({ phase: 'connecting', attempt: this.attempt });
     let transport: Transport;
+    // A transport we gave up on (a failed handshake) must not report its close as a second loss.
+    let current = true;
     try {
-      transport = await this.connector({ onMessage: (m) => this.receive(m), onClose: (r) => this.lost(r) });
+      transport = await this.connector({ onMessage: (m) => current && this.receive(m), onClose: (r) => current && this.lost(r) });
     } catch (err) {
       this.lost(err instanceof Error ? err.message : String(err));
       return;
@@ -165,17 +215,25 @@ export class SimClient {
       this.byServerId.clear();
       for (const intent of this.intents) void this.activate(intent);
     } catch (err) {
+      current = false;
+      transport.close();
       if (err instanceof SimCallError && err.error.code === 'version-mismatch') {
         this.stopped = true;
-        transport.close();
+        this.transport = undefined;
         this.setState({ phase: 'incompatible', message: err.error.message });
+      } else {
+        // Whatever else went wrong (an error reply, a malformed one, no reply), leave "connecting" and say why.
+        this.lost(`the simulator did not complete the handshake: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
   }
 
   private lost(reason: string): void {
     this.transport = undefined;
-    for (const p of this.pending.values()) p.reject(new SimCallError({ code: 'internal', message: `${p.method}: ${reason}` }));
+    for (const p of this.pending.values()) {
+      clearTimeout(p.timer);
+      p.reject(new SimCallError({ code: 'internal', message: `${p.method}: ${reason}` }));
+    }
     this.pending.clear();
     for (const i of this.intents) i.current = undefined;
     this.byServerId.clear();
@@ -192,11 +250,8 @@ export class SimClient {
     if (!parsed.ok) {
       for (const l of this.invalidListeners) l(parsed.error);
       // A response we cannot read still settles its request, so no caller waits forever.
-      const p = parsed.id === null ? undefined : this.pending.get(parsed.id);
-      if (p && parsed.id !== null) {
-        this.pending.delete(parsed.id);
-        p.reject(new SimCallError(parsed.error));
-      }
+      const p = parsed.id === null ? undefined : this.settle(parsed.id);
+      p?.reject(new SimCallError(parsed.error));
       return;
     }
     const msg = parsed.value;
@@ -206,15 +261,22 @@ export class SimClient {
           for (const l of this.invalidListeners) l(msg.ok ? { code: 'internal', message: 'response without id' } : msg.error);
           return;
         }
-        const p = this.pending.get(msg.id);
+        const p = this.settle(msg.id);
         if (!p) return;
-        this.pending.delete(msg.id);
-        if (msg.ok) p.resolve(msg.result);
-        else p.reject(new SimCallError(msg.error));
+        if (!msg.ok) p.reject(new SimCallError(msg.error));
+        else if (msg.method !== p.method) {
+          const error: ProtocolError = { code: 'malformed', message: `response ${msg.id} answers ${msg.method}, but request ${msg.id} was ${p.method}`, path: 'method' };
+          for (const l of this.invalidListeners) l(error);
+          p.reject(new SimCallError(error));
+        } else p.resolve(msg.result);
         return;
       }
       case 'event':
-        for (const l of this.statusListeners) l(msg.data);
+        if (msg.event === 'status') for (const l of this.statusListeners) l(msg.data);
+        else if (msg.event === 'machine-changed') {
+          for (const l of this.statusListeners) l(msg.data.status);
+          for (const l of this.machineListeners) l(msg.data);
+        } else for (const l of this.traceListeners) l(msg.data);
         return;
       case 'series':
         this.byServerId.get(msg.subscription)?.onFrame(msg.columns);

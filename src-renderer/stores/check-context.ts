@@ -8,6 +8,7 @@ import { DEFAULT_ERA, ERAS, isEra, type Era, type HostFacts } from '../../src-sh
 import { hostFactsFromProfile, type ProfileLike } from '../../src-shared/config/host-facts.ts';
 import { eraLabel } from '../../src-shared/config/era.ts';
 import { setCheckContext } from '../editor/models.ts';
+import { CHECK_CONTEXT_KEY, useSimStore } from './sim.ts';
 
 const profiles = import.meta.glob<ProfileLike>('../../resources/hosts/*.json', { eager: true, import: 'default' });
 
@@ -17,7 +18,7 @@ export const HOSTS: Record<string, HostFacts & { description?: string }> = Objec
 );
 
 export const DEFAULT_HOST = 'seed-core2-q35';
-const STORAGE_KEY = 'vtdw.checkContext';
+const STORAGE_KEY = CHECK_CONTEXT_KEY;
 
 function remembered(): { era: Era; host: string } {
   try {
@@ -44,6 +45,9 @@ export const useCheckContextStore = defineStore('check-context', () => {
     },
     { immediate: true },
   );
+  // The chosen host is also the machine the simulator runs: choosing one powers it on.
+  const sim = useSimStore();
+  watch(host, (h) => void sim.powerOn(h), { immediate: true });
 
   return { era, host, eras, hosts, hostFacts };
 });

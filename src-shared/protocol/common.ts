@@ -1,5 +1,6 @@
 /** Schemas shared by several methods and events. */
 import * as v from 'valibot';
+import { SERIES_NAMES } from './series-catalogue.ts';
 
 export const RequestId = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
 
@@ -14,10 +15,12 @@ export const SimStatus = v.strictObject({
   speed: Speed,
   seed: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
   eventsDispatched: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
+  /** The host profile of the powered-on machine. */
+  host: v.pipe(v.string(), v.maxLength(200)),
 });
 export type SimStatus = v.InferOutput<typeof SimStatus>;
 
-export const SeriesName = v.picklist(['heartbeat']);
+export const SeriesName = v.picklist(SERIES_NAMES, (i) => `unknown series ${String(i.input).slice(0, 80)} (known: ${SERIES_NAMES.join(', ')})`);
 export type SeriesName = v.InferOutput<typeof SeriesName>;
 
 export const ErrorCode = v.picklist([
@@ -27,6 +30,8 @@ export const ErrorCode = v.picklist([
   'no-hello',
   'bad-params',
   'not-found',
+  'busy',
+  'timeout',
   'internal',
 ]);
 export type ErrorCode = v.InferOutput<typeof ErrorCode>;

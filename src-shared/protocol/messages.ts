@@ -5,8 +5,10 @@
  * becomes a ProtocolError naming the field.
  */
 import * as v from 'valibot';
-import { ProtocolError, RequestId, SeriesName, SimStatus } from './common.ts';
+import { ProtocolError, RequestId, SeriesName } from './common.ts';
 import { methods } from './methods/index.ts';
+import { eventNames, events, type EventData, type EventName } from './events.ts';
+import { seriesColumns } from './series-catalogue.ts';
 
 export type MethodName = keyof typeof methods;
 export type Params<M extends MethodName> = v.InferOutput<(typeof methods)[M]['params']>;
@@ -47,9 +49,14 @@ const ErrorResponseSchema = v.strictObject({
   error: ProtocolError,
 });
 
-export const StatusEvent = v.strictObject({ type: v.literal('event'), event: v.literal('status'), data: SimStatus });
+export type SimEvent = { [E in EventName]: { type: 'event'; event: E; data: EventData<E> } }[EventName];
+export type StatusEvent = Extract<SimEvent, { event: 'status' }>;
 
-/** A batch of samples, column-wise; every column has one value per sample. */
+const EventSchemas = Object.fromEntries(
+  eventNames.map((e) => [e, v.strictObject({ type: v.literal('event'), event: v.literal(e), data: events[e] })]),
+) as unknown as Record<EventName, v.GenericSchema<unknown, SimEvent>>;
+
+/** A batch of samples, column-wise: exactly the series' catalogue columns, one value per sample each. */
 export const SeriesFrame = v.pipe(
   v.strictObject({
     type: v.literal('series'),
@@ -58,14 +65,18 @@ export const SeriesFrame = v.pipe(
     columns: v.record(v.pipe(v.string(), v.regex(/^[A-Za-z][A-Za-z0-9]*$/)), v.array(v.number())),
   }),
   v.check((f) => {
+    const want = seriesColumns(f.series);
+    const got = Object.keys(f.columns);
+    return got.length === want.length && want.every((c) => Object.hasOwn(f.columns, c));
+  }, 'columns: must be exactly the columns the series catalogue gives this series'),
+  v.check((f) => {
     const lengths = new Set(Object.values(f.columns).map((c) => c.length));
     return lengths.size <= 1;
   }, 'columns: every column must have the same length'),
 );
 
-export type StatusEvent = v.InferOutput<typeof StatusEvent>;
 export type SeriesFrame = v.InferOutput<typeof SeriesFrame>;
-export type SimToClient = Response | StatusEvent | SeriesFrame;
+export type SimToClient = Response | SimEvent | SeriesFrame;
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: ProtocolError; id: number | null };
 
@@ -116,7 +127,8 @@ export function parseSimMessage(raw: unknown): ParseResult<SimToClient> {
       else return malformed(`method: unknown method ${JSON.stringify(raw.method)} in response`, 'method', id);
       break;
     case 'event':
-      schema = StatusEvent;
+      if (typeof raw.event === 'string' && Object.hasOwn(events, raw.event)) schema = EventSchemas[raw.event as EventName];
+      else return malformed(`event: unknown event ${JSON.stringify(raw.event)?.slice(0, 80)} (known: ${eventNames.join(', ')})`, 'event', id);
       break;
     case 'series':
       schema = SeriesFrame;

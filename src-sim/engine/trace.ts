@@ -22,6 +22,8 @@ export function defineTrace<F extends TraceFields>(name: string, format: (f: F) 
 
 export interface TraceRecord {
   t: Ns;
+  /** The scope that emitted it ("dom1.vpic"), where the emitter has one. */
+  source?: string;
   name: string;
   fields: TraceFields;
   text: string;
@@ -29,7 +31,22 @@ export interface TraceRecord {
 
 export type TraceListener = (r: TraceRecord) => void;
 
-export class Tracer {
+/** What a component emits through: the tracer itself, or a scope's view that names the source. */
+export interface TraceSink {
+  readonly active: boolean;
+  emit<F extends TraceFields>(def: TraceDef<F>, fields: F): void;
+}
+
+export interface TracerState {
+  version: 1;
+  count: number;
+  /** FNV-1a state as 8 hex digits. */
+  hash: string;
+  /** The ring's records, oldest first. */
+  ring: TraceRecord[];
+}
+
+export class Tracer implements TraceSink {
   private readonly listeners = new Set<TraceListener>();
   private readonly ring: (TraceRecord | undefined)[];
   private ringNext = 0;
@@ -53,14 +70,15 @@ export class Tracer {
     this.ring = new Array<TraceRecord | undefined>(ringSize);
   }
 
-  emit<F extends TraceFields>(def: TraceDef<F>, fields: F): void {
+  emit<F extends TraceFields>(def: TraceDef<F>, fields: F, source?: string): void {
     if (!this.active) return;
     const rec: TraceRecord = { t: this.clock.now, name: def.name, fields, text: def.format(fields) };
+    if (source !== undefined) rec.source = source;
     if (this.enabled) {
       this.count++;
       this.ring[this.ringNext] = rec;
       this.ringNext = (this.ringNext + 1) % this.ring.length;
-      this.fold(`${rec.t} ${rec.name} ${rec.text}\n`);
+      this.fold(source === undefined ? `${rec.t} ${rec.name} ${rec.text}\n` : `${rec.t} ${source} ${rec.name} ${rec.text}\n`);
     }
     for (const l of this.listeners) l(rec);
   }
@@ -89,6 +107,22 @@ export class Tracer {
   /** Hex digest of every record emitted so far. */
   get hash(): string {
     return this.hashState.toString(16).padStart(8, '0') + ':' + this.count;
+  }
+
+  save(): TracerState {
+    return { version: 1, count: this.count, hash: this.hashState.toString(16).padStart(8, '0'), ring: this.recent() };
+  }
+
+  /** Count, hash and ring continue from the snapshot; listeners stay (they belong to this process). */
+  restore(s: TracerState): void {
+    if (!/^[0-9a-f]{8}$/.test(s.hash)) throw new Error(`tracer snapshot: hash "${s.hash}" is not 8 hex digits`);
+    if (!Number.isSafeInteger(s.count) || s.count < 0) throw new Error(`tracer snapshot: count ${s.count} is not a record count`);
+    this.count = s.count;
+    this.hashState = parseInt(s.hash, 16) >>> 0;
+    this.ring.fill(undefined);
+    const kept = s.ring.slice(-this.ring.length);
+    kept.forEach((r, i) => (this.ring[i] = r));
+    this.ringNext = kept.length % this.ring.length;
   }
 
   private fold(s: string): void {

@@ -26,7 +26,13 @@ export class Pacer {
   private anchorVirtualNs = 0;
   private readonly listeners = new Set<TickListener>();
 
-  constructor(private readonly engine: Engine) {}
+  constructor(private engine: Engine) {}
+
+  /** Paces another world's engine from now on (a host powered on in place of the last). */
+  retarget(engine: Engine): void {
+    this.engine = engine;
+    this.reanchor();
+  }
 
   get isRunning(): boolean {
     return this.running;

@@ -1,34 +1,45 @@
 /**
- * The simulator process's one run: the Simulation, its pacer, and the state shown in the status
- * bar. Sessions (one per connected window) share it; it outlives a renderer reload.
+ * The simulator process's one run: the one World (Simulation + the PC of the chosen host
+ * profile, later the hypervisor), its pacer, and the state shown in the status bar. Sessions
+ * (one per connected window) share it; it outlives a renderer reload. Powering on another host
+ * profile replaces the world whole, with the same seed, and tells every session.
  */
-import { Simulation, DEFAULT_SEED } from '../engine/simulation.ts';
-import { VirtualSampler } from '../metrics/sampler.ts';
+import { DEFAULT_SEED, type Simulation } from '../engine/simulation.ts';
+import { World } from '../world/world.ts';
 import { Pacer } from './pacer.ts';
+import { DEFAULT_HOST, shippedHost } from './host-profiles.ts';
 import type { SimStatus, Speed } from '../../src-shared/protocol/index.ts';
-
-/** The virtual sampler's period: 1 ms of simulated time. */
-const SAMPLE_PERIOD_NS = 1_000_000;
 
 export interface RuntimeOptions {
   seed?: number;
   speed?: Speed;
   /** Start paused (the CLI and tests step explicitly). */
   paused?: boolean;
+  /** The shipped host profile to power on (default the seed's). */
+  host?: string;
 }
 
 export class SimRuntime {
-  readonly sim: Simulation;
+  private current: World;
   readonly pacer: Pacer;
-  readonly sampler: VirtualSampler;
+  private readonly seed: number;
   private readonly statusListeners = new Set<(s: SimStatus) => void>();
+  private readonly machineListeners = new Set<(w: World) => void>();
 
   constructor(opts: RuntimeOptions = {}) {
-    this.sim = new Simulation(opts.seed ?? DEFAULT_SEED);
-    this.sampler = new VirtualSampler(this.sim.engine, SAMPLE_PERIOD_NS);
-    this.pacer = new Pacer(this.sim.engine);
+    this.seed = opts.seed ?? DEFAULT_SEED;
+    this.current = new World(shippedHost(opts.host ?? DEFAULT_HOST), { seed: this.seed });
+    this.pacer = new Pacer(this.current.sim.engine);
     this.pacer.setSpeed(opts.speed ?? 1);
     if (!opts.paused) this.pacer.start();
+  }
+
+  get world(): World {
+    return this.current;
+  }
+
+  get sim(): Simulation {
+    return this.current.sim;
   }
 
   status(): SimStatus {
@@ -39,12 +50,33 @@ export class SimRuntime {
       speed: this.pacer.currentSpeed,
       seed: this.sim.seed,
       eventsDispatched: e.eventsDispatched,
+      host: this.current.profile.name,
     };
   }
 
   onStatusChange(l: (s: SimStatus) => void): () => void {
     this.statusListeners.add(l);
     return () => this.statusListeners.delete(l);
+  }
+
+  /** Told when another machine is powered on (sessions re-read the host, series restart). */
+  onMachineChange(l: (w: World) => void): () => void {
+    this.machineListeners.add(l);
+    return () => this.machineListeners.delete(l);
+  }
+
+  /**
+   * Powers on the shipped host profile `name` in place of the running machine: a fresh world
+   * at virtual time 0 with the run's seed, running or paused as before. Powering on the machine
+   * already running is a no-op (the app sends it at start).
+   */
+  powerOn(name: string): SimStatus {
+    if (name === this.current.profile.name) return this.status();
+    const next = new World(shippedHost(name), { seed: this.seed });
+    this.current = next;
+    this.pacer.retarget(next.sim.engine);
+    for (const l of this.machineListeners) l(next);
+    return this.changed();
   }
 
   setSpeed(speed: Speed): SimStatus {
@@ -65,6 +97,7 @@ export class SimRuntime {
   dispose(): void {
     this.pacer.stop();
     this.statusListeners.clear();
+    this.machineListeners.clear();
   }
 
   private changed(): SimStatus {

@@ -1,60 +1,69 @@
 /**
  * One connected client (a window, a browser tab, the CLI): validates each incoming message,
- * enforces the hello handshake, dispatches requests to the runtime, and streams subscriptions.
- * A bad message is answered with an error response and changes nothing; it never throws.
+ * enforces the hello handshake, dispatches requests to the handler groups (handlers/*), and
+ * streams subscriptions, status and — when asked — the trace. A bad message is answered with an
+ * error response and changes nothing; it never throws. Handlers may answer later (a promise):
+ * methods that take virtual time answer when it has run.
  */
 import {
-  PROTOCOL_VERSION,
   MAX_SERIES_UPDATES_PER_SECOND,
+  MAX_TRACE_RECORDS_PER_EVENT,
   parseRequest,
+  type EventData,
+  type EventName,
   type MethodName,
   type Params,
   type Request,
-  type Result,
+  type SeriesName,
   type SimToClient,
   type ProtocolError,
 } from '../../src-shared/protocol/index.ts';
-import { APP_VERSION } from '../../src-shared/app-version.ts';
-import { HeartbeatSampler, type HeartbeatPoint } from '../metrics/heartbeat.ts';
 import { ColumnBatcher } from '../metrics/batcher.ts';
+import type { TraceRecord } from '../engine/trace.ts';
 import type { SimRuntime } from './runtime.ts';
+import { Failure, type Handler, type SessionContext } from './handlers/handler.ts';
+import { sessionHandlers } from './handlers/session-methods.ts';
+import { seriesHandlers } from './handlers/series-methods.ts';
+import { hostHandlers } from './handlers/host-methods.ts';
+import { SERIES_SOURCES, type SeriesPoint, type SeriesSampler } from './series-sources.ts';
+import type { World } from '../world/world.ts';
 
 /** How often the status event is pushed while running, in wall ms. */
 const STATUS_PERIOD_MS = 250;
 const DEFAULT_SERIES_RATE_HZ = 30;
-/** Heartbeat samples per wall second: enough to see pacing, few enough to read. */
-const HEARTBEAT_SAMPLE_MS = 50;
-
-/** A handler's refusal; a class so no result shape can be mistaken for it. */
-class Failure {
-  constructor(readonly error: ProtocolError) {}
-}
-
-type Handler<M extends MethodName> = (params: Params<M>) => Result<M> | Failure;
+/** Samples per wall second: enough to see pacing, few enough to read. */
+const SAMPLE_PERIOD_MS = 50;
 
 interface Subscription {
   id: number;
+  series: SeriesName;
   lastSampleMs: number;
-  sampler: HeartbeatSampler;
-  batcher: ColumnBatcher<HeartbeatPoint & Record<string, number>>;
+  sampler: SeriesSampler;
+  batcher: ColumnBatcher<SeriesPoint>;
 }
 
-export class SimSession {
+export class SimSession implements SessionContext {
   private greeted = false;
   private closed = false;
   private nextSubscription = 1;
   private readonly subscriptions = new Map<number, Subscription>();
   private lastStatusMs = Number.NEGATIVE_INFINITY;
   private readonly disposers: (() => void)[] = [];
+  private readonly handlers: { [M in MethodName]: Handler<M> };
+  private traceBuffer: TraceRecord[] | undefined;
+  private traceDropped = 0;
+  private stopFollowing: (() => void) | undefined;
 
   constructor(
-    private readonly runtime: SimRuntime,
+    readonly runtime: SimRuntime,
     private readonly send: (msg: SimToClient) => void,
   ) {
+    this.handlers = { ...sessionHandlers(this), ...seriesHandlers(this), ...hostHandlers(this) };
     this.disposers.push(runtime.pacer.onTick((wallMs) => this.onTick(wallMs)));
-    this.disposers.push(runtime.onStatusChange((data) => this.emit({ type: 'event', event: 'status', data })));
+    this.disposers.push(runtime.onStatusChange((data) => this.event('status', data)));
+    this.disposers.push(runtime.onMachineChange((w) => this.machineChanged(w)));
     // Say something at once: hosts treat the first message as "the simulator is listening".
-    this.emit({ type: 'event', event: 'status', data: runtime.status() });
+    this.event('status', runtime.status());
   }
 
   handle(raw: unknown): void {
@@ -73,67 +82,112 @@ export class SimSession {
     try {
       out = this.dispatch(req);
     } catch (err) {
-      // A throw here is a simulator bug; report it to the client instead of dying silently.
-      out = new Failure({ code: 'internal', message: `${req.method}: ${err instanceof Error ? err.message : String(err)}` });
+      out = this.internal(req.method, err);
     }
-    if (out instanceof Failure) this.fail(req.id, out.error);
-    else this.emit({ type: 'response', id: req.id, method: req.method, ok: true, result: out } as SimToClient);
+    if (out instanceof Promise) out.then((r) => this.answer(req, r), (err) => this.answer(req, this.internal(req.method, err)));
+    else this.answer(req, out);
   }
 
   close(): void {
     this.closed = true;
     for (const d of this.disposers) d();
+    this.stopFollowing?.();
     this.subscriptions.clear();
   }
+
+  // ---- SessionContext ------------------------------------------------------------------------
+
+  greet(): void {
+    this.greeted = true;
+  }
+
+  subscribe(series: SeriesName, maxRateHz: number | undefined): number {
+    const id = this.nextSubscription++;
+    const rate = Math.min(maxRateHz ?? DEFAULT_SERIES_RATE_HZ, MAX_SERIES_UPDATES_PER_SECOND);
+    const sampler = SERIES_SOURCES[series](this.runtime.world);
+    this.subscriptions.set(id, { id, series, lastSampleMs: Number.NEGATIVE_INFINITY, sampler, batcher: new ColumnBatcher(rate) });
+    return id;
+  }
+
+  unsubscribe(id: number): boolean {
+    return this.subscriptions.delete(id);
+  }
+
+  followTrace(follow: boolean): void {
+    this.stopFollowing?.();
+    this.stopFollowing = undefined;
+    this.traceBuffer = undefined;
+    if (!follow) return;
+    const buffer: TraceRecord[] = (this.traceBuffer = []);
+    const attach = (w: World) =>
+      w.sim.tracer.on((r) => {
+        if (buffer.length < MAX_TRACE_RECORDS_PER_EVENT) buffer.push(r);
+        else this.traceDropped++;
+      });
+    let detach = attach(this.runtime.world);
+    const offMachine = this.runtime.onMachineChange((w) => {
+      detach();
+      detach = attach(w);
+    });
+    this.stopFollowing = () => {
+      detach();
+      offMachine();
+    };
+  }
+
+  // ---- internals -----------------------------------------------------------------------------
 
   private dispatch(req: Request): unknown {
     const h = this.handlers[req.method] as Handler<MethodName>;
     return h(req.params as Params<MethodName>);
   }
 
-  private readonly handlers: { [M in MethodName]: Handler<M> } = {
-    hello: (p) => {
-      if (p.protocolVersion !== PROTOCOL_VERSION) {
-        return new Failure({
-          code: 'version-mismatch',
-          message: `protocol version mismatch: the client speaks v${p.protocolVersion}, this simulator (${APP_VERSION}) speaks v${PROTOCOL_VERSION}; restart the app so both sides come from the same build`,
-        });
-      }
-      this.greeted = true;
-      return { protocolVersion: PROTOCOL_VERSION, simVersion: APP_VERSION, status: this.runtime.status() };
-    },
-    'sim.status': () => this.runtime.status(),
-    'sim.setSpeed': (p) => this.runtime.setSpeed(p.speed),
-    'sim.pause': () => this.runtime.pause(),
-    'sim.resume': () => this.runtime.resume(),
-    'series.subscribe': (p) => {
-      const id = this.nextSubscription++;
-      const rate = Math.min(p.maxRateHz ?? DEFAULT_SERIES_RATE_HZ, MAX_SERIES_UPDATES_PER_SECOND);
-      this.subscriptions.set(id, { id, lastSampleMs: Number.NEGATIVE_INFINITY, sampler: new HeartbeatSampler(this.runtime.sim.engine), batcher: new ColumnBatcher(rate) });
-      return { subscription: id };
-    },
-    'series.unsubscribe': (p) => {
-      if (!this.subscriptions.delete(p.subscription)) {
-        return new Failure({ code: 'not-found', message: `params.subscription: no subscription ${p.subscription}`, path: 'params.subscription' });
-      }
-      return {};
-    },
-  };
+  private internal(method: MethodName, err: unknown): Failure {
+    // A throw here is a simulator bug; report it to the client instead of dying silently.
+    return new Failure({ code: 'internal', message: `${method}: ${err instanceof Error ? err.message : String(err)}` });
+  }
+
+  private answer(req: Request, out: unknown): void {
+    if (out instanceof Failure) this.fail(req.id, out.error);
+    else this.emit({ type: 'response', id: req.id, method: req.method, ok: true, result: out } as SimToClient);
+  }
+
+  /** A new machine: every subscription samples the new world from now on. */
+  private machineChanged(w: World): void {
+    for (const s of this.subscriptions.values()) {
+      s.sampler = SERIES_SOURCES[s.series](w);
+      s.lastSampleMs = Number.NEGATIVE_INFINITY;
+    }
+    this.event('machine-changed', { host: w.profile.name, status: this.runtime.status() });
+  }
 
   private onTick(wallMs: number): void {
     for (const s of this.subscriptions.values()) {
-      if (wallMs - s.lastSampleMs >= HEARTBEAT_SAMPLE_MS) {
+      if (wallMs - s.lastSampleMs >= SAMPLE_PERIOD_MS) {
         s.lastSampleMs = wallMs;
-        const point = s.sampler.sample(wallMs);
-        if (point) s.batcher.add(point as HeartbeatPoint & Record<string, number>);
+        const point = s.sampler(wallMs);
+        if (point) s.batcher.add(point);
       }
       const columns = s.batcher.take(wallMs);
-      if (columns) this.emit({ type: 'series', subscription: s.id, series: 'heartbeat', columns });
+      if (columns) this.emit({ type: 'series', subscription: s.id, series: s.series, columns });
     }
+    this.flushTrace();
     if (wallMs - this.lastStatusMs >= STATUS_PERIOD_MS) {
       this.lastStatusMs = wallMs;
-      this.emit({ type: 'event', event: 'status', data: this.runtime.status() });
+      this.event('status', this.runtime.status());
     }
+  }
+
+  private flushTrace(): void {
+    const buf = this.traceBuffer;
+    if (!buf || (buf.length === 0 && this.traceDropped === 0)) return;
+    const records = buf.splice(0).map((r) => ({ t: r.t, name: r.name, text: r.text.slice(0, 2000), ...(r.source ? { source: r.source } : {}) }));
+    this.event('trace', { records, dropped: this.traceDropped });
+    this.traceDropped = 0;
+  }
+
+  private event<E extends EventName>(event: E, data: EventData<E>): void {
+    this.emit({ type: 'event', event, data } as SimToClient);
   }
 
   private fail(id: number | null, error: ProtocolError): void {

@@ -44,8 +44,13 @@ export function portConnection(port: PortLike): Connection {
 }
 
 export function nodeChildConnection(proc: NodeJS.Process): Connection {
+  // A message sent in the instant the parent disconnects fails asynchronously (EPIPE); the
+  // 'disconnect' handler ends the process, so that failure is expected, not a crash.
+  proc.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE' && err.code !== 'ERR_IPC_CHANNEL_CLOSED') throw err;
+  });
   const send = (msg: unknown) => {
-    if (proc.connected) proc.send!(msg);
+    if (proc.connected) proc.send!(msg, undefined, undefined, () => undefined);
   };
   return {
     send,

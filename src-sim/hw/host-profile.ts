@@ -12,7 +12,7 @@ import { layoutFromImage } from './pci/config-layout.ts';
 import { PciConfigSpace } from './pci/config-space.ts';
 import { PciFunction } from './pci/pci-function.ts';
 import { PciHost, type PciHostWiring } from './pci/pci-host.ts';
-import { E1000_VARIANTS } from './net/e1000/e1000_pci.ts';
+import { DEVICE_MODELS } from './device-models.ts';
 import { bridgeBusProblems, type ProfileIssue } from './host-check.ts';
 import { lineColumn, pathOffset, scanJson } from './json-text.ts';
 
@@ -21,8 +21,8 @@ export type { ProfileIssue } from './host-check.ts';
 
 export const HOST_PROFILE_VERSION = 1;
 
-/** The device models a profile's `model` field may name: "e1000:<variant>" per E1000 variant. */
-export const DEVICE_MODELS: readonly string[] = Object.keys(E1000_VARIANTS).map((variant) => `e1000:${variant}`);
+/** The device models a profile's `model` field may name: the registry's keys. */
+export { DEVICE_MODELS };
 
 const HEX_ROW = /^[0-9a-f]{2}( [0-9a-f]{2}){0,15}$/;
 const uint = (max: number) => v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(max));
@@ -63,6 +63,16 @@ export const hostProfileSchema = v.strictObject({
   ramMiB: uint(2 ** 24),
   pci: v.pipe(v.array(pciFunctionSchema), v.minLength(1, 'at least one PCI function')),
   dmar: v.nullable(dmarTableSchema),
+  /**
+   * How the chipset routes each root-bus slot's INTA#–INTD# to I/O APIC inputs (the ACPI _PRT
+   * in APIC mode), keyed "SSSS:BB:DD". Pins behind bridges are swizzled to their root slot first.
+   */
+  irqRouting: v.optional(
+    v.record(
+      v.pipe(v.string(), v.regex(/^[0-9a-f]{4}:[0-9a-f]{2}:[0-1][0-9a-f]$/, 'a root-bus slot like "0000:00:1c"')),
+      v.strictObject({ A: v.optional(uint(255)), B: v.optional(uint(255)), C: v.optional(uint(255)), D: v.optional(uint(255)) }),
+    ),
+  ),
 });
 
 export type HostProfile = v.InferOutput<typeof hostProfileSchema>;

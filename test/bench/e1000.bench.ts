@@ -64,8 +64,8 @@ function machine(payload: number, itr: number) {
   const line = new IrqLine('gsi16');
   const nic = new E1000({ mac: '00:15:17:00:00:01' });
   nic.plug({
-    engine: sim.engine, tracer: sim.tracer, rng: sim.rng, dma: new RemappedDmaPort(host, unit, NIC_SID),
-    intx: line.pin('nic'), busMasterEnabled: () => true, id: 'e1000.0',
+    scope: sim.scope('e1000.0'), dma: new RemappedDmaPort(host, unit, NIC_SID),
+    intx: line.pin('nic'), busMasterEnabled: () => true,
   });
   const wire = new EthernetWire(sim.engine, sim.tracer, 'cable0');
   nic.connect(wire.a);

@@ -2,7 +2,7 @@
 import { parseRequest, parseSimMessage, PROTOCOL_VERSION } from '../../src-shared/protocol/index.ts';
 import { opsPerSecond, type Figures } from './measure.ts';
 
-const status = { state: 'running', virtualNs: 123_456_789, speed: 1, seed: 2007, eventsDispatched: 987_654 };
+const status = { state: 'running', virtualNs: 123_456_789, speed: 1, seed: 2007, eventsDispatched: 987_654, host: 'seed-core2-q35' };
 const toSim = [
   { type: 'request', id: 41, method: 'sim.setSpeed', params: { speed: 10 } },
   { type: 'request', id: 42, method: 'series.subscribe', params: { series: 'heartbeat', maxRateHz: 30 } },

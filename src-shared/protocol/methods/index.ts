@@ -5,8 +5,10 @@
  */
 import { sessionMethods } from './session.ts';
 import { seriesMethods } from './series.ts';
+import { hostMethods } from './host.ts';
 
 export const methods = {
   ...sessionMethods,
   ...seriesMethods,
+  ...hostMethods,
 } as const;

@@ -20,4 +20,8 @@ export const sessionMethods = {
   'sim.setSpeed': { params: v.strictObject({ speed: Speed }), result: SimStatus },
   'sim.pause': { params: Empty, result: SimStatus },
   'sim.resume': { params: Empty, result: SimStatus },
+  /** Runs the paused machine for `ns` of virtual time as fast as it goes, then answers. */
+  'sim.runFor': { params: v.strictObject({ ns: v.pipe(v.number(), v.safeInteger(), v.minValue(1), v.maxValue(60_000_000_000)) }), result: SimStatus },
+  /** Whether this session receives the trace as `trace` events. */
+  'trace.follow': { params: v.strictObject({ follow: v.boolean() }), result: v.strictObject({ following: v.boolean() }) },
 } as const;

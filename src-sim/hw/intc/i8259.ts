@@ -12,7 +12,7 @@
  * (ICW1.LTIM or ELCR) make IRR follow the line, so a line still high after EOI requests again.
  * Not modelled: 8080/8085 call sequences (ICW1.ADI), buffered mode, ICW3 slave-ID checks.
  */
-import { checkVersion, defineTrace, type Tracer } from '../../engine/index.ts';
+import { checkVersion, defineTrace, type Scope, type TraceSink } from '../../engine/index.ts';
 import type { RegionHandler } from '../bus/address-space.ts';
 import { RegisterFile, type RegisterFileState } from '../regs/register-file.ts';
 import { IrqLine, type IrqPin } from './wire.ts';
@@ -92,10 +92,13 @@ export class I8259Pair {
   private readonly intPin: IrqPin = this.intr.pin('i8259.master');
   private readonly handlers: Record<I8259Region, RegionHandler>;
 
-  constructor(
-    private readonly tracer: Tracer,
-    readonly id = 'i8259',
-  ) {
+  private readonly tracer: TraceSink;
+  /** The instance name, from the scope: "pc.i8259" on the host, "dom1.vpic" for a guest's. */
+  readonly id: string;
+
+  constructor(scope: Scope) {
+    this.tracer = scope.tracer;
+    this.id = scope.name;
     this.handlers = {
       pic1: { read: (off) => this.portRead(this.master, off), write: (off, _s, v) => this.portWrite(this.master, off, v & 0xff) },
       pic2: { read: (off) => this.portRead(this.slave, off), write: (off, _s, v) => this.portWrite(this.slave, off, v & 0xff) },

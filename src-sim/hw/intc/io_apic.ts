@@ -13,7 +13,7 @@
  * line is "high" when asserted), delivery-status timing (messages are accepted at once), and
  * the 82093AA Remote-IRR erratum.
  */
-import { checkVersion, defineTrace, type Tracer } from '../../engine/index.ts';
+import { checkVersion, defineTrace, type Scope, type TraceSink } from '../../engine/index.ts';
 import type { RegionHandler } from '../bus/address-space.ts';
 import { RegisterFile, type RegisterDef, type RegisterFileState } from '../regs/register-file.ts';
 import type { IrqLine } from './wire.ts';
@@ -117,11 +117,13 @@ export class IoApic implements RegionHandler {
   /** Where interrupt messages go: the local APICs (or Xen's vector handling). */
   sink: ApicMessageSink = () => {};
 
-  constructor(
-    private readonly tracer: Tracer,
-    readonly id = 'ioapic',
-    opts: IoApicOptions = {},
-  ) {
+  private readonly tracer: TraceSink;
+  /** The instance name, from the scope: "pc.ioapic", "dom1.vioapic". */
+  readonly id: string;
+
+  constructor(scope: Scope, opts: IoApicOptions = {}) {
+    this.tracer = scope.tracer;
+    this.id = scope.name;
     this.pins = opts.pins ?? 24;
     this.hwVersion = opts.version ?? 0x20;
     this.window = new RegisterFile(IOAPIC_MMIO_SIZE, windowRegisters(this.hwVersion));

@@ -1,7 +1,7 @@
 /**
  * Interrupt lines are wires. Each driver (a device's INTx pin) gets its own pin on the line; the
  * line's level is the OR of its pins, as on a shared, wire-ORed PCI INTx line. Listeners (an
- * 8259 or I/O APIC input, Xen's physical-IRQ path) see level changes only.
+ * 8259 or I/O APIC input, Xen's physical-IRQ path) see level changes only, every one of them.
  */
 export type LevelListener = (level: boolean) => void;
 
@@ -58,17 +58,26 @@ export class IrqLine {
 
   /**
    * Called by pins; the level is derived, never stored by anyone else. A listener may change a
-   * pin synchronously (a handler that reads the device's ICR and so lowers its line); the nested
-   * change has then already told every listener the newer level, so the outer pass stops rather
-   * than hand the remaining listeners a level the line no longer has.
+   * pin synchronously (a handler that reads the device's ICR and so lowers its line, a virtual
+   * PIC behind do_IRQ_guest that EOIs at once). Such a nested change is queued, not delivered
+   * inside the outer pass: every listener sees every edge, in the order the edges happened,
+   * and none is told a level out of order.
    */
   recompute(): void {
     const level = this.pins.some((p) => p.level);
     if (level === this.levelNow) return;
     this.levelNow = level;
-    for (const l of this.listeners) {
-      if (this.levelNow !== level) return;
-      l(level);
+    this.edges.push(level);
+    if (this.delivering) return;
+    this.delivering = true;
+    try {
+      for (let i = 0; i < this.edges.length; i++) for (const l of this.listeners) l(this.edges[i]);
+    } finally {
+      this.edges.length = 0;
+      this.delivering = false;
     }
   }
+
+  private readonly edges: boolean[] = [];
+  private delivering = false;
 }

@@ -9,6 +9,7 @@
  */
 import { defineTrace, type Engine, type Timer, type Tracer } from '../../engine/index.ts';
 import { copyBytes, frameWireNs, PrefixViews, GIGABIT_NS_PER_BYTE, IFG_BYTES, MAX_JUMBO_FRAME_BYTES } from './ethernet.ts';
+import { bytesToHex, hexToBytes } from '../../../src-shared/units/bytes.ts';
 
 export interface EthernetEndpoint {
   /**
@@ -84,8 +85,7 @@ class Channel {
   }
 
   save(): ChannelState {
-    let hex = '';
-    if (this.inFlight) for (let i = 0; i < this.len; i++) hex += this.buf[i].toString(16).padStart(2, '0');
+    const hex = this.inFlight ? bytesToHex(this.buf.subarray(0, this.len)) : '';
     return { busy: this.busy, inFlight: hex, fcsKnownGood: this.fcsKnownGood, framesCarried: this.framesCarried };
   }
 
@@ -93,8 +93,9 @@ class Channel {
     this.busy = s.busy;
     this.inFlight = s.inFlight.length > 0;
     this.fcsKnownGood = s.fcsKnownGood;
-    this.len = s.inFlight.length / 2;
-    for (let i = 0; i < this.len; i++) this.buf[i] = parseInt(s.inFlight.slice(2 * i, 2 * i + 2), 16);
+    const bytes = hexToBytes(s.inFlight, 'wire snapshot: inFlight');
+    this.len = bytes.length;
+    this.buf.set(bytes);
     this.framesCarried = s.framesCarried;
   }
 }

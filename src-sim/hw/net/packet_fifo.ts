@@ -7,6 +7,7 @@
  * a frame copies bytes but allocates nothing.
  */
 import { copyBytes } from './ethernet.ts';
+import { bytesToHex, hexToBytes } from '../../../src-shared/units/bytes.ts';
 
 export interface PacketFifoState {
   version: 1;
@@ -127,9 +128,9 @@ export class PacketFifo {
     for (let i = 0; i < this.frameCount; i++) {
       const len = this.lengths[(this.firstFrame + i) % this.maxFrames];
       tags.push(this.tags[(this.firstFrame + i) % this.maxFrames]);
-      let hex = '';
-      for (let k = 0; k < len; k++) hex += this.data[(at + k) % this.capacityBytes].toString(16).padStart(2, '0');
-      frames.push(hex);
+      const frame = new Uint8Array(len);
+      for (let k = 0; k < len; k++) frame[k] = this.data[(at + k) % this.capacityBytes];
+      frames.push(bytesToHex(frame));
       at = (at + len) % this.capacityBytes;
     }
     return { version: 1, frames, tags };
@@ -139,8 +140,7 @@ export class PacketFifo {
     if (s.version !== 1) throw new Error(`packet FIFO snapshot version ${s.version} is not 1`);
     this.clear();
     for (const [i, hex] of s.frames.entries()) {
-      const bytes = new Uint8Array(hex.length / 2);
-      for (let k = 0; k < bytes.length; k++) bytes[k] = parseInt(hex.slice(2 * k, 2 * k + 2), 16);
+      const bytes = hexToBytes(hex, `packet FIFO snapshot: frames[${i}]`);
       if (!this.push(bytes, bytes.length, s.tags[i] ?? 0)) throw new Error(`packet FIFO snapshot holds more than ${this.capacityBytes} bytes`);
     }
   }

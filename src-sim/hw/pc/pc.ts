@@ -8,27 +8,28 @@
  * Everything here is wiring; behaviour lives in the devices. The hypervisor (next layer)
  * programs this machine only through its ports, MMIO and memory.
  */
-import { Simulation } from '../../engine/simulation.ts';
-import { checkVersion, defineTrace, type EngineState, type RandomStreamState } from '../../engine/index.ts';
+import { Simulation, type SimulationSnapshot } from '../../engine/simulation.ts';
+import { defineTrace, versioned } from '../../engine/index.ts';
 import { formatBdf, requesterId, type Bdf } from '../../../src-shared/units/bdf.ts';
 import { IoPortSpace } from '../bus/ioport.ts';
 import { MmioSpace } from '../bus/mmio.ts';
-import { PhysicalMemory, type PhysicalMemoryState } from '../memory/phys-mem.ts';
+import { PhysicalMemory } from '../memory/phys-mem.ts';
 import { DirectDmaPort, RemappedDmaPort, type DmaPort } from '../memory/dma.ts';
 import { IrqLine } from '../intc/wire.ts';
-import { I8259Pair, I8259_PORTS, type I8259State } from '../intc/i8259.ts';
-import { IoApic, IOAPIC_DEFAULT_BASE, IOAPIC_MMIO_SIZE, type ApicMessage, type IoApicState } from '../intc/io_apic.ts';
+import { I8259Pair, I8259_PORTS } from '../intc/i8259.ts';
+import { IoApic, IOAPIC_DEFAULT_BASE, IOAPIC_MMIO_SIZE, type ApicMessage } from '../intc/io_apic.ts';
 import { buildPciHost, configBytes, deviceModelProblems, functionBdf, HostProfileError, type HostProfile } from '../host-profile.ts';
-import type { PciHost, PciHostState } from '../pci/pci-host.ts';
+import type { PciHost } from '../pci/pci-host.ts';
+import type { PciFunction } from '../pci/pci-function.ts';
 import { plugModel } from '../pci/plug.ts';
 import type { BridgeLookup } from '../acpi/dmar-scope.ts';
 import { createRemappingUnits, remappingUnitFor, type RemappingUnit } from '../vtd/drhd.ts';
-import type { IntelIommuState } from '../vtd/iommu.ts';
-import { E1000 } from '../net/e1000/e1000.ts';
-import type { E1000VariantName } from '../net/e1000/e1000_pci.ts';
-import { EthernetWire, type EthernetWireState } from '../net/ethernet_wire.ts';
-import { LinkPartner, type LinkPartnerState } from '../net/link_partner.ts';
+import type { E1000 } from '../net/e1000/e1000.ts';
+import { deviceModel } from '../device-models.ts';
+import { EthernetWire } from '../net/ethernet_wire.ts';
+import { LinkPartner } from '../net/link_partner.ts';
 import { replayFirmwareHeader } from './firmware.ts';
+import { intxRoute, type IntxRoute } from './intx-routing.ts';
 
 /** GSIs the I/O APIC has; 0-15 are also the 8259 inputs (IRQ 2 is the cascade). */
 export const GSI_COUNT = 24;
@@ -52,22 +53,21 @@ export interface PcNic {
 }
 
 export interface PcOptions {
+  /**
+   * The world this machine lives in: the runtime's one Simulation. Without it the PC builds its
+   * own (a test's stand-alone machine); with it, `seed` must be absent or agree.
+   */
+  sim?: Simulation;
   seed?: number;
   iotlbEntries?: number;
   contextCacheEntries?: number;
 }
 
+/** A PC snapshot: the whole world's components, tagged with the profile it was built from. */
 export interface PcState {
-  version: 1;
+  version: 2;
   profile: string;
-  engine: EngineState;
-  rng: RandomStreamState[];
-  mem: PhysicalMemoryState;
-  pci: PciHostState;
-  pic: I8259State;
-  ioapic: IoApicState;
-  remapping: Record<string, IntelIommuState>;
-  links: Record<string, { wire: EthernetWireState; partner: LinkPartnerState }>;
+  world: SimulationSnapshot;
 }
 
 export class Pc {
@@ -81,22 +81,28 @@ export class Pc {
   readonly ioapic: IoApic;
   readonly remapping: RemappingUnit[];
   readonly nics: PcNic[] = [];
+  /** Each modelled function's INTx# route, by BDF text ("0000:02:00.0"). */
+  readonly intxRoutes = new Map<string, IntxRoute>();
   private readonly messageListeners = new Set<(m: InterruptMessage) => void>();
 
   constructor(
     readonly profile: HostProfile,
     opts: PcOptions = {},
   ) {
-    this.sim = new Simulation(opts.seed);
-    const { tracer } = this.sim;
+    if (opts.sim && opts.seed !== undefined && opts.seed !== opts.sim.seed) throw new Error(`pc: seed ${opts.seed} disagrees with the world's seed ${opts.sim.seed}`);
+    this.sim = opts.sim ?? new Simulation(opts.seed);
+    const { tracer, snapshots } = this.sim;
     this.mem = new PhysicalMemory((profile.ramMiB || DEFAULT_RAM_MIB) * 1024 * 1024);
+    snapshots.register('mem', versioned(1, this.mem));
     this.gsi = Array.from({ length: GSI_COUNT }, (_, i) => new IrqLine(`gsi${i}`));
 
-    this.pic = new I8259Pair(tracer);
+    this.pic = new I8259Pair(this.sim.scope('i8259'));
+    snapshots.register(this.pic.id, versioned(1, this.pic));
     for (const p of I8259_PORTS) this.io.map(`i8259.${p.region}`, p.base, p.length, this.pic.region(p.region));
     for (let irq = 0; irq < 16; irq++) if (irq !== 2) this.pic.connect(irq, this.gsi[irq]);
 
-    this.ioapic = new IoApic(tracer, 'ioapic', { pins: GSI_COUNT });
+    this.ioapic = new IoApic(this.sim.scope('ioapic'), { pins: GSI_COUNT });
+    snapshots.register(this.ioapic.id, versioned(1, this.ioapic));
     this.mmio.map('ioapic', IOAPIC_DEFAULT_BASE, IOAPIC_MMIO_SIZE, this.ioapic);
     for (let pin = 0; pin < GSI_COUNT; pin++) this.ioapic.connect(pin, this.gsi[pin]);
     this.ioapic.sink = (message) => this.deliver({ from: 'ioapic', message });
@@ -111,8 +117,13 @@ export class Pc {
           faultEventSink: (address, data) => this.deliver({ from: 'vtd', address, data }),
         })
       : [];
-    for (const r of this.remapping) this.mmio.map(r.unit.unit, r.registerBase, VTD_REGISTER_PAGE, r.unit);
+    for (const r of this.remapping) {
+      this.mmio.map(r.unit.unit, r.registerBase, VTD_REGISTER_PAGE, r.unit);
+      snapshots.register(r.unit.unit, versioned(1, r.unit));
+    }
     this.plugModels();
+    // Config spaces and the models behind them, as one component: decoders are rebuilt after all.
+    snapshots.register('pci', versioned(1, this.pci));
   }
 
   /** The remapping unit whose scope covers `bdf`, or undefined (no VT-d, or not covered). */
@@ -145,68 +156,54 @@ export class Pc {
 
   /** Plugs the device models the profile names, where firmware left their functions. */
   private plugModels(): void {
-    const { engine, tracer, rng } = this.sim;
     // The same check and error as profile validation (a profile object built in code skips it).
     const unknownModels = deviceModelProblems(this.profile);
     if (unknownModels.length) throw new HostProfileError(unknownModels);
     for (const f of this.profile.pci) {
       if (!f.model) continue;
       const bdf = functionBdf(f);
-      const variant = f.model.split(':')[1];
-      const image = configBytes(f);
-      const line = image[0x3c];
-      const nic = new E1000({ variant: variant as E1000VariantName });
+      const entry = deviceModel(f.model);
+      const model = entry.create();
       const id = `pci.${formatBdf(bdf)}`;
-      const intx = (line < GSI_COUNT ? this.gsi[line] : new IrqLine(`${id}.unrouted`)).pin(id);
-      plugModel(this.pci, bdf, nic, { engine, tracer, rng, dma: this.dmaPortFor(bdf), intx });
-      replayFirmwareHeader(this.pci, bdf, image);
-      const n = this.nics.length;
-      const wire = new EthernetWire(engine, tracer, `cable${n}`);
-      nic.connect(wire.a);
-      const partner = new LinkPartner(engine, tracer, `peer${n}`, `00:1b:21:00:00:${(2 + n).toString(16).padStart(2, '0')}`, wire.b);
-      this.nics.push({ bdf, nic, wire, partner });
+      // The function's INTx# output is its own wire; routing connects it to a GSI below.
+      const intx = new IrqLine(`${id}.intx`);
+      const fn = plugModel(this.pci, bdf, model, { world: this.sim, dma: this.dmaPortFor(bdf), intx: intx.pin(id), registerSnapshot: true });
+      this.wireIntx(fn, intx);
+      replayFirmwareHeader(this.pci, bdf, configBytes(f));
+      if (entry.kind === 'nic') this.cable(bdf, model);
     }
   }
 
+  /** Connects a function's INTx# wire to the GSI its route reaches; unrouted, nothing listens. */
+  private wireIntx(fn: PciFunction, intx: IrqLine): void {
+    const route = intxRoute(fn, this.profile.irqRouting);
+    if (!route) return;
+    this.intxRoutes.set(formatBdf(fn.bdf), route);
+    if (route.gsi === undefined || route.gsi >= GSI_COUNT) return;
+    const shared = this.gsi[route.gsi].pin(fn.id);
+    intx.connect((level) => shared.set(level));
+  }
+
+  private cable(bdf: Bdf, nic: E1000): void {
+    const { engine, tracer, snapshots } = this.sim;
+    const n = this.nics.length;
+    const wire = new EthernetWire(engine, tracer, `cable${n}`);
+    nic.connect(wire.a);
+    const partner = new LinkPartner(engine, tracer, `peer${n}`, `00:1b:21:00:00:${(2 + n).toString(16).padStart(2, '0')}`, wire.b);
+    snapshots.register(wire.id, versioned(1, wire));
+    snapshots.register(partner.id, versioned(1, partner));
+    this.nics.push({ bdf, nic, wire, partner });
+  }
+
+  /** The whole world, tagged with this machine's profile. */
   save(): PcState {
-    const remapping: PcState['remapping'] = {};
-    for (const r of this.remapping) remapping[r.unit.unit] = r.unit.save();
-    const links: PcState['links'] = {};
-    for (const n of this.nics) links[n.wire.id] = { wire: n.wire.save(), partner: n.partner.save() };
-    return {
-      version: 1,
-      profile: this.profile.name,
-      engine: this.sim.engine.save(),
-      rng: this.sim.rng.save(),
-      mem: this.mem.save(),
-      pci: this.pci.save(),
-      pic: this.pic.save(),
-      ioapic: this.ioapic.save(),
-      remapping,
-      links,
-    };
+    return { version: 2, profile: this.profile.name, world: this.sim.save() };
   }
 
-  /** Restores into a machine built from the same profile; the engine's timers come last. */
+  /** Restores into a machine built from the same profile (and so the same components). */
   restore(s: PcState): void {
-    checkVersion('pc', s, 1);
+    if (s.version !== 2) throw new Error(`pc: snapshot version ${s.version}, this build reads version 2`);
     if (s.profile !== this.profile.name) throw new Error(`snapshot is of host "${s.profile}", this machine is "${this.profile.name}"`);
-    this.sim.rng.restore(s.rng);
-    this.mem.restore(s.mem);
-    this.pci.restore(s.pci);
-    this.pic.restore(s.pic);
-    this.ioapic.restore(s.ioapic);
-    for (const r of this.remapping) {
-      const st = s.remapping[r.unit.unit];
-      if (!st) throw new Error(`snapshot has no state for remapping unit ${r.unit.unit}`);
-      r.unit.restore(st);
-    }
-    for (const n of this.nics) {
-      const st = s.links[n.wire.id];
-      if (!st) throw new Error(`snapshot has no state for ${n.wire.id}`);
-      n.wire.restore(st.wire);
-      n.partner.restore(st.partner);
-    }
-    this.sim.engine.restore(s.engine);
+    this.sim.restore(s.world);
   }
 }

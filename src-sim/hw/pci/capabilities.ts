@@ -26,6 +26,8 @@ export interface CapField {
   size: 1 | 2 | 4;
   writable?: number;
   w1c?: number;
+  /** The side effect of a write (config-layout's ConfigHook). */
+  onWrite?: 'msiControl';
 }
 
 export const CAP_NAMES: Record<number, string> = {
@@ -72,7 +74,7 @@ export function capabilityFields(id: number, bytes: ArrayLike<number>): CapField
       const is64 = (flags & 0x80) !== 0;
       const maskable = (flags & 0x100) !== 0;
       const f: CapField[] = [
-        { name: 'FLAGS', rel: 2, size: 2, writable: 0x0071 },
+        { name: 'FLAGS', rel: 2, size: 2, writable: 0x0071, onWrite: 'msiControl' },
         { name: 'ADDRESS_LO', rel: 4, size: 4, writable: 0xfffffffc },
       ];
       if (is64) f.push({ name: 'ADDRESS_HI', rel: 8, size: 4, writable: 0xffffffff });

@@ -10,6 +10,12 @@ import type { BarKind, PciConfigTemplate } from './function-model.ts';
 import { CAP_NAMES, capabilityFields, extCapabilityFields, walkCapabilities, walkExtCapabilities, type CapField } from './capabilities.ts';
 import * as R from './pci-regs.ts';
 
+/**
+ * The side effects a config register's row may name: COMMAND decode/master/INTx changes, a BAR
+ * moved, a bridge's bus numbers or windows, MSI enable. PciConfigSpace acts on them.
+ */
+export type ConfigHook = 'command' | 'bar' | 'bridge' | 'msiControl';
+
 /** A BAR as the platform knows it: where its register is, what it decodes, how big it is. */
 export interface BarInfo {
   index: number;
@@ -65,7 +71,7 @@ export class LayoutBuilder {
    * Declares a register over bytes already in the image; false (and nothing declared) when
    * it would overlap another or fall outside — imported data may be malformed, so no throw.
    */
-  reg(name: string, offset: number, size: 1 | 2 | 4, writable = 0, w1c = 0): boolean {
+  reg(name: string, offset: number, size: 1 | 2 | 4, writable = 0, w1c = 0, onWrite?: ConfigHook): boolean {
     if (!this.free(offset, size)) return false;
     let unique = name;
     for (let n = 2; this.names.has(unique); n++) unique = `${name}#${n}`;
@@ -73,7 +79,7 @@ export class LayoutBuilder {
     this.claimed.fill(1, offset, offset + size);
     this.put(offset, size, writable, this.wmask);
     this.put(offset, size, w1c, this.w1c);
-    this.defs.push({ name: unique, offset, size, reset: 0 });
+    this.defs.push(onWrite ? { name: unique, offset, size, reset: 0, onWrite } : { name: unique, offset, size, reset: 0 });
     return true;
   }
 
@@ -114,7 +120,7 @@ function commonHeader(b: LayoutBuilder, pcie: boolean): void {
   const cmdSeen = b.get(R.PCI_COMMAND, 2) & 0x07ff;
   b.reg('VENDOR_ID', R.PCI_VENDOR_ID, 2);
   b.reg('DEVICE_ID', R.PCI_DEVICE_ID, 2);
-  b.reg('COMMAND', R.PCI_COMMAND, 2, (pcie ? COMMAND_WRITABLE_PCIE : COMMAND_WRITABLE_PCI) | cmdSeen);
+  b.reg('COMMAND', R.PCI_COMMAND, 2, (pcie ? COMMAND_WRITABLE_PCIE : COMMAND_WRITABLE_PCI) | cmdSeen, 0, 'command');
   b.reg('STATUS', R.PCI_STATUS, 2, 0, R.PCI_STATUS_W1C);
   b.reg('REVISION_ID', R.PCI_REVISION_ID, 1);
   b.reg('CLASS_PROG', R.PCI_CLASS_PROG, 1);
@@ -132,10 +138,10 @@ function commonHeader(b: LayoutBuilder, pcie: boolean): void {
 function barRegisters(b: LayoutBuilder, bars: BarInfo[], count: number): void {
   for (const bar of bars) {
     if (bar.index >= count || (bar.kind === 'mem64' && bar.index + 1 >= count)) continue;
-    b.reg(`BAR${bar.index}`, R.PCI_BASE_ADDRESS_0 + 4 * bar.index, 4, barWritable(bar.kind, bar.size));
-    if (bar.kind === 'mem64') b.reg(`BAR${bar.index + 1}`, R.PCI_BASE_ADDRESS_0 + 4 * (bar.index + 1), 4, barWritable(bar.kind, bar.size, true));
+    b.reg(`BAR${bar.index}`, R.PCI_BASE_ADDRESS_0 + 4 * bar.index, 4, barWritable(bar.kind, bar.size), 0, 'bar');
+    if (bar.kind === 'mem64') b.reg(`BAR${bar.index + 1}`, R.PCI_BASE_ADDRESS_0 + 4 * (bar.index + 1), 4, barWritable(bar.kind, bar.size, true), 0, 'bar');
   }
-  for (let i = 0; i < count; i++) b.reg(`BAR${i}`, R.PCI_BASE_ADDRESS_0 + 4 * i, 4);
+  for (let i = 0; i < count; i++) b.reg(`BAR${i}`, R.PCI_BASE_ADDRESS_0 + 4 * i, 4, 0, 0, 'bar');
 }
 
 function romRegister(b: LayoutBuilder, offset: number, romSize: number): void {
@@ -156,26 +162,26 @@ function type0Header(b: LayoutBuilder, bars: BarInfo[], romSize: number, pcie: b
 function type1Header(b: LayoutBuilder, bars: BarInfo[], romSize: number, pcie: boolean): void {
   commonHeader(b, pcie);
   barRegisters(b, bars, 2);
-  b.reg('PRIMARY_BUS', R.PCI_PRIMARY_BUS, 1, 0xff);
-  b.reg('SECONDARY_BUS', R.PCI_SECONDARY_BUS, 1, 0xff);
-  b.reg('SUBORDINATE_BUS', R.PCI_SUBORDINATE_BUS, 1, 0xff);
+  b.reg('PRIMARY_BUS', R.PCI_PRIMARY_BUS, 1, 0xff, 0, 'bridge');
+  b.reg('SECONDARY_BUS', R.PCI_SECONDARY_BUS, 1, 0xff, 0, 'bridge');
+  b.reg('SUBORDINATE_BUS', R.PCI_SUBORDINATE_BUS, 1, 0xff, 0, 'bridge');
   b.reg('SEC_LATENCY_TIMER', R.PCI_SEC_LATENCY_TIMER, 1, pcie ? 0 : 0xff);
   // The low nibble of the window registers says 16/32-bit I/O and 32/64-bit prefetchable: RO.
-  b.reg('IO_BASE', R.PCI_IO_BASE, 1, 0xf0);
-  b.reg('IO_LIMIT', R.PCI_IO_LIMIT, 1, 0xf0);
+  b.reg('IO_BASE', R.PCI_IO_BASE, 1, 0xf0, 0, 'bridge');
+  b.reg('IO_LIMIT', R.PCI_IO_LIMIT, 1, 0xf0, 0, 'bridge');
   b.reg('SEC_STATUS', R.PCI_SEC_STATUS, 2, 0, R.PCI_STATUS_W1C);
-  b.reg('MEMORY_BASE', R.PCI_MEMORY_BASE, 2, 0xfff0);
-  b.reg('MEMORY_LIMIT', R.PCI_MEMORY_LIMIT, 2, 0xfff0);
-  b.reg('PREF_MEMORY_BASE', R.PCI_PREF_MEMORY_BASE, 2, 0xfff0);
-  b.reg('PREF_MEMORY_LIMIT', R.PCI_PREF_MEMORY_LIMIT, 2, 0xfff0);
+  b.reg('MEMORY_BASE', R.PCI_MEMORY_BASE, 2, 0xfff0, 0, 'bridge');
+  b.reg('MEMORY_LIMIT', R.PCI_MEMORY_LIMIT, 2, 0xfff0, 0, 'bridge');
+  b.reg('PREF_MEMORY_BASE', R.PCI_PREF_MEMORY_BASE, 2, 0xfff0, 0, 'bridge');
+  b.reg('PREF_MEMORY_LIMIT', R.PCI_PREF_MEMORY_LIMIT, 2, 0xfff0, 0, 'bridge');
   const pref64 = (b.image[R.PCI_PREF_MEMORY_BASE] & 0xf) === 1;
-  b.reg('PREF_BASE_UPPER32', R.PCI_PREF_BASE_UPPER32, 4, pref64 ? 0xffffffff : 0);
-  b.reg('PREF_LIMIT_UPPER32', R.PCI_PREF_LIMIT_UPPER32, 4, pref64 ? 0xffffffff : 0);
+  b.reg('PREF_BASE_UPPER32', R.PCI_PREF_BASE_UPPER32, 4, pref64 ? 0xffffffff : 0, 0, 'bridge');
+  b.reg('PREF_LIMIT_UPPER32', R.PCI_PREF_LIMIT_UPPER32, 4, pref64 ? 0xffffffff : 0, 0, 'bridge');
   const io32 = (b.image[R.PCI_IO_BASE] & 0xf) === 1;
-  b.reg('IO_BASE_UPPER16', R.PCI_IO_BASE_UPPER16, 2, io32 ? 0xffff : 0);
-  b.reg('IO_LIMIT_UPPER16', R.PCI_IO_LIMIT_UPPER16, 2, io32 ? 0xffff : 0);
+  b.reg('IO_BASE_UPPER16', R.PCI_IO_BASE_UPPER16, 2, io32 ? 0xffff : 0, 0, 'bridge');
+  b.reg('IO_LIMIT_UPPER16', R.PCI_IO_LIMIT_UPPER16, 2, io32 ? 0xffff : 0, 0, 'bridge');
   romRegister(b, R.PCI_ROM_ADDRESS1, romSize);
-  b.reg('BRIDGE_CONTROL', R.PCI_BRIDGE_CONTROL, 2, 0x0bff, 0x0400);
+  b.reg('BRIDGE_CONTROL', R.PCI_BRIDGE_CONTROL, 2, 0x0bff, 0x0400, 'bridge');
 }
 
 /** Declares a capability's fields; `masks` (from a template) override the standard semantics. */
@@ -191,7 +197,7 @@ function capabilityRegisters(b: LayoutBuilder, id: number, offset: number, field
       for (let i = f.size - 1; i >= 0; i--) v = v * 256 + ((arr?.[f.rel - 2 + i] ?? 0) & 0xff);
       return v;
     };
-    b.reg(`${at}.${f.name}`, offset + f.rel, f.size, maskOf(masks?.writable, f.writable ?? 0), maskOf(masks?.w1c, f.w1c ?? 0));
+    b.reg(`${at}.${f.name}`, offset + f.rel, f.size, maskOf(masks?.writable, f.writable ?? 0), maskOf(masks?.w1c, f.w1c ?? 0), f.onWrite);
   }
 }
 

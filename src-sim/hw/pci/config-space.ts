@@ -7,7 +7,7 @@
  */
 import { RegisterFile, type RegisterDef, type RegisterFileState } from '../regs/register-file.ts';
 import { barBase, isSizingProbe, type BarMoveIntent } from './bar.ts';
-import type { BarInfo, ConfigLayout } from './config-layout.ts';
+import type { BarInfo, ConfigHook, ConfigLayout } from './config-layout.ts';
 import * as R from './pci-regs.ts';
 
 export interface ConfigListeners {
@@ -17,8 +17,8 @@ export interface ConfigListeners {
   command?: (old: number, value: number) => void;
   /** A type-1 register changed: bus numbers or a window (the routing reads them live). */
   bridge?: (reg: string, old: number, value: number) => void;
-  /** Any register written by software (for device models: MSI enable, PMCSR power state). */
-  written?: (reg: RegisterDef, old: number, value: number) => void;
+  /** A register whose row names a hook changed: the device model hears COMMAND and MSI enable. */
+  written?: (hook: ConfigHook, reg: RegisterDef, old: number, value: number) => void;
 }
 
 export interface ConfigSpaceState {
@@ -28,22 +28,6 @@ export interface ConfigSpaceState {
   applied: Record<string, string>;
 }
 
-const BRIDGE_REGS = new Set([
-  'PRIMARY_BUS',
-  'SECONDARY_BUS',
-  'SUBORDINATE_BUS',
-  'IO_BASE',
-  'IO_LIMIT',
-  'MEMORY_BASE',
-  'MEMORY_LIMIT',
-  'PREF_MEMORY_BASE',
-  'PREF_MEMORY_LIMIT',
-  'PREF_BASE_UPPER32',
-  'PREF_LIMIT_UPPER32',
-  'IO_BASE_UPPER16',
-  'IO_LIMIT_UPPER16',
-  'BRIDGE_CONTROL',
-]);
 
 export class PciConfigSpace {
   readonly regs: RegisterFile;
@@ -107,12 +91,17 @@ export class PciConfigSpace {
     return room >= 4 ? 4 : room >= 2 && at % 2 === 0 ? 2 : 1;
   }
 
+  /** The row's hook, if any: its side effect goes to whoever owns it (platform or model). */
   private afterWrite(reg: RegisterDef, old: number): void {
+    const hook = reg.onWrite as ConfigHook | undefined;
+    if (!hook) return;
     const value = this.regs.get(reg.name);
-    if (value !== old) this.listeners.written?.(reg, old, value);
-    if (reg.name === 'COMMAND' && value !== old) this.listeners.command?.(old, value);
-    else if (reg.name.startsWith('BAR')) this.checkBarMove(Number(reg.name.slice(3)));
-    else if (BRIDGE_REGS.has(reg.name) && this.headerType === R.PCI_HEADER_TYPE_BRIDGE && value !== old) this.listeners.bridge?.(reg.name, old, value);
+    // A BAR write that changes nothing may still end a sizing probe: always re-check it.
+    if (hook === 'bar') return this.checkBarMove((reg.offset - R.PCI_BASE_ADDRESS_0) >> 2);
+    if (value === old) return;
+    this.listeners.written?.(hook, reg, old, value);
+    if (hook === 'command') this.listeners.command?.(old, value);
+    else if (hook === 'bridge' && this.headerType === R.PCI_HEADER_TYPE_BRIDGE) this.listeners.bridge?.(reg.name, old, value);
   }
 
   private checkBarMove(index: number): void {

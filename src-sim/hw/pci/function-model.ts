@@ -6,9 +6,8 @@
  */
 import type { DmaPort } from '../memory/dma.ts';
 import type { IrqPin } from '../intc/wire.ts';
-import type { Engine } from '../../engine/engine.ts';
-import type { Tracer } from '../../engine/trace.ts';
-import type { RandomStreams } from '../../engine/rng.ts';
+import type { Scope } from '../../engine/scope.ts';
+import type { ConfigHook } from './config-layout.ts';
 
 export type BarKind = 'mem32' | 'mem64' | 'io';
 
@@ -64,17 +63,17 @@ export interface PciConfigTemplate {
 
 /** What the platform gives a function when it is plugged in. */
 export interface PciFunctionContext {
-  engine: Engine;
-  tracer: Tracer;
-  rng: RandomStreams;
+  /**
+   * The function's scope, e.g. "pci.0000:02:00.0": its instance name, and the engine, random
+   * streams, trace source and snapshot ids under that name; torn down on hot-unplug.
+   */
+  scope: Scope;
   /** DMA as this function's requester id, through the remapping unit where one covers it. */
   dma: DmaPort;
   /** The function's INTx pin (per its interrupt pin and the slot's swizzle). */
   intx: IrqPin;
   /** Whether COMMAND.Bus Master Enable is set: a function must not start DMA when it is clear. */
   busMasterEnabled(): boolean;
-  /** Stable id for traces, timers and snapshots, e.g. "pci.0000:02:00.0". */
-  id: string;
 }
 
 export interface PciFunctionModel<S = unknown> {
@@ -83,12 +82,13 @@ export interface PciFunctionModel<S = unknown> {
   barRead(bar: number, offset: number, size: 1 | 2 | 4): number;
   barWrite(bar: number, offset: number, size: 1 | 2 | 4, value: number): void;
   /**
-   * Optional: software changed one of this function's config registers (named as in the
-   * config layout, e.g. "COMMAND", "MSI@d0.FLAGS", "PM@c8.PMCSR"); `old`/`value` are the
-   * register's values before and after. Added compatibly: models that ignore config writes
-   * need not implement it.
+   * Optional: software changed a config register whose row names a side effect (`hook`:
+   * "command", "msiControl", …; `reg` is the row's name, e.g. "MSI@d0.FLAGS"); `old`/`value`
+   * are its values before and after. Models that ignore config writes need not implement it.
    */
-  configWritten?(reg: string, old: number, value: number): void;
+  configWritten?(hook: ConfigHook, reg: string, old: number, value: number): void;
+  /** The version of the state `save` returns (a world snapshot refuses another). */
+  readonly stateVersion?: number;
   /** Function-level reset (also run at power-on). */
   reset(): void;
   save(): S;

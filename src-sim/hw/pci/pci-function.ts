@@ -64,15 +64,21 @@ export class PciFunction {
     this.model?.reset();
   }
 
+  /**
+   * Set when the model is a snapshot component of its own (registered under its scope's id):
+   * the function's state is then its config space only.
+   */
+  modelSnapshotsItself = false;
+
   save(): PciFunctionState {
     const s: PciFunctionState = { version: 1, config: this.config.save() };
-    if (this.model) s.model = this.model.save();
+    if (this.model && !this.modelSnapshotsItself) s.model = this.model.save();
     return s;
   }
 
   restore(s: PciFunctionState): void {
     if (s.version !== 1) throw new Error(`${this.id}: snapshot version ${s.version} is not 1`);
     this.config.restore(s.config);
-    if (this.model && s.model !== undefined) this.model.restore(s.model);
+    if (this.model && !this.modelSnapshotsItself && s.model !== undefined) this.model.restore(s.model);
   }
 }

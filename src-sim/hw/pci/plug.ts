@@ -3,6 +3,7 @@
  * function joins the hierarchy, and the model gets its PciFunctionContext (QEMU's
  * pci_qdev_realize). Bus mastering is read live from COMMAND, as the hardware gate is.
  */
+import { Scope, type ScopeWorld } from '../../engine/scope.ts';
 import type { Bdf } from '../../../src-shared/units/bdf.ts';
 import { layoutFromTemplate } from './config-layout.ts';
 import { PciConfigSpace } from './config-space.ts';
@@ -11,17 +12,31 @@ import { PciFunction } from './pci-function.ts';
 import type { PciHost } from './pci-host.ts';
 import { PCI_COMMAND_MASTER } from './pci-regs.ts';
 
-export type SlotWiring = Omit<PciFunctionContext, 'busMasterEnabled' | 'id'>;
+/** What the platform wires to a slot: the world the function's scope lives in, its DMA and INTx. */
+export interface SlotWiring extends Omit<PciFunctionContext, 'busMasterEnabled' | 'scope'> {
+  world: ScopeWorld;
+  /**
+   * Register the model as a snapshot component under its scope's id ("pci.0000:02:00.0"),
+   * rather than inside the PCI host's state.
+   */
+  registerSnapshot?: boolean;
+}
 
 export function plugModel(host: PciHost, bdf: Bdf, model: PciFunctionModel, wiring: SlotWiring, headerType?: number): PciFunction {
   const fn = new PciFunction(bdf, new PciConfigSpace(layoutFromTemplate(model.config, { headerType })), model);
   host.attach(fn);
   const written = fn.config.listeners.written;
-  fn.config.listeners.written = (reg, old, value) => {
-    written?.(reg, old, value);
-    model.configWritten?.(reg.name, old, value);
+  fn.config.listeners.written = (hook, reg, old, value) => {
+    written?.(hook, reg, old, value);
+    model.configWritten?.(hook, reg.name, old, value);
   };
-  model.plug({ ...wiring, id: fn.id, busMasterEnabled: () => (fn.command & PCI_COMMAND_MASTER) !== 0 });
+  const { world, registerSnapshot, ...rest } = wiring;
+  const scope = new Scope(world, fn.id);
+  if (registerSnapshot) {
+    scope.register({ version: model.stateVersion ?? 1, save: () => model.save(), restore: (s) => model.restore(s), target: model });
+    fn.modelSnapshotsItself = true;
+  }
+  model.plug({ ...rest, scope, busMasterEnabled: () => (fn.command & PCI_COMMAND_MASTER) !== 0 });
   model.reset();
   return fn;
 }

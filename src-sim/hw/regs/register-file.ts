@@ -8,13 +8,23 @@
  * stored little-endian in a byte array, so any aligned 1/2/4-byte guest access inside a register
  * works as on hardware; 8-byte registers are accessed as two dwords, as the VT-d spec allows.
  *
- * Guest accesses go through `read`/`write`, which apply the masks and then call the register's
- * hook (only where hardware has a side effect). The device model itself uses `get`/`set`, which
- * bypass the masks: hardware may change read-only bits (status, fault records) that software
- * cannot. An access that hits no register is reported through `onUnassigned` and reads as 0.
+ * Guest accesses go through `read`/`write`, which apply the masks and then call the hooks the
+ * row names (`onWrite`, `onRead`, `afterRead`): side effects are declared on the row where the
+ * hardware has them, and the device supplies the named functions once (`bindHooks`), which checks
+ * that every name a row uses has a function and every function is used. An 8-byte register may
+ * be written whole (`write64`): both dwords land, then its hook runs once.
+ * The device model itself uses `get`/`set`, which bypass the masks: hardware may change
+ * read-only bits (status, fault records) that software cannot. An access that hits no register
+ * is reported through `onUnassigned` and reads as 0. Rows of fidelity `forward` are not held
+ * here at all: a pass-through model hands them to the real device (`forward`).
  */
+import { bytesToHex, hexToBytes } from '../../../src-shared/units/bytes.ts';
 
-export type Fidelity = 'full' | 'partial' | 'unimplemented';
+/**
+ * How faithfully a row is modelled: `full`; `partial` (held, not acted on); `unimplemented`;
+ * `forward` — a pass-through model hands the access to real hardware (qemu-dm's pt_* handlers).
+ */
+export type Fidelity = 'full' | 'partial' | 'unimplemented' | 'forward';
 
 export interface RegisterDef {
   /** The name the specification uses (GCMD_REG, ICR, COMMAND, …). */
@@ -35,6 +45,27 @@ export interface RegisterDef {
    */
   readClearAlso?: string;
   fidelity?: Fidelity;
+  /** The write hook this row's side effect is (a name in the device's hook table). */
+  onWrite?: string;
+  /** Called before a guest read is answered (to refresh a live value). */
+  onRead?: string;
+  /** Called after a guest read (read side effects: ICR auto-mask, clearing a counter pair). */
+  afterRead?: string;
+}
+
+/** `old`/`value` are the register's values before and after (low dword for 8-byte registers). */
+export type WriteHook = (reg: RegisterDef, old: number, value: number, offsetInReg: number, size: 1 | 2 | 4 | 8) => void;
+export type ReadHook = (reg: RegisterDef, offset: number, size: 1 | 2 | 4) => void;
+
+export interface RowHooks {
+  write?: Record<string, WriteHook>;
+  read?: Record<string, ReadHook>;
+}
+
+/** Where rows of fidelity `forward` go: the real device behind a pass-through model. */
+export interface ForwardTarget {
+  read(offset: number, size: 1 | 2 | 4): number;
+  write(offset: number, size: 1 | 2 | 4, value: number): void;
 }
 
 export interface AccessHooks {
@@ -55,7 +86,10 @@ function hi(m: number | readonly [number, number] | undefined): number {
 
 export interface RegisterFileState {
   version: 1;
-  /** Register contents as hex, only the registers (not gaps), keyed by name. */
+  /**
+   * Register contents as hex, keyed by name: only registers that differ from their reset value
+   * (restore starts from reset), so a 4 KiB config space of read-only bytes saves almost nothing.
+   */
   values: Record<string, string>;
 }
 
@@ -73,6 +107,11 @@ export class RegisterFile {
   private readonly defs: RegisterDef[];
   private readonly byName = new Map<string, RegisterDef>();
   hooks: AccessHooks = {};
+  /** Where `forward` rows go; unset, such an access is unassigned (reads 0). */
+  forward: ForwardTarget | undefined;
+  private writeHooks: (WriteHook | undefined)[] = [];
+  private readHooks: (ReadHook | undefined)[] = [];
+  private afterReadHooks: (ReadHook | undefined)[] = [];
 
   constructor(
     readonly size: number,
@@ -123,8 +162,15 @@ export class RegisterFile {
     return size === 1 ? v.getUint8(off) : size === 2 ? v.getUint16(off, true) : v.getUint32(off, true);
   }
 
+  /** The bytes after reset, kept to save only what changed. */
+  private resetImage: Uint8Array | undefined;
+
   /** Replays every register's reset value (reset values exist only in the table). */
   reset(): void {
+    if (this.resetImage) {
+      this.bytes.set(this.resetImage);
+      return;
+    }
     this.bytes.fill(0);
     for (const d of this.defs) {
       if (d.size === 8) {
@@ -132,6 +178,23 @@ export class RegisterFile {
         this.view.setUint32(d.offset + 4, (d.resetHi ?? 0) >>> 0, true);
       } else this.putN(this.view, d.offset, d.size, d.reset ?? 0);
     }
+    this.resetImage = this.bytes.slice();
+  }
+
+  /**
+   * Supplies the functions the rows name. A row naming a hook the table lacks is a wiring bug:
+   * it throws, naming both. (A table may hold hooks for rows a variant leaves out: PMEN, IQT.)
+   */
+  bindHooks(hooks: RowHooks): void {
+    const pick = <H>(table: Record<string, H> | undefined, name: string | undefined, reg: string, kind: string): H | undefined => {
+      if (name === undefined) return undefined;
+      const h = table?.[name];
+      if (!h) throw new Error(`register ${reg} names ${kind} hook "${name}", which the device does not supply`);
+      return h;
+    };
+    this.writeHooks = this.defs.map((d) => pick(hooks.write, d.onWrite, d.name, 'write'));
+    this.readHooks = this.defs.map((d) => pick(hooks.read, d.onRead, d.name, 'read'));
+    this.afterReadHooks = this.defs.map((d) => pick(hooks.read, d.afterRead, d.name, 'read'));
   }
 
   def(name: string): RegisterDef {
@@ -153,33 +216,63 @@ export class RegisterFile {
 
   /** A guest read of 1, 2 or 4 bytes at `offset`. */
   read(offset: number, size: 1 | 2 | 4): number {
-    const reg = this.registerAt(offset);
+    const i = offset >= 0 && offset < this.size ? this.owner[offset] : -1;
+    const reg = i >= 0 ? this.defs[i] : undefined;
+    if (reg?.fidelity === 'forward' && this.forward) return this.forward.read(offset, size) >>> 0;
     if (!reg || (reg.fidelity && reg.fidelity !== 'full')) this.hooks.onUnassigned?.(offset, size, false, reg);
-    if (!reg) return 0;
+    if (!reg || offset + size > this.size) return 0;
     if (this.hooks.onRead) this.hooks.onRead(reg);
-    if (offset + size > this.size) return 0;
+    this.readHooks[i]?.(reg, offset, size);
     const value = this.getN(this.view, offset, size) & ~this.getN(this.woview, offset, size);
     if (reg.readClear) this.clearRange(reg.offset, reg.size);
     if (reg.readClearAlso) {
       const other = this.def(reg.readClearAlso);
       this.clearRange(other.offset, other.size);
     }
+    this.afterReadHooks[i]?.(reg, offset, size);
     return value >>> 0;
   }
 
   /** A guest write: keeps read-only bits, takes writable bits, clears W1C bits written as 1. */
   write(offset: number, size: 1 | 2 | 4, value: number): void {
-    const reg = this.registerAt(offset);
+    const i = offset >= 0 && offset < this.size ? this.owner[offset] : -1;
+    const reg = i >= 0 ? this.defs[i] : undefined;
+    if (reg?.fidelity === 'forward' && this.forward) return this.forward.write(offset, size, value);
     if (!reg || (reg.fidelity && reg.fidelity !== 'full')) this.hooks.onUnassigned?.(offset, size, true, reg);
     if (!reg || offset + size > this.size) return;
-    const old = this.get(reg.name);
+    const old = this.getN(this.view, reg.offset, reg.size === 8 ? 4 : reg.size);
+    this.land(offset, size, value);
+    const now = this.getN(this.view, reg.offset, reg.size === 8 ? 4 : reg.size);
+    this.hooks.onWrite?.(reg, old, now, offset - reg.offset);
+    this.writeHooks[i]?.(reg, old, now, offset - reg.offset, size);
+  }
+
+  /**
+   * A guest write of a whole 8-byte register (a 64-bit MMIO store): both dwords take their
+   * masks, then the row's hook runs once, seeing the whole new value.
+   */
+  write64(offset: number, lo: number, hi: number): void {
+    const i = offset >= 0 && offset < this.size ? this.owner[offset] : -1;
+    const reg = i >= 0 ? this.defs[i] : undefined;
+    if (!reg || reg.size !== 8 || reg.offset !== offset) {
+      throw new RangeError(`write64 at 0x${offset.toString(16)}: ${reg ? `${reg.name} is not an 8-byte register starting there` : 'no register'}`);
+    }
+    if (reg.fidelity && reg.fidelity !== 'full') this.hooks.onUnassigned?.(offset, 8, true, reg);
+    const old = this.view.getUint32(offset, true);
+    this.land(offset, 4, lo);
+    this.land(offset + 4, 4, hi);
+    const now = this.view.getUint32(offset, true);
+    this.hooks.onWrite?.(reg, old, now, 0);
+    this.writeHooks[i]?.(reg, old, now, 0, 8);
+  }
+
+  /** Keeps read-only bits, takes writable bits, clears W1C bits written as 1. */
+  private land(offset: number, size: 1 | 2 | 4, value: number): void {
     const v = this.view;
     const cur = this.getN(v, offset, size);
     const wm = this.getN(this.wview, offset, size);
     const w1c = this.getN(this.w1cview, offset, size);
-    const next = ((cur & ~wm) | (value & wm)) & ~(value & w1c);
-    this.putN(v, offset, size, next);
-    this.hooks.onWrite?.(reg, old, this.get(reg.name), offset - reg.offset);
+    this.putN(v, offset, size, ((cur & ~wm) | (value & wm)) & ~(value & w1c));
   }
 
   // ---- hardware side ----------------------------------------------------------------------
@@ -240,8 +333,11 @@ export class RegisterFile {
 
   save(): RegisterFileState {
     const values: Record<string, string> = {};
+    const reset = this.resetImage!;
     for (const d of this.defs) {
-      values[d.name] = Array.from(this.bytes.subarray(d.offset, d.offset + d.size), (b) => b.toString(16).padStart(2, '0')).join('');
+      let changed = false;
+      for (let i = d.offset; i < d.offset + d.size && !changed; i++) changed = this.bytes[i] !== reset[i];
+      if (changed) values[d.name] = bytesToHex(this.bytes.subarray(d.offset, d.offset + d.size));
     }
     return { version: 1, values };
   }
@@ -251,8 +347,7 @@ export class RegisterFile {
     this.reset();
     for (const [name, hexBytes] of Object.entries(s.values)) {
       const d = this.def(name);
-      if (hexBytes.length !== d.size * 2) throw new Error(`snapshot of ${name} has ${hexBytes.length / 2} bytes, register has ${d.size}`);
-      for (let i = 0; i < d.size; i++) this.bytes[d.offset + i] = parseInt(hexBytes.slice(2 * i, 2 * i + 2), 16);
+      this.bytes.set(hexToBytes(hexBytes, `register snapshot of ${name}`, d.size), d.offset);
     }
   }
 }

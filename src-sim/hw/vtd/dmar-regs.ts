@@ -158,17 +158,17 @@ export function dmarRegisterDefs(c: VtdCapabilities, hawBits: number): RegisterD
     { name: 'VER_REG', offset: DMAR_VER_REG, size: 4, reset: 0x10 },
     { name: 'CAP_REG', offset: DMAR_CAP_REG, size: 8, reset: capLo, resetHi: capHi },
     { name: 'ECAP_REG', offset: DMAR_ECAP_REG, size: 8, reset: ecapLo, resetHi: ecapHi },
-    { name: 'GCMD_REG', offset: DMAR_GCMD_REG, size: 4, writable: gcmd, writeOnly: 0xffffffff },
+    { name: 'GCMD_REG', offset: DMAR_GCMD_REG, size: 4, writable: gcmd, writeOnly: 0xffffffff, onWrite: 'globalCommand' },
     { name: 'GSTS_REG', offset: DMAR_GSTS_REG, size: 4 },
     { name: 'RTADDR_REG', offset: DMAR_RTADDR_REG, size: 8, writable: [0xfffff000, addrHi] },
-    { name: 'CCMD_REG', offset: DMAR_CCMD_REG, size: 8, writable: [0xffffffff, 0xe0000003] },
-    { name: 'FSTS_REG', offset: DMAR_FSTS_REG, size: 4, w1c: DMA_FSTS_PFO | DMA_FSTS_AFO | DMA_FSTS_APF | DMA_FSTS_IQE | DMA_FSTS_ICE | DMA_FSTS_ITE },
-    { name: 'FECTL_REG', offset: DMAR_FECTL_REG, size: 4, reset: DMA_FECTL_IM, writable: DMA_FECTL_IM },
+    { name: 'CCMD_REG', offset: DMAR_CCMD_REG, size: 8, writable: [0xffffffff, 0xe0000003], onWrite: 'contextCommand' },
+    { name: 'FSTS_REG', offset: DMAR_FSTS_REG, size: 4, w1c: DMA_FSTS_PFO | DMA_FSTS_AFO | DMA_FSTS_APF | DMA_FSTS_IQE | DMA_FSTS_ICE | DMA_FSTS_ITE, onWrite: 'faultStatus' },
+    { name: 'FECTL_REG', offset: DMAR_FECTL_REG, size: 4, reset: DMA_FECTL_IM, writable: DMA_FECTL_IM, onWrite: 'faultEventControl' },
     { name: 'FEDATA_REG', offset: DMAR_FEDATA_REG, size: 4, writable: c.ecap.eim ? 0xffffffff : 0xffff },
     { name: 'FEADDR_REG', offset: DMAR_FEADDR_REG, size: 4, writable: 0xfffffffc },
     { name: 'FEUADDR_REG', offset: DMAR_FEUADDR_REG, size: 4, writable: c.ecap.eim ? 0xffffffff : 0 },
   ];
-  if (c.cap.plmr || c.cap.phmr) defs.push({ name: 'PMEN_REG', offset: DMAR_PMEN_REG, size: 4, writable: DMA_PMEN_EPM, fidelity: 'partial' });
+  if (c.cap.plmr || c.cap.phmr) defs.push({ name: 'PMEN_REG', offset: DMAR_PMEN_REG, size: 4, writable: DMA_PMEN_EPM, fidelity: 'partial', onWrite: 'protectedMemoryEnable' });
   if (c.cap.plmr) {
     defs.push({ name: 'PLMBASE_REG', offset: DMAR_PLMBASE_REG, size: 4, writable: 0xffe00000, fidelity: 'partial' });
     defs.push({ name: 'PLMLIMIT_REG', offset: DMAR_PLMLIMIT_REG, size: 4, writable: 0xffe00000, fidelity: 'partial' });
@@ -179,10 +179,10 @@ export function dmarRegisterDefs(c: VtdCapabilities, hawBits: number): RegisterD
   }
   if (c.ecap.qi) {
     defs.push({ name: 'IQH_REG', offset: DMAR_IQH_REG, size: 8 });
-    defs.push({ name: 'IQT_REG', offset: DMAR_IQT_REG, size: 8, writable: [0x7fff0, 0] });
+    defs.push({ name: 'IQT_REG', offset: DMAR_IQT_REG, size: 8, writable: [0x7fff0, 0], onWrite: 'queueTail' });
     defs.push({ name: 'IQA_REG', offset: DMAR_IQA_REG, size: 8, writable: [0xfffff007, addrHi] });
     defs.push({ name: 'ICS_REG', offset: DMAR_ICS_REG, size: 4, w1c: 1 });
-    defs.push({ name: 'IECTL_REG', offset: DMAR_IECTL_REG, size: 4, reset: DMA_FECTL_IM, writable: DMA_FECTL_IM });
+    defs.push({ name: 'IECTL_REG', offset: DMAR_IECTL_REG, size: 4, reset: DMA_FECTL_IM, writable: DMA_FECTL_IM, onWrite: 'invalidationEventControl' });
     defs.push({ name: 'IEDATA_REG', offset: DMAR_IEDATA_REG, size: 4, writable: c.ecap.eim ? 0xffffffff : 0xffff });
     defs.push({ name: 'IEADDR_REG', offset: DMAR_IEADDR_REG, size: 4, writable: 0xfffffffc });
     defs.push({ name: 'IEUADDR_REG', offset: DMAR_IEUADDR_REG, size: 4, writable: c.ecap.eim ? 0xffffffff : 0 });
@@ -190,10 +190,10 @@ export function dmarRegisterDefs(c: VtdCapabilities, hawBits: number): RegisterD
   if (c.ecap.ir) defs.push({ name: 'IRTA_REG', offset: DMAR_IRTA_REG, size: 8, writable: [0xfffff80f, addrHi], fidelity: 'unimplemented' });
   const iro = c.ecap.iroOffset;
   defs.push({ name: 'IVA_REG', offset: iro, size: 8, writable: [0xfffff07f, addrHi], writeOnly: [0xffffffff, 0xffffffff] });
-  defs.push({ name: 'IOTLB_REG', offset: iro + 8, size: 8, writable: [0, 0xb003ffff] });
+  defs.push({ name: 'IOTLB_REG', offset: iro + 8, size: 8, writable: [0, 0xb003ffff], onWrite: 'iotlbCommand' });
   for (let i = 0; i < c.cap.nfr; i++) {
     defs.push({ name: `FRCD${i}_LO`, offset: frcdOffset(c, i), size: 8 });
-    defs.push({ name: `FRCD${i}_HI`, offset: frcdOffset(c, i) + 8, size: 8, w1c: [0, DMA_FRCD_F] });
+    defs.push({ name: `FRCD${i}_HI`, offset: frcdOffset(c, i) + 8, size: 8, w1c: [0, DMA_FRCD_F], onWrite: 'faultRecordCleared' });
   }
   return defs;
 }

@@ -15,7 +15,7 @@ import type { Tracer } from '../../engine/index.ts';
 import { checkVersion } from '../../engine/index.ts';
 import type { DmaTranslator } from '../memory/dma.ts';
 import type { PhysicalMemory } from '../memory/phys-mem.ts';
-import { RegisterFile, type RegisterDef, type RegisterFileState } from '../regs/register-file.ts';
+import { RegisterFile, type RegisterFileState, type WriteHook } from '../regs/register-file.ts';
 import type { VtdCapabilities } from './cap.ts';
 import { CONTEXT_TT_PASS_THROUGH, ContextCache, entryRules, fetchContext, type ContextCacheEntryState, type EntryRules } from './context.ts';
 import {
@@ -104,8 +104,8 @@ export class IntelIommu implements DmaTranslator, CacheSet, QueueHost {
     this.mem = opts.mem;
     this.tracer = opts.tracer;
     this.regs = new RegisterFile(DMAR_REG_SIZE, dmarRegisterDefs(opts.caps, opts.hostAddressWidthBits));
+    this.regs.bindHooks({ write: this.writeHooks() });
     this.regs.hooks = {
-      onWrite: (reg, old, value, off) => this.onRegisterWrite(reg, old, value, off),
       onUnassigned: (offset, size, write, reg) => this.tracer?.emit(TRACE_VTD_UNASSIGNED, { unit: this.unit, offset, size, write, register: reg ? `${reg.name}, ${reg.fidelity}` : 'no register' }),
     };
     this.contextCache = new ContextCache(opts.contextCacheEntries ?? 16);
@@ -130,11 +130,10 @@ export class IntelIommu implements DmaTranslator, CacheSet, QueueHost {
     this.regs.write(offset, size, value);
   }
 
-  /** A 64-bit register access split as Xen 2007 does it: low dword, then high dword. */
+  /** A 64-bit store to an 8-byte register, landing whole (its hook runs once, on the full value). */
   write64(offset: number, value: number | bigint): void {
     const v = BigInt(value);
-    this.regs.write(offset, 4, Number(v & 0xffffffffn));
-    this.regs.write(offset + 4, 4, Number((v >> 32n) & 0xffffffffn));
+    this.regs.write64(offset, Number(v & 0xffffffffn), Number((v >> 32n) & 0xffffffffn));
   }
 
   read64(offset: number): bigint {
@@ -152,16 +151,28 @@ export class IntelIommu implements DmaTranslator, CacheSet, QueueHost {
     this.enabled = false;
   }
 
-  private onRegisterWrite(reg: RegisterDef, _old: number, value: number, offsetInReg: number): void {
-    const name = reg.name;
-    if (name === 'GCMD_REG') this.onGcmd(value);
-    else if (name === 'CCMD_REG') handleCcmdWrite(this.regs, this);
-    else if (name === 'IOTLB_REG') handleIotlbWrite(this.regs, this);
-    else if (name === 'FSTS_REG' || (name.startsWith('FRCD') && name.endsWith('_HI') && offsetInReg >= 4)) this.faults.refreshStatus();
-    else if (name === 'FECTL_REG') this.faults.onFectlWrite();
-    else if (name === 'PMEN_REG') this.regs.setClear('PMEN_REG', value & DMA_PMEN_EPM ? DMA_PMEN_PRS : 0, value & DMA_PMEN_EPM ? 0 : DMA_PMEN_PRS);
-    else if (name === 'IQT_REG' && this.queueEnabled()) processInvalidationQueue(this);
-    else if (name === 'IECTL_REG') onIectlWrite(this);
+  /**
+   * The write hooks dmarRegisterDefs' rows name (QEMU's vtd_handle_*_write). Commands in 8-byte
+   * registers act when the dword holding their trigger bit lands (or the whole register does).
+   */
+  private writeHooks(): Record<string, WriteHook> {
+    const touchesHigh = (offsetInReg: number, size: number) => offsetInReg + size > 4;
+    return {
+      globalCommand: (_r, _old, value) => this.onGcmd(value),
+      contextCommand: () => handleCcmdWrite(this.regs, this),
+      iotlbCommand: () => handleIotlbWrite(this.regs, this),
+      faultStatus: () => this.faults.refreshStatus(),
+      faultRecordCleared: (_r, _old, _value, offsetInReg, size) => {
+        if (touchesHigh(offsetInReg, size)) this.faults.refreshStatus();
+      },
+      faultEventControl: () => this.faults.onFectlWrite(),
+      protectedMemoryEnable: (_r, _old, value) =>
+        this.regs.setClear('PMEN_REG', value & DMA_PMEN_EPM ? DMA_PMEN_PRS : 0, value & DMA_PMEN_EPM ? 0 : DMA_PMEN_PRS),
+      queueTail: () => {
+        if (this.queueEnabled()) processInvalidationQueue(this);
+      },
+      invalidationEventControl: () => onIectlWrite(this),
+    };
   }
 
   private queueEnabled(): boolean {

@@ -11,9 +11,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Pc } from '../../../src-sim/hw/pc/pc.ts';
 import { parseHostProfile, type HostProfile } from '../../../src-sim/hw/host-profile.ts';
-import * as R from '../../../src-sim/hw/net/e1000/e1000x_regs.ts';
 import { XenVtdDriver, PERM_R, PERM_W } from '../../unit/vtd/xen-vtd-driver.ts';
 import { cf8Read } from '../../unit/pci/machine.ts';
+import { E1000Driver, RX_BUFS, type DriverMemory } from '../../unit/e1000/e1000-driver.ts';
 
 export const SEED_PROFILE: HostProfile = parseHostProfile(readFileSync(fileURLToPath(new URL('../../../resources/hosts/seed-core2-q35.json', import.meta.url)), 'utf8'));
 
@@ -22,11 +22,7 @@ export const NIC_SID = 0x0200;
 /** Host-physical base of the guest's memory (what Xen's p2m would hand out). */
 export const GUEST_BASE = 0x4000_0000;
 export const GUEST_MAPPED_BYTES = 0x40_0000;
-export const RX_RING = 0x1_0000;
-export const TX_RING = 0x2_0000;
-export const RX_BUFS = 0x10_0000;
-export const TX_BUFS = 0x20_0000;
-export const BUF = 2048;
+export { RX_RING, TX_RING, RX_BUFS, TX_BUFS, BUF_SIZE as BUF } from '../../unit/e1000/e1000-driver.ts';
 export const DOMAIN_ID = 1;
 
 export { cf8Read } from '../../unit/pci/machine.ts';
@@ -35,9 +31,8 @@ export class SeedRig {
   readonly pc: Pc;
   readonly xen: XenVtdDriver;
   readonly bar0: number;
-  private rxCount = 0;
-  private txCount = 0;
-  private txNext = 0;
+  /** The guest's driver, in guest-physical addresses (its pages live at GUEST_BASE + gpa). */
+  readonly driver: E1000Driver;
 
   constructor(seed = 2007) {
     this.pc = new Pc(SEED_PROFILE, { seed });
@@ -46,6 +41,16 @@ export class SeedRig {
     const mmio = this.pc.mmio;
     this.xen = new XenVtdDriver({ read: (off, size) => mmio.read(base + off, size), write: (off, size, v) => mmio.write(base + off, size, v) }, this.pc.mem);
     this.bar0 = (cf8Read(this.pc.io, 2, 0, 0, 0x10) & ~0xf) >>> 0;
+    const m = this.pc.mem;
+    const guest: DriverMemory = {
+      readU8: (a) => m.readU8(GUEST_BASE + a),
+      readU32: (a) => m.readU32(GUEST_BASE + a),
+      readU64: (a) => m.readU64(GUEST_BASE + a),
+      writeU32: (a, v) => m.writeU32(GUEST_BASE + a, v),
+      writeU64: (a, v) => m.writeU64(GUEST_BASE + a, v),
+      write: (a, b) => m.write(GUEST_BASE + a, b),
+    };
+    this.driver = new E1000Driver(this, guest);
   }
 
   /** Xen's side: root table, a 3-level domain mapping [0, bytes) of guest memory, context for 02:00.0, translation on. */
@@ -88,49 +93,18 @@ export class SeedRig {
     this.pc.mem.writeU64(GUEST_BASE + gpa, v);
   }
 
-  /** Rings of `rx` and `tx` descriptors; RDLEN/TDLEN must be multiples of 128 bytes (8 descriptors). */
+  /** The guest's e1000 driver (the one test driver): rings of `rx` and `tx` descriptors, IMS RXT0|TXDW. */
   bringUp(rx: number, tx: number, rxBufs = RX_BUFS): void {
-    if (rx % 8 || tx % 8) throw new Error('e1000 rings are multiples of 8 descriptors');
-    this.wr(R.IMC, 0xffffffff);
-    this.wr(R.CTRL, this.rd(R.CTRL) | R.CTRL_RST);
-    this.wr(R.IMC, 0xffffffff);
-    this.rd(R.ICR);
-    this.rxCount = rx;
-    for (let i = 0; i < rx; i++) {
-      this.guestU64(RX_RING + 16 * i, rxBufs + BUF * i);
-      this.guestU64(RX_RING + 16 * i + 8, 0);
-    }
-    this.wr(R.RDBAL, RX_RING);
-    this.wr(R.RDBAH, 0);
-    this.wr(R.RDLEN, rx * 16);
-    this.wr(R.RDH, 0);
-    this.wr(R.RDT, rx - 1);
-    this.wr(R.RCTL, R.RCTL_EN | R.RCTL_BAM | R.RCTL_SECRC);
-    this.txCount = tx;
-    this.wr(R.TDBAL, TX_RING);
-    this.wr(R.TDBAH, 0);
-    this.wr(R.TDLEN, tx * 16);
-    this.wr(R.TDH, 0);
-    this.wr(R.TDT, 0);
-    this.wr(R.TCTL, R.TCTL_EN | R.TCTL_PSP | (0x0f << R.TCTL_CT_SHIFT) | (0x3f << R.TCTL_COLD_SHIFT));
-    this.wr(R.IMS, R.ICR_RXT0 | R.ICR_TXDW);
+    this.driver.bringUp(rx, tx, rxBufs);
   }
 
   send(frame: Uint8Array): void {
-    const i = this.txNext;
-    const buf = TX_BUFS + BUF * i;
-    this.guestWrite(buf, frame);
-    this.guestU64(TX_RING + 16 * i, buf);
-    const cmd = R.TXD_CMD_EOP | R.TXD_CMD_IFCS | R.TXD_CMD_RS;
-    this.pc.mem.writeU32(GUEST_BASE + TX_RING + 16 * i + 8, frame.length | (cmd << 24));
-    this.pc.mem.writeU32(GUEST_BASE + TX_RING + 16 * i + 12, 0);
-    this.txNext = (i + 1) % this.txCount;
-    this.wr(R.TDT, this.txNext);
+    this.driver.send(frame);
   }
 
   rxDesc(i: number): { length: number; status: number } {
-    const lo = this.pc.mem.readU32(GUEST_BASE + RX_RING + 16 * i + 8);
-    return { length: lo & 0xffff, status: this.pc.mem.readU8(GUEST_BASE + RX_RING + 16 * i + 12) };
+    const { length, status } = this.driver.rxDesc(i);
+    return { length, status };
   }
 
   get nic() {

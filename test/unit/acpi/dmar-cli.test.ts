@@ -1,19 +1,17 @@
 /**
  * `vtdw dmar`: the readable listing of every sample table against golden files in
- * test/golden/dmar/ (regenerate explicitly: `UPDATE_GOLDEN=1 npx vitest run --project node
- * test/unit/acpi/dmar-cli.test.ts`, then review the diff), `--json` against the oracles, and
+ * test/golden/dmar/ (regenerate explicitly: `npm run test:golden`, then review the diff), `--json` against the oracles, and
  * malformed input reported as `vtdw dmar: FILE: byte 0xNN: reason` with exit status 1.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../src-main/cli/main.ts';
 import type { CliIO } from '../../../src-main/cli/io.ts';
-import { DMAR_DATA, dmarSamples, inIssueShape } from './dmar-data.ts';
+import { DMAR_DATA, dmarSamples } from './dmar-data.ts';
 import { DMAR_RECENT_FIXTURES as RECENT } from '../../fixtures/paths.ts';
-
-const GOLDEN = join(import.meta.dirname, '../../golden/dmar');
+import { expectGolden } from '../../golden/golden.ts';
 
 async function vtdw(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -24,13 +22,7 @@ async function vtdw(...argv: string[]): Promise<{ code: number; out: string; err
 }
 
 function golden(name: string, actual: string): void {
-  const file = join(GOLDEN, name);
-  if (process.env.UPDATE_GOLDEN === '1') {
-    mkdirSync(GOLDEN, { recursive: true });
-    writeFileSync(file, actual);
-  }
-  expect(existsSync(file), `missing golden file ${file} (UPDATE_GOLDEN=1 creates it)`).toBe(true);
-  expect(actual).toBe(readFileSync(file, 'utf8'));
+  expectGolden(`dmar/${name}`, actual);
 }
 
 describe('vtdw dmar', () => {
@@ -50,7 +42,7 @@ describe('vtdw dmar', () => {
   it.each(dmarSamples().map((s) => [s.file, s.expected] as const))('prints %s --json as the issue-shaped oracle', async (file, expected) => {
     const r = await vtdw('dmar', file, '--json');
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.out)).toEqual(inIssueShape(expected));
+    expect(JSON.parse(r.out)).toEqual(expected);
     expect(Object.keys(JSON.parse(r.out))).toEqual(['revision', 'hostAddressWidth', 'flags', 'structures']);
   });
 

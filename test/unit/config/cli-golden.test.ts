@@ -1,20 +1,19 @@
 /**
  * Golden files for `vtdw parse` and `vtdw check` on the real example configs and the seed's
  * literal instructions. Outputs are compared exactly; regenerate deliberately with
- * `UPDATE_GOLDEN=1 npx vitest run --project node test/unit/config/cli-golden.test.ts` and review
+ * `npm run test:golden` and review
  * the diff like code.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../src-main/cli/main.ts';
 import { XEN_FIXTURES } from '../../fixtures/paths.ts';
+import { expectGolden } from '../../golden/golden.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const DATA = XEN_FIXTURES;
-const GOLDEN = join(ROOT, 'test/golden/config');
-const UPDATE = process.env.UPDATE_GOLDEN === '1';
 
 async function vtdw(args: string[], cwd: string) {
   let out = '';
@@ -24,13 +23,7 @@ async function vtdw(args: string[], cwd: string) {
 }
 
 function golden(name: string, actual: string): void {
-  const file = join(GOLDEN, name);
-  if (UPDATE || !existsSync(file)) {
-    if (!UPDATE) throw new Error(`missing golden ${name}; create it with UPDATE_GOLDEN=1`);
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, actual);
-  }
-  expect(actual).toBe(readFileSync(file, 'utf8'));
+  expectGolden(`config/${name}`, actual);
 }
 
 const examples = readdirSync(DATA).filter((f) => !f.endsWith('.md'));

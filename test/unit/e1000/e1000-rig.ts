@@ -9,15 +9,11 @@ import { DirectDmaPort, type DmaPort } from '../../../src-sim/hw/memory/dma.ts';
 import { PhysicalMemory } from '../../../src-sim/hw/memory/phys-mem.ts';
 import { IrqLine } from '../../../src-sim/hw/intc/wire.ts';
 import { E1000, type E1000Options } from '../../../src-sim/hw/net/e1000/e1000.ts';
-import * as R from '../../../src-sim/hw/net/e1000/e1000x_regs.ts';
 import { EthernetWire } from '../../../src-sim/hw/net/ethernet_wire.ts';
 import { LinkPartner } from '../../../src-sim/hw/net/link_partner.ts';
+import { E1000Driver, type DriverState } from './e1000-driver.ts';
 
-export const RX_RING = 0x10000;
-export const TX_RING = 0x20000;
-export const RX_BUFS = 0x100000;
-export const TX_BUFS = 0x200000;
-export const BUF_SIZE = 2048;
+export { RX_RING, TX_RING, RX_BUFS, TX_BUFS, BUF_SIZE } from './e1000-driver.ts';
 export const PARTNER_MAC = '00:1b:21:00:00:02';
 
 export interface RigOptions extends E1000Options {
@@ -34,8 +30,7 @@ export class E1000Rig {
   readonly wire: EthernetWire;
   readonly partner: LinkPartner;
   busMaster: boolean;
-  /** Driver state (Linux: next_to_use / next_to_clean). */
-  drv = { rxCount: 0, txCount: 0, txNext: 0, txClean: 0, rxClean: 0 };
+  readonly driver: E1000Driver;
 
   constructor(opts: RigOptions = {}) {
     this.sim = new Simulation(opts.seed ?? 2007);
@@ -44,17 +39,23 @@ export class E1000Rig {
     this.nic = new E1000(opts);
     const sim = this.sim;
     this.nic.plug({
-      engine: sim.engine,
-      tracer: sim.tracer,
-      rng: sim.rng,
+      scope: sim.scope('e1000.0'),
       dma: opts.dma ? opts.dma(this.mem) : new DirectDmaPort(this.mem),
       intx: this.intx.pin('pci.0000:02:00.0'),
       busMasterEnabled: () => this.busMaster,
-      id: 'e1000.0',
     });
     this.wire = new EthernetWire(sim.engine, sim.tracer, 'cable0');
     this.nic.connect(this.wire.a);
     this.partner = new LinkPartner(sim.engine, sim.tracer, 'peer', PARTNER_MAC, this.wire.b);
+    this.driver = new E1000Driver(this, this.mem);
+  }
+
+  /** Driver state (Linux: next_to_use / next_to_clean). */
+  get drv(): DriverState {
+    return this.driver.state;
+  }
+  set drv(s: DriverState) {
+    this.driver.state = s;
   }
 
   /** A config write of COMMAND, as the PCI layer reports it to the model. */
@@ -62,7 +63,7 @@ export class E1000Rig {
     const old = this.command;
     this.command = value;
     this.busMaster = (value & 0x4) !== 0;
-    this.nic.configWritten('COMMAND', old, value);
+    this.nic.configWritten('command', 'COMMAND', old, value);
   }
   command = 0x0006;
 
@@ -80,58 +81,39 @@ export class E1000Rig {
     this.sim.engine.runFor(ns);
   }
 
-  // ---- driver steps ------------------------------------------------------------------------
-  /** e1000_reset_hw: mask everything, stop RX/TX, CTRL.RST, mask again, clear ICR. */
+  // ---- driver steps (the one test driver, e1000-driver.ts) ----------------------------------
   resetHw(): void {
-    this.wr(R.IMC, 0xffffffff);
-    this.wr(R.RCTL, 0);
-    this.wr(R.TCTL, R.TCTL_PSP);
-    this.wr(R.CTRL, this.rd(R.CTRL) | R.CTRL_RST);
-    this.wr(R.IMC, 0xffffffff);
-    this.rd(R.ICR);
+    this.driver.resetHw();
   }
-
   eepromWord(word: number): number {
-    this.wr(R.EERD, (word << R.EERD_ADDR_SHIFT) | R.EERD_START);
-    const v = this.rd(R.EERD);
-    if ((v & R.EERD_DONE) === 0) throw new Error('EERD not done');
-    return v >>> R.EERD_DATA_SHIFT;
+    return this.driver.eepromWord(word);
   }
-
   readMac(): string {
-    const bytes: number[] = [];
-    for (let w = 0; w < 3; w++) {
-      const v = this.eepromWord(w);
-      bytes.push(v & 0xff, v >>> 8);
-    }
-    return bytes.map((b) => b.toString(16).padStart(2, '0')).join(':');
+    return this.driver.readMac();
   }
-
-  /** e1000_configure_rx: ring of `count` descriptors, all but one given to hardware. */
   setupRx(count: number, rctlExtra = 0): void {
-    this.drv.rxCount = count;
-    for (let i = 0; i < count; i++) {
-      this.mem.writeU64(RX_RING + 16 * i, RX_BUFS + BUF_SIZE * i);
-      this.mem.writeU64(RX_RING + 16 * i + 8, 0);
-    }
-    this.wr(R.RDBAL, RX_RING);
-    this.wr(R.RDBAH, 0);
-    this.wr(R.RDLEN, count * 16);
-    this.wr(R.RDH, 0);
-    this.wr(R.RDT, 0);
-    this.wr(R.RCTL, R.RCTL_EN | R.RCTL_BAM | R.RCTL_SECRC | rctlExtra);
-    this.wr(R.RDT, count - 1);
+    this.driver.setupRx(count, rctlExtra);
   }
-
-  /** e1000_configure_tx. */
   setupTx(count: number): void {
-    this.drv.txCount = count;
-    this.wr(R.TDBAL, TX_RING);
-    this.wr(R.TDBAH, 0);
-    this.wr(R.TDLEN, count * 16);
-    this.wr(R.TDH, 0);
-    this.wr(R.TDT, 0);
-    this.wr(R.TCTL, R.TCTL_EN | R.TCTL_PSP | (0x0f << R.TCTL_CT_SHIFT) | (0x3f << R.TCTL_COLD_SHIFT));
+    this.driver.setupTx(count);
+  }
+  post(frame: Uint8Array, cmdExtra = 0): void {
+    this.driver.post(frame, cmdExtra);
+  }
+  doorbell(): void {
+    this.driver.doorbell();
+  }
+  send(frame: Uint8Array): void {
+    this.driver.send(frame);
+  }
+  txDone(i: number): boolean {
+    return this.driver.txDone(i);
+  }
+  rxDesc(i: number): { addr: number; length: number; status: number } {
+    return this.driver.rxDesc(i);
+  }
+  cleanRx(): number {
+    return this.driver.cleanRx();
   }
 
   /** Builds a frame to the partner (header + payload, no FCS). */
@@ -144,50 +126,5 @@ export class E1000Rig {
     f[13] = 0xb5;
     for (let i = 14; i < f.length; i++) f[i] = (seq + i) & 0xff;
     return f;
-  }
-
-  /** Queues one frame in one descriptor (EOP|IFCS|RS) without ringing the doorbell. */
-  post(frame: Uint8Array, cmdExtra = 0): void {
-    const i = this.drv.txNext;
-    const buf = TX_BUFS + BUF_SIZE * i;
-    this.mem.write(buf, frame);
-    this.mem.writeU64(TX_RING + 16 * i, buf);
-    const cmd = R.TXD_CMD_EOP | R.TXD_CMD_IFCS | R.TXD_CMD_RS | cmdExtra;
-    this.mem.writeU32(TX_RING + 16 * i + 8, frame.length | (cmd << 24));
-    this.mem.writeU32(TX_RING + 16 * i + 12, 0);
-    this.drv.txNext = (i + 1) % this.drv.txCount;
-  }
-
-  doorbell(): void {
-    this.wr(R.TDT, this.drv.txNext);
-  }
-
-  send(frame: Uint8Array): void {
-    this.post(frame);
-    this.doorbell();
-  }
-
-  txDone(i: number): boolean {
-    return (this.mem.readU8(TX_RING + 16 * i + 12) & R.TXD_STA_DD) !== 0;
-  }
-
-  /** RX descriptor i as written back: length, status. */
-  rxDesc(i: number): { addr: number; length: number; status: number } {
-    const lo = this.mem.readU32(RX_RING + 16 * i + 8);
-    return { addr: this.mem.readU64(RX_RING + 16 * i), length: lo & 0xffff, status: this.mem.readU8(RX_RING + 16 * i + 12) };
-  }
-
-  /** e1000_clean_rx_irq: take DD descriptors, clear them, give them back through RDT. */
-  cleanRx(): number {
-    let n = 0;
-    for (;;) {
-      const i = this.drv.rxClean;
-      if ((this.mem.readU8(RX_RING + 16 * i + 12) & R.RXD_STA_DD) === 0) break;
-      this.mem.writeU64(RX_RING + 16 * i + 8, 0);
-      this.wr(R.RDT, i);
-      this.drv.rxClean = (i + 1) % this.drv.rxCount;
-      n++;
-    }
-    return n;
   }
 }

@@ -7,7 +7,7 @@ import { IrqLine } from '../../../src-sim/hw/intc/wire.ts';
 /** A PC's PIC pair on the I/O port bus, initialised the way Linux 2.6 init_8259A() does. */
 function linuxPic() {
   const sim = new Simulation(1);
-  const pic = new I8259Pair(sim.tracer);
+  const pic = new I8259Pair(sim.scope('i8259'));
   const io = new IoPortSpace();
   for (const r of I8259_PORTS) io.map(r.region, r.base, r.length, pic.region(r.region));
   const out = (port: number, v: number) => io.write(port, 1, v);

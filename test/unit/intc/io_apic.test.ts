@@ -7,7 +7,7 @@ import { IrqLine } from '../../../src-sim/hw/intc/wire.ts';
 /** An I/O APIC at 0xFEC00000 on the MMIO bus; the CPU side records every message. */
 function rig(version: IoApicVersion = 0x20) {
   const sim = new Simulation(1);
-  const ioapic = new IoApic(sim.tracer, 'ioapic0', { version, apicId: 2 });
+  const ioapic = new IoApic(sim.scope('ioapic0'), { version, apicId: 2 });
   const mmio = new MmioSpace();
   mmio.map('ioapic0', IOAPIC_DEFAULT_BASE, IOAPIC_MMIO_SIZE, ioapic);
   const got: ApicMessage[] = [];

@@ -16,13 +16,13 @@ function sharedIrq11() {
   const nics = [0, 1].map((n) => {
     const nic = new E1000();
     nic.plug({
-      engine: sim.engine, tracer: sim.tracer, rng: sim.rng, dma: new DirectDmaPort(mem),
-      intx: line.pin(`e1000.${n}`), busMasterEnabled: () => true, id: `e1000.${n}`,
+      scope: sim.scope(`e1000.${n}`), dma: new DirectDmaPort(mem),
+      intx: line.pin(`e1000.${n}`), busMasterEnabled: () => true,
     });
     nic.barWrite(0, R.IMS, 4, R.ICR_LSC);
     return nic;
   });
-  const pic = new I8259Pair(sim.tracer);
+  const pic = new I8259Pair(sim.scope('i8259'));
   const out = (port: number, v: number) => pic.region(port >= 0xa0 ? 'pic2' : 'pic1').write(port & 1, 1, v);
   for (const [v, p] of [[0x11, 0x20], [0x20, 0x21], [0x04, 0x21], [0x01, 0x21], [0x11, 0xa0], [0x28, 0xa1], [0x02, 0xa1], [0x01, 0xa1]]) out(p, v);
   pic.region('elcr').write(1, 1, 0x08);
@@ -72,10 +72,10 @@ describe('an E1000 on an I/O APIC pin (IO-APIC-level, as dom0 routes GSI 16)', (
     const line = new IrqLine('gsi16');
     const nic = new E1000();
     nic.plug({
-      engine: sim.engine, tracer: sim.tracer, rng: sim.rng, dma: new DirectDmaPort(new PhysicalMemory(1 << 20)),
-      intx: line.pin('e1000.0'), busMasterEnabled: () => true, id: 'e1000.0',
+      scope: sim.scope('e1000.0'), dma: new DirectDmaPort(new PhysicalMemory(1 << 20)),
+      intx: line.pin('e1000.0'), busMasterEnabled: () => true,
     });
-    const ioapic = new IoApic(sim.tracer);
+    const ioapic = new IoApic(sim.scope('ioapic'));
     const vectors: number[] = [];
     ioapic.sink = (m) => vectors.push(m.vector);
     ioapic.connect(16, line);

@@ -14,7 +14,7 @@ describe('interrupt wire', () => {
     expect(line.level).toBe(false);
   });
 
-  it('tells every listener the final level when a listener lowers the line synchronously', () => {
+  it('delivers every edge, in order, to every listener when a listener lowers the line synchronously', () => {
     const line = new IrqLine('gsi16');
     const dev = line.pin('nic');
     const seenByHandler: boolean[] = [];
@@ -26,7 +26,24 @@ describe('interrupt wire', () => {
     line.connect((level) => seenByMonitor.push(level));
     dev.set(true);
     expect(seenByHandler).toEqual([true, false]);
-    expect(seenByMonitor).toEqual([false]);
+    expect(seenByMonitor).toEqual([true, false]);
     expect(line.level).toBe(false);
+  });
+
+  it('lets a virtual PIC behind the line count every assertion even when it is serviced at once', () => {
+    const line = new IrqLine('gsi16');
+    const dev = line.pin('nic');
+    let serviced = 0;
+    let vpicEdges = 0;
+    line.connect((level) => {
+      if (level) {
+        serviced++;
+        dev.set(false);
+      }
+    });
+    line.connect((level) => (vpicEdges += level ? 1 : 0));
+    for (let i = 0; i < 5; i++) dev.set(true);
+    expect(serviced).toBe(5);
+    expect(vpicEdges).toBe(5);
   });
 });

@@ -18,11 +18,17 @@ describe('the app:// protocol handler', () => {
     expect(r.headers.get('content-security-policy')).toContain("default-src 'none'");
   });
 
-  it('never serves a file outside the renderer folder', async () => {
-    for (const u of ['app://workbench/../secret.txt', 'app://workbench/%2e%2e/secret.txt', 'app://workbench/..%2fsecret.txt']) {
+  it('never serves a file outside the renderer folder: a refusal (403) or not found (404), never an error', async () => {
+    // The URL parser resolves "..": those requests ask for /secret.txt inside the folder, which is not there.
+    for (const u of ['app://workbench/../secret.txt', 'app://workbench/%2e%2e/secret.txt']) {
       const r = await serveAppRequest(renderer, u);
-      expect(r.status, u).not.toBe(200);
+      expect(r.status, u).toBe(404);
+      expect(await r.text(), u).not.toContain('secret');
     }
+    // An encoded slash survives parsing and would climb out: refused outright.
+    const climb = await serveAppRequest(renderer, 'app://workbench/..%2fsecret.txt');
+    expect(climb.status).toBe(403);
+    expect(await climb.text()).not.toContain('secret');
   });
 
   it('answers 404 for a missing file', async () => {

@@ -6,6 +6,7 @@ import { plausibilityWarnings } from '../../../src-sim/hw/host-check.ts';
 import { SHIPPED_PROFILES } from './make-host-profiles.ts';
 import { cf8Read } from './machine.ts';
 import { IoPortSpace } from '../../../src-sim/hw/bus/ioport.ts';
+import { UPDATING_GOLDEN } from '../../golden/golden.ts';
 
 const DIR = new URL('../../../resources/hosts/', import.meta.url);
 
@@ -17,9 +18,9 @@ const ROOT_BUSES: Record<string, number[]> = {
 };
 
 describe.each(Object.entries(SHIPPED_PROFILES))('resources/hosts/%s', (file, make) => {
-  it('is exactly what make-host-profiles.ts builds (UPDATE_GOLDEN=1 rewrites it)', () => {
+  it('is exactly what make-host-profiles.ts builds (npm run test:golden rewrites it)', () => {
     const want = JSON.stringify(make(), null, 1) + '\n';
-    if (process.env.UPDATE_GOLDEN === '1') writeFileSync(new URL(file, DIR), want);
+    if (UPDATING_GOLDEN) writeFileSync(new URL(file, DIR), want);
     expect(readFileSync(new URL(file, DIR), 'utf8')).toBe(want);
   });
 

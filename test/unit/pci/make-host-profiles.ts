@@ -172,6 +172,9 @@ export function seedHost(): HostProfile {
     ramMiB: 4096,
     pci: pci(fns),
     dmar: dmarFrom('vtdw-q35-desktop-e1000.aml'),
+    // ICH9 in APIC mode: the root ports' (D28) INTA#-INTD# reach PIRQA-D, I/O APIC inputs 16-19
+    // (D28IR's default), which is why firmware wrote 16 as the E1000's Interrupt Line.
+    irqRouting: { '0000:00:1c': { A: 16, B: 17, C: 18, D: 19 } },
   };
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { methodNames, parseRequest, parseSimMessage, PROTOCOL_VERSION, type MethodName } from '../../../src-shared/protocol/index.ts';
 
-const status = { state: 'running', virtualNs: 1_000_000, speed: 1, seed: 2007, eventsDispatched: 42 } as const;
+const status = { state: 'running', virtualNs: 1_000_000, speed: 1, seed: 2007, eventsDispatched: 42, host: 'seed-core2-q35' } as const;
 
 /** One valid request and one valid response per method: the table must cover every method. */
 const valid: Record<MethodName, { params: unknown; result: unknown }> = {
@@ -12,7 +12,25 @@ const valid: Record<MethodName, { params: unknown; result: unknown }> = {
   'sim.resume': { params: {}, result: status },
   'series.subscribe': { params: { series: 'heartbeat', maxRateHz: 30 }, result: { subscription: 1 } },
   'series.unsubscribe': { params: { subscription: 1 }, result: {} },
+  'sim.runFor': { params: { ns: 1_000_000 }, result: { ...status, state: 'paused' } },
+  'trace.follow': { params: { follow: true }, result: { following: true } },
+  'host.powerOn': { params: { host: 'server-2drhd-5520' }, result: { ...status, host: 'server-2drhd-5520' } },
+  'host.list': { params: {}, result: { hosts: ['seed-core2-q35'], current: 'seed-core2-q35' } },
+  'host.devices': {
+    params: {},
+    result: {
+      host: 'seed-core2-q35',
+      devices: [
+        {
+          bdf: '0000:02:00.0', classCode: '020000', className: 'Ethernet controller', vendorId: '8086', deviceId: '10b9', vendorName: 'Intel Corporation',
+          deviceName: '82572EI Gigabit Ethernet Controller (Copper)', driver: 'model e1000:82572EI-desktop', owner: 'host', remappingUnit: 'dmar0', irq: { pin: 'A', gsi: 16 }, isBridge: false,
+        },
+      ],
+    },
+  },
 };
+
+const heartbeatColumns = { wallMs: [1, 2], virtualNs: [3, 4], eventsPerSecond: [5, 6], achievedSpeed: [1, 1] };
 
 describe('the protocol', () => {
   it('has a valid example for every method it declares', () => {
@@ -28,7 +46,23 @@ describe('the protocol', () => {
 
   it('accepts status events, series frames and error responses', () => {
     expect(parseSimMessage({ type: 'event', event: 'status', data: status }).ok).toBe(true);
-    expect(parseSimMessage({ type: 'series', subscription: 1, series: 'heartbeat', columns: { wallMs: [1, 2], virtualNs: [3, 4] } }).ok).toBe(true);
+    expect(parseSimMessage({ type: 'series', subscription: 1, series: 'heartbeat', columns: heartbeatColumns }).ok).toBe(true);
+    expect(parseSimMessage({ type: 'event', event: 'machine-changed', data: { host: 'server-2drhd-5520', status } }).ok).toBe(true);
+    expect(parseSimMessage({ type: 'event', event: 'trace', data: { records: [{ t: 5, source: 'pci.0000:02:00.0', name: 'e1000.irq', text: 'x' }], dropped: 0 } }).ok).toBe(true);
+  });
+
+  it('checks a series frame against the catalogue: exactly that series\' columns', () => {
+    const missing = parseSimMessage({ type: 'series', subscription: 1, series: 'heartbeat', columns: { wallMs: [1], virtualNs: [2] } });
+    expect(missing).toMatchObject({ ok: false, error: { message: expect.stringContaining('exactly the columns the series catalogue gives') } });
+    const foreign = parseSimMessage({ type: 'series', subscription: 1, series: 'iotlb', columns: heartbeatColumns });
+    expect(foreign.ok).toBe(false);
+    const unknown = parseSimMessage({ type: 'series', subscription: 1, series: 'cpu', columns: {} });
+    expect(unknown).toMatchObject({ ok: false, error: { message: expect.stringContaining('unknown series cpu') } });
+  });
+
+  it('refuses an event the table does not declare, naming the known ones', () => {
+    const r = parseSimMessage({ type: 'event', event: 'explode', data: {} });
+    expect(r).toMatchObject({ ok: false, error: { path: 'event', message: expect.stringContaining('known: status, machine-changed, trace') } });
     expect(parseSimMessage({ type: 'response', id: null, ok: false, error: { code: 'malformed', message: 'x', path: 'type' } }).ok).toBe(true);
   });
 
@@ -62,7 +96,7 @@ describe('the protocol', () => {
     const bad = parseSimMessage({ type: 'response', id: 1, method: 'sim.status', ok: true, result: { ...status, virtualNs: -5 } });
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(bad.error.path).toBe('result.virtualNs');
-    const ragged = parseSimMessage({ type: 'series', subscription: 1, series: 'heartbeat', columns: { a: [1], b: [1, 2] } });
+    const ragged = parseSimMessage({ type: 'series', subscription: 1, series: 'heartbeat', columns: { ...heartbeatColumns, wallMs: [1] } });
     expect(ragged.ok).toBe(false);
     if (!ragged.ok) expect(ragged.error.message).toMatch(/same length/);
     const unknown = parseSimMessage({ type: 'gossip' });

@@ -25,7 +25,7 @@ describe('what the window says about its simulator', () => {
   it('shows virtual time, speed and seed from the last status', () => {
     const sim = useSimStore();
     sim.connection = { phase: 'connected', transport: 'websocket', protocolVersion: 1, simVersion: '0.1.0' };
-    sim.status = { state: 'running', virtualNs: 83_456_789_012, speed: 10, seed: 7, eventsDispatched: 3 };
+    sim.status = { state: 'running', virtualNs: 83_456_789_012, speed: 10, seed: 7, eventsDispatched: 3, host: 'seed-core2-q35' };
     const w = mount(StatusBar);
     expect(w.get('[data-testid=status-virtual-time]').text()).toBe('t = 1:23.456789');
     expect(w.get('[data-testid=status-speed]').text()).toBe('speed 10×');

@@ -18,11 +18,12 @@ import { hex0x } from '../../../../src-shared/units/hex.ts';
 import { checkVersion, type Timer } from '../../../engine/index.ts';
 import type { DmaPort, DmaStatus } from '../../memory/dma.ts';
 import type { PciConfigTemplate, PciFunctionContext, PciFunctionModel } from '../../pci/function-model.ts';
+import type { ConfigHook } from '../../pci/config-layout.ts';
 import { PCI_COMMAND_INTX_DISABLE, PCI_COMMAND_MASTER } from '../../pci/pci-regs.ts';
-import { RegisterFile, type RegisterDef, type RegisterFileState } from '../../regs/register-file.ts';
+import { RegisterFile, type RegisterDef, type RegisterFileState, type WriteHook } from '../../regs/register-file.ts';
 import { formatMac, parseMac } from '../ethernet.ts';
 import type { EthernetEndpoint, WireEnd } from '../ethernet_wire.ts';
-import { e1000DmaFault, e1000Eeprom, e1000Irq, e1000Link, e1000Mdic, e1000RegAccess, e1000Reset, type E1000Core } from './e1000_core.ts';
+import { e1000DmaFault, e1000Eeprom, e1000Irq, e1000Link, e1000Mdic, e1000RegAccess, e1000Reset, type E1000Core, type E1000FrameCounters } from './e1000_core.ts';
 import { E1000_BAR_CSR, E1000_BAR_FLASH, E1000_BAR_IO, e1000ConfigTemplate, E1000_VARIANTS, type E1000VariantName } from './e1000_pci.ts';
 import { PHY_ADDRESS, PHY_FILE_BYTES, PHY_REGISTERS, phyLinkView, phyWriteEffect } from './e1000_phy.ts';
 import { E1000_REGISTERS } from './e1000_regs.ts';
@@ -38,7 +39,8 @@ export interface E1000Options {
 }
 
 export interface E1000State {
-  version: 1;
+  version: 2;
+  frames: E1000FrameCounters;
   mac: string;
   eeprom: number[];
   regs: RegisterFileState;
@@ -55,6 +57,7 @@ const INTEL_OUI = [0x00, 0x15, 0x17];
 
 export class E1000 implements PciFunctionModel<E1000State>, E1000Core, EthernetEndpoint {
   readonly config: PciConfigTemplate;
+  readonly stateVersion = 2;
   readonly regs = new RegisterFile(R.MMIO_SIZE, E1000_REGISTERS);
   private readonly phy = new RegisterFile(PHY_FILE_BYTES, PHY_REGISTERS);
   private ctx!: PciFunctionContext;
@@ -67,14 +70,13 @@ export class E1000 implements PciFunctionModel<E1000State>, E1000Core, EthernetE
   private irqLevel = false;
   private intxDisabled = false;
   private wire: WireEnd | undefined;
+  readonly frames: E1000FrameCounters = { rx: 0, tx: 0, rxDropped: 0 };
 
   constructor(private readonly opts: E1000Options = {}) {
     const profileMac = opts.mac === undefined ? undefined : this.parseOptionMac(opts.mac);
     this.config = e1000ConfigTemplate(E1000_VARIANTS[opts.variant ?? '82572EI-desktop'], profileMac);
-    this.regs.hooks = {
-      onWrite: (reg, old, value) => this.onRegWrite(reg, old, value),
-      onUnassigned: (offset, size, write, reg) => this.onPartialAccess(offset, size, write, reg),
-    };
+    this.regs.hooks = { onUnassigned: (offset, size, write, reg) => this.onPartialAccess(offset, size, write, reg) };
+    this.regs.bindHooks({ write: this.writeHooks(), read: { icrRead: () => this.icrRead() } });
     this.phy.hooks = {
       onUnassigned: (offset, size, write, reg) =>
         this.tracer.emit(e1000RegAccess, { dev: this.id, offset: `PHY reg 0x${(offset >> 1).toString(16)}`, size, write, reg: reg?.name ?? 'unassigned', fidelity: reg?.fidelity ?? 'unimplemented' }),
@@ -82,14 +84,15 @@ export class E1000 implements PciFunctionModel<E1000State>, E1000Core, EthernetE
   }
 
   // ---- E1000Core -----------------------------------------------------------------------------
+  /** The instance name, from the scope the platform plugged the device into. */
   get id(): string {
-    return this.ctx.id;
+    return this.ctx.scope.name;
   }
-  get engine() {
-    return this.ctx.engine;
+  get scope() {
+    return this.ctx.scope;
   }
   get tracer() {
-    return this.ctx.tracer;
+    return this.ctx.scope.tracer;
   }
   get dma(): DmaPort {
     return this.ctx.dma;
@@ -113,7 +116,7 @@ export class E1000 implements PciFunctionModel<E1000State>, E1000Core, EthernetE
 
   plug(ctx: PciFunctionContext): void {
     this.ctx = ctx;
-    this.itr = ctx.engine.timer(`${ctx.id}.itr`, () => this.updateIrq());
+    this.itr = ctx.scope.timer('itr', () => this.updateIrq());
     this.rx = new E1000Rx(this);
     this.tx = new E1000Tx(this);
     this.tx.wire = this.wire;
@@ -130,7 +133,7 @@ export class E1000 implements PciFunctionModel<E1000State>, E1000Core, EthernetE
   }
 
   private randomMac(): Uint8Array {
-    const s = this.ctx.rng.stream(`${this.ctx.id}.mac`);
+    const s = this.ctx.scope.rng.stream(this.ctx.scope.qualify('mac'));
     const r = s.nextUint32();
     return Uint8Array.from([...INTEL_OUI, (r >>> 16) & 0xff, (r >>> 8) & 0xff, r & 0xff]);
   }
@@ -159,17 +162,15 @@ export class E1000 implements PciFunctionModel<E1000State>, E1000Core, EthernetE
     throw new Error(`e1000: write of BAR${bar}, which the device does not declare`);
   }
 
-  /** CSR read with the side effects that follow a read: ICR clear (+IAME auto-mask), 64-bit stats. */
+  /** CSR read: the rows carry their read side effects (ICR clears, 64-bit counters clear as a pair). */
   private csrRead(offset: number, size: 1 | 2 | 4): number {
-    const v = this.regs.read(offset, size);
-    const reg = offset & ~3;
-    if (reg === R.ICR) {
-      if (this.regs.raw32(R.CTRL_EXT) & R.CTRL_EXT_IAME) this.regs.setRaw32(R.IMS, this.regs.raw32(R.IMS) & ~this.regs.raw32(R.IAM));
-      this.updateIrq();
-    } else if (reg === R.GORCH || reg === R.GOTCH || reg === R.TORH || reg === R.TOTH) {
-      this.regs.setRaw32(reg - 4, 0); // reading the high dword clears the whole counter
-    }
-    return v;
+    return this.regs.read(offset, size);
+  }
+
+  /** After ICR was read (and so cleared): IAME auto-masks IAM's causes, and the line follows. */
+  private icrRead(): void {
+    if (this.regs.raw32(R.CTRL_EXT) & R.CTRL_EXT_IAME) this.regs.setRaw32(R.IMS, this.regs.raw32(R.IMS) & ~this.regs.raw32(R.IAM));
+    this.updateIrq();
   }
 
   /** I/O BAR: IOADDR selects a CSR, IODATA reads or writes it (devices.md §2.9). */
@@ -196,52 +197,39 @@ export class E1000 implements PciFunctionModel<E1000State>, E1000Core, EthernetE
 
   // ---- register side effects -----------------------------------------------------------------
 
-  private onRegWrite(reg: RegisterDef, old: number, value: number): void {
-    switch (reg.offset) {
-      case R.CTRL:
-        return this.ctrlWritten(value);
-      case R.EECD:
-        return this.regs.setRaw32(R.EECD, value & R.EECD_REQ ? value | R.EECD_GNT : value & ~R.EECD_GNT);
-      case R.EERD:
-        return this.eerdWritten(value);
-      case R.CTRL_EXT:
+  /** The write hooks E1000_REGISTERS' rows name (QEMU's macreg_writeops[]). */
+  private writeHooks(): Record<string, WriteHook> {
+    const regs = this.regs;
+    return {
+      ctrl: (_r, _old, value) => this.ctrlWritten(value),
+      eecd: (_r, _old, value) => regs.setRaw32(R.EECD, value & R.EECD_REQ ? value | R.EECD_GNT : value & ~R.EECD_GNT),
+      eerd: (_r, _old, value) => this.eerdWritten(value),
+      ctrlExt: (_r, _old, value) => {
         if (value & R.CTRL_EXT_EE_RST) this.loadReceiveAddress(); // EEPROM reload is instant
-        return this.regs.setRaw32(R.CTRL_EXT, value & ~R.CTRL_EXT_EE_RST);
-      case R.MDIC:
-        return this.mdicWritten(value);
-      case R.ICR:
-        return this.updateIrq();
-      case R.ICS:
-        return this.setCause(value);
-      case R.IMS:
-        this.regs.setRaw32(R.IMS, old | value);
-        return this.updateIrq();
-      case R.IMC:
-        this.regs.setRaw32(R.IMS, this.regs.raw32(R.IMS) & ~value);
-        return this.updateIrq();
-      case R.RDBAL:
-      case R.RDBAH:
-      case R.RDLEN:
-      case R.RDH:
-        return this.rx.invalidateCache();
-      case R.TDBAL:
-      case R.TDBAH:
-      case R.TDLEN:
-      case R.TDH:
-        return this.tx.invalidateCache();
-      case R.RCTL:
-      case R.RDT:
-        return this.rx.drain();
-      case R.RDTR:
+        regs.setRaw32(R.CTRL_EXT, value & ~R.CTRL_EXT_EE_RST);
+      },
+      mdic: (_r, _old, value) => this.mdicWritten(value),
+      icrWritten: () => this.updateIrq(),
+      ics: (_r, _old, value) => this.setCause(value),
+      ims: (_r, old, value) => {
+        regs.setRaw32(R.IMS, old | value); // IMS sets bits; IMC clears them
+        this.updateIrq();
+      },
+      imc: (_r, _old, value) => {
+        regs.setRaw32(R.IMS, regs.raw32(R.IMS) & ~value);
+        this.updateIrq();
+      },
+      rxRingMoved: () => this.rx.invalidateCache(),
+      txRingMoved: () => this.tx.invalidateCache(),
+      rxKick: () => this.rx.drain(),
+      txKick: () => this.tx.kick(),
+      rdtr: (_r, _old, value) => {
         if (value & R.RDTR_FPD) {
-          this.regs.setRaw32(R.RDTR, value & ~R.RDTR_FPD);
+          regs.setRaw32(R.RDTR, value & ~R.RDTR_FPD);
           this.rx.flushPendingDelay();
         }
-        return;
-      case R.TCTL:
-      case R.TDT:
-        return this.tx.kick();
-    }
+      },
+    };
   }
 
   private ctrlWritten(value: number): void {
@@ -315,15 +303,15 @@ export class E1000 implements PciFunctionModel<E1000State>, E1000Core, EthernetE
   // ---- config space side effects (the PCI layer owns the bytes) ------------------------------
 
   /** COMMAND: bus mastering turned on resumes held DMA; Interrupt Disable gates the INTx pin. */
-  configWritten(reg: string, old: number, value: number): void {
-    if (reg === 'COMMAND') {
+  configWritten(hook: ConfigHook, reg: string, old: number, value: number): void {
+    if (hook === 'command') {
       this.intxDisabled = (value & PCI_COMMAND_INTX_DISABLE) !== 0;
       this.ctx.intx.set(this.irqLevel && !this.intxDisabled);
       if ((value & ~old & PCI_COMMAND_MASTER) !== 0) {
         this.tx.kick();
         this.rx.drain();
       }
-    } else if (reg.startsWith('MSI@') && reg.endsWith('.FLAGS') && value & 1 && !(old & 1)) {
+    } else if (hook === 'msiControl' && value & 1 && !(old & 1)) {
       // MSI has no delivery path in this model yet: the device keeps signalling on INTx.
       this.tracer.emit(e1000RegAccess, { dev: this.id, offset: reg, size: 2, write: true, reg: 'MSI enable', fidelity: 'unimplemented' });
     }
@@ -398,7 +386,8 @@ export class E1000 implements PciFunctionModel<E1000State>, E1000Core, EthernetE
 
   save(): E1000State {
     return {
-      version: 1,
+      version: 2,
+      frames: { ...this.frames },
       mac: formatMac(this.mac),
       eeprom: Array.from(this.eeprom),
       regs: this.regs.save(),
@@ -412,7 +401,8 @@ export class E1000 implements PciFunctionModel<E1000State>, E1000Core, EthernetE
 
   /** Restores into a plugged device; the INTx level is recomputed from ICR.INT_ASSERTED. */
   restore(s: E1000State): void {
-    checkVersion(this.id, s, 1);
+    checkVersion(this.id, s, 2);
+    Object.assign(this.frames, s.frames);
     this.mac = this.parseOptionMac(s.mac);
     this.eeprom = Uint16Array.from(s.eeprom);
     this.regs.restore(s.regs);

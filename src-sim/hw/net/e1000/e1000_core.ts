@@ -3,16 +3,25 @@
  * seen by start_xmit and e1000_receive_iov), the statistics helpers they share, and the
  * device's trace catalogue (QEMU hw/net/trace-events: e1000_*, e1000x_*).
  */
-import { defineTrace, type Engine, type Tracer } from '../../../engine/index.ts';
+import { defineTrace, type Scope, type TraceSink } from '../../../engine/index.ts';
 import type { DmaPort, DmaStatus } from '../../memory/dma.ts';
 import type { RegisterFile } from '../../regs/register-file.ts';
 
+export interface E1000FrameCounters {
+  rx: number;
+  tx: number;
+  rxDropped: number;
+}
+
 export interface E1000Core {
   readonly id: string;
-  readonly engine: Engine;
-  readonly tracer: Tracer;
+  /** The device's scope: its timers ("<id>.rdtr") and trace source. */
+  readonly scope: Scope;
+  readonly tracer: TraceSink;
   readonly regs: RegisterFile;
   readonly dma: DmaPort;
+  /** Frames the device moved, for metrics: statistics registers clear when a driver reads them. */
+  readonly frames: E1000FrameCounters;
   /** COMMAND.BME set and CTRL.GIO_MASTER_DISABLE clear: the device may issue DMA. */
   dmaAllowed(): boolean;
   /** Sets interrupt cause bits in ICR and re-evaluates the INTx level. */

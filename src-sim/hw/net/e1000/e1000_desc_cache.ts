@@ -8,6 +8,7 @@
 import type { E1000Core } from './e1000_core.ts';
 import { ringSpace } from './e1000x_common.ts';
 import { DESC_BYTES } from './e1000x_regs.ts';
+import { bytesToHex, hexToBytes } from '../../../../src-shared/units/bytes.ts';
 
 const BURST = 16;
 
@@ -66,16 +67,16 @@ export class DescriptorCache {
   }
 
   save(): DescriptorCacheState {
-    let hex = '';
     const from = this.slot * DESC_BYTES;
-    for (let i = from; i < from + this.count * DESC_BYTES; i++) hex += this.bytes[i].toString(16).padStart(2, '0');
-    return { index: this.index, bytes: hex };
+    return { index: this.index, bytes: bytesToHex(this.bytes.subarray(from, from + this.count * DESC_BYTES)) };
   }
 
   restore(s: DescriptorCacheState): void {
     this.index = s.index;
     this.slot = 0;
-    this.count = s.bytes.length / (2 * DESC_BYTES);
-    for (let i = 0; i < s.bytes.length / 2; i++) this.bytes[i] = parseInt(s.bytes.slice(2 * i, 2 * i + 2), 16);
+    const bytes = hexToBytes(s.bytes, 'descriptor cache snapshot: bytes');
+    if (bytes.length % DESC_BYTES || bytes.length > this.bytes.length) throw new Error(`descriptor cache snapshot: ${bytes.length} bytes is not a whole number of descriptors that fit`);
+    this.count = bytes.length / DESC_BYTES;
+    this.bytes.set(bytes);
   }
 }

@@ -2,9 +2,10 @@
  * The 82571EB/82572EI CSR file as data (QEMU hw/net/e1000.c `mac_reg_init[]` +
  * `macreg_readops[]`/`macreg_writeops[]`, Linux e1000e regs.h/defines.h, Intel 8257x datasheet
  * via devices.md §2.1/§2.8). One row per register: reset value, writable bits, read-to-clear and
- * write-only, and fidelity. Registers whose writes have a side effect (CTRL, EERD, MDIC, ICR,
- * ICS, IMS, IMC, RCTL, TCTL, RDT, TDT, RDTR, ITR) are handled by hooks in e1000.ts; everything
- * else simply holds what the driver wrote.
+ * write-only, and fidelity. A row with a side effect names its hook (`onWrite`, `afterRead`),
+ * QEMU's macreg_writeops[]/macreg_readops[] as data; e1000.ts supplies the functions. Everything
+ * else simply holds what the driver wrote. ITR has no hook: the interrupt path reads it when it
+ * opens a mitigation window. The 64-bit octet counters clear as a pair through `readClearAlso`.
  *
  * Reset values the datasheet leaves to the EEPROM or the link (CTRL, STATUS, EECD) are the values
  * a copper 82572EI shows after power-on with a 1000 Mb/s full-duplex partner (unverified exact).
@@ -77,29 +78,29 @@ function receiveAddresses(): RegisterDef[] {
 /** The 82571EB/82572EI CSR table. */
 export const E1000_REGISTERS: readonly RegisterDef[] = [
   // RST and PHY_RST are taken and self-clear in the CTRL hook.
-  rw('CTRL', R.CTRL, ALL, R.CTRL_FD | R.CTRL_ASDE | R.CTRL_SLU | R.CTRL_SPD_1000),
+  { ...rw('CTRL', R.CTRL, ALL, R.CTRL_FD | R.CTRL_ASDE | R.CTRL_SLU | R.CTRL_SPD_1000), onWrite: 'ctrl' },
   { name: 'STATUS', offset: R.STATUS, size: 4 },
   // SK/CS/DI, FWE and EE_REQ are software's; GNT follows REQ (hook), PRES and AUTO_RD are set.
-  { name: 'EECD', offset: R.EECD, size: 4, writable: 0x0000007f, reset: R.EECD_PRES | R.EECD_AUTO_RD, fidelity: 'partial' },
-  { name: 'EERD', offset: R.EERD, size: 4, writable: 0x0000fffd },
-  rw('CTRL_EXT', R.CTRL_EXT, ALL),
+  { name: 'EECD', offset: R.EECD, size: 4, writable: 0x0000007f, reset: R.EECD_PRES | R.EECD_AUTO_RD, fidelity: 'partial', onWrite: 'eecd' },
+  { name: 'EERD', offset: R.EERD, size: 4, writable: 0x0000fffd, onWrite: 'eerd' },
+  { ...rw('CTRL_EXT', R.CTRL_EXT, ALL), onWrite: 'ctrlExt' },
   held('FLA', 0x0001c),
-  { name: 'MDIC', offset: R.MDIC, size: 4, writable: 0x2fffffff },
+  { name: 'MDIC', offset: R.MDIC, size: 4, writable: 0x2fffffff, onWrite: 'mdic' },
   held('FCAL', 0x00028),
   held('FCAH', 0x0002c, 0xffff),
   held('FCT', 0x00030, 0xffff),
   rw('VET', 0x00038, 0xffff, 0x8100),
-  { name: 'ICR', offset: R.ICR, size: 4, readClear: true, w1c: ALL },
+  { name: 'ICR', offset: R.ICR, size: 4, readClear: true, w1c: ALL, onWrite: 'icrWritten', afterRead: 'icrRead' },
   rw('ITR', R.ITR, 0xffff),
-  { name: 'ICS', offset: R.ICS, size: 4, writable: ALL, writeOnly: ALL },
-  rw('IMS', R.IMS, ALL),
-  { name: 'IMC', offset: R.IMC, size: 4, writable: ALL, writeOnly: ALL },
+  { name: 'ICS', offset: R.ICS, size: 4, writable: ALL, writeOnly: ALL, onWrite: 'ics' },
+  { ...rw('IMS', R.IMS, ALL), onWrite: 'ims' },
+  { name: 'IMC', offset: R.IMC, size: 4, writable: ALL, writeOnly: ALL, onWrite: 'imc' },
   held('IAM', R.IAM),
-  rw('RCTL', R.RCTL, 0x07ffbffe),
+  { ...rw('RCTL', R.RCTL, 0x07ffbffe), onWrite: 'rxKick' },
   held('FCTTV', 0x00170, 0xffff),
   held('TXCW', 0x00178),
   { name: 'RXCW', offset: 0x00180, size: 4, fidelity: 'partial' },
-  rw('TCTL', R.TCTL, ALL, R.TCTL_PSP | (0x0f << R.TCTL_CT_SHIFT) | (0x3f << R.TCTL_COLD_SHIFT)),
+  { ...rw('TCTL', R.TCTL, ALL, R.TCTL_PSP | (0x0f << R.TCTL_CT_SHIFT) | (0x3f << R.TCTL_COLD_SHIFT)), onWrite: 'txKick' },
   held('TIPG', 0x00410, 0x3fffffff, 0x00602008),
   held('AIT', 0x00458, 0xffff),
   held('LEDCTL', 0x00e00, ALL, 0x07068302),
@@ -108,21 +109,21 @@ export const E1000_REGISTERS: readonly RegisterDef[] = [
   rw('PBA', R.PBA, 0x0000ffff, 0x00100030),
   held('FCRTL', 0x02160),
   held('FCRTH', 0x02168),
-  rw('RDBAL', R.RDBAL, 0xfffffff0),
-  rw('RDBAH', R.RDBAH),
-  rw('RDLEN', R.RDLEN, 0x000fff80),
-  rw('RDH', R.RDH, 0xffff),
-  rw('RDT', R.RDT, 0xffff),
-  { name: 'RDTR', offset: R.RDTR, size: 4, writable: 0x8000ffff, writeOnly: R.RDTR_FPD },
+  { ...rw('RDBAL', R.RDBAL, 0xfffffff0), onWrite: 'rxRingMoved' },
+  { ...rw('RDBAH', R.RDBAH), onWrite: 'rxRingMoved' },
+  { ...rw('RDLEN', R.RDLEN, 0x000fff80), onWrite: 'rxRingMoved' },
+  { ...rw('RDH', R.RDH, 0xffff), onWrite: 'rxRingMoved' },
+  { ...rw('RDT', R.RDT, 0xffff), onWrite: 'rxKick' },
+  { name: 'RDTR', offset: R.RDTR, size: 4, writable: 0x8000ffff, writeOnly: R.RDTR_FPD, onWrite: 'rdtr' },
   held('RXDCTL', 0x02828, ALL, 0x00010000),
   rw('RADV', R.RADV, 0xffff),
   held('RSRPD', 0x02c00, 0xfff),
   held('KABGTXD', 0x03004),
-  rw('TDBAL', R.TDBAL, 0xfffffff0),
-  rw('TDBAH', R.TDBAH),
-  rw('TDLEN', R.TDLEN, 0x000fff80),
-  rw('TDH', R.TDH, 0xffff),
-  rw('TDT', R.TDT, 0xffff),
+  { ...rw('TDBAL', R.TDBAL, 0xfffffff0), onWrite: 'txRingMoved' },
+  { ...rw('TDBAH', R.TDBAH), onWrite: 'txRingMoved' },
+  { ...rw('TDLEN', R.TDLEN, 0x000fff80), onWrite: 'txRingMoved' },
+  { ...rw('TDH', R.TDH, 0xffff), onWrite: 'txRingMoved' },
+  { ...rw('TDT', R.TDT, 0xffff), onWrite: 'txKick' },
   rw('TIDV', R.TIDV, 0xffff),
   held('TXDCTL', 0x03828, ALL, 0x00010000),
   rw('TADV', R.TADV, 0xffff),

@@ -37,8 +37,8 @@ export class E1000Rx {
 
   constructor(private readonly core: E1000Core) {
     this.descriptors = new DescriptorCache(core, 'RX descriptor fetch');
-    this.rdtr = core.engine.timer(`${core.id}.rdtr`, () => this.delayedRxt0());
-    this.radv = core.engine.timer(`${core.id}.radv`, () => this.delayedRxt0());
+    this.rdtr = core.scope.timer('rdtr', () => this.delayedRxt0());
+    this.radv = core.scope.timer('radv', () => this.delayedRxt0());
     this.raw32 = (offset) => core.regs.raw32(offset);
   }
 
@@ -86,6 +86,7 @@ export class E1000Rx {
   }
 
   private drop(len: number, reason: string): void {
+    this.core.frames.rxDropped++;
     if (this.core.tracer.active) this.core.tracer.emit(e1000RxDrop, { dev: this.core.id, len, reason });
   }
 
@@ -144,6 +145,7 @@ export class E1000Rx {
     regs.setRaw32(R.RDH, newHead);
     let cause = this.rxt0Cause();
     if (rxDescMinThresholdHit(ringSpace(newHead, tail, count), regs.raw32(R.RDLEN), rctl)) cause |= R.ICR_RXDMT0;
+    core.frames.rx++;
     if (core.tracer.active) core.tracer.emit(e1000RxFrame, { dev: core.id, len: stored, descs: needed, head: newHead });
     return cause;
   }

@@ -17,6 +17,7 @@ import { DescriptorCache, type DescriptorCacheState } from './e1000_desc_cache.t
 import { bumpStat, bumpStat64, e1000DmaBlocked, e1000TxDesc, e1000TxFrame, e1000TxUnsupported, type E1000Core } from './e1000_core.ts';
 import { sizeBucket } from './e1000x_common.ts';
 import * as R from './e1000x_regs.ts';
+import { bytesToHex, hexToBytes } from '../../../../src-shared/units/bytes.ts';
 
 export interface E1000TxState {
   fifo: PacketFifoState;
@@ -46,8 +47,8 @@ export class E1000Tx {
 
   constructor(private readonly core: E1000Core) {
     this.descriptors = new DescriptorCache(core, 'TX descriptor fetch');
-    this.tidv = core.engine.timer(`${core.id}.tidv`, () => this.delayedTxdw());
-    this.tadv = core.engine.timer(`${core.id}.tadv`, () => this.delayedTxdw());
+    this.tidv = core.scope.timer('tidv', () => this.delayedTxdw());
+    this.tadv = core.scope.timer('tadv', () => this.delayedTxdw());
   }
 
   /** TX share of the 64 KiB packet buffer (PBA.RXA is the RX share in KiB). */
@@ -176,6 +177,7 @@ export class E1000Tx {
     const fcsOurs = (this.pktCmd & R.TXD_CMD_IFCS) !== 0;
     if (fcsOurs) len = appendFcs(this.pkt, len);
     this.countTransmitted(len);
+    this.core.frames.tx++;
     if (this.core.tracer.active) this.core.tracer.emit(e1000TxFrame, { dev: this.core.id, len, queued: this.fifo.count });
     // An empty FIFO in front of an idle wire: the frame starts at once (the wire copies it).
     const w = this.wire;
@@ -235,16 +237,16 @@ export class E1000Tx {
   }
 
   save(): E1000TxState {
-    let partial = '';
-    for (let i = 0; i < this.pktLen; i++) partial += this.pkt[i].toString(16).padStart(2, '0');
+    const partial = bytesToHex(this.pkt.subarray(0, this.pktLen));
     return { fifo: this.fifo.save(), descriptors: this.descriptors.save(), partial, partialCmd: this.pktCmd };
   }
 
   restore(s: E1000TxState): void {
     this.fifo.restore(s.fifo);
     this.descriptors.restore(s.descriptors);
-    this.pktLen = s.partial.length / 2;
-    for (let i = 0; i < this.pktLen; i++) this.pkt[i] = parseInt(s.partial.slice(2 * i, 2 * i + 2), 16);
+    const partial = hexToBytes(s.partial, 'e1000 tx snapshot: partial');
+    this.pktLen = partial.length;
+    this.pkt.set(partial);
     this.pktCmd = s.partialCmd;
   }
 }

@@ -1,0 +1,51 @@
+/**
+ * Where each series of the catalogue gets its numbers: one sampler per subscription, reading
+ * the live world on wall-clock ticks. Columns are exactly the catalogue's (the protocol checks).
+ */
+import { GSI_COLUMNS, type SeriesName } from '../../src-shared/protocol/index.ts';
+import { HeartbeatSampler } from '../metrics/heartbeat.ts';
+import type { World } from '../world/world.ts';
+
+export type SeriesPoint = Record<string, number>;
+export type SeriesSampler = (wallMs: number) => SeriesPoint | undefined;
+
+function heartbeat(world: World): SeriesSampler {
+  const s = new HeartbeatSampler(world.sim.engine);
+  return (wallMs) => s.sample(wallMs) as SeriesPoint | undefined;
+}
+
+function interrupts(world: World): SeriesSampler {
+  return (wallMs) => {
+    const p: SeriesPoint = { wallMs, virtualNs: world.sim.engine.now };
+    GSI_COLUMNS.forEach((c, gsi) => (p[c] = world.interrupts.count(gsi)));
+    return p;
+  };
+}
+
+function nic(world: World): SeriesSampler {
+  return (wallMs) => {
+    const p = { wallMs, virtualNs: world.sim.engine.now, rxFrames: 0, txFrames: 0, rxDropped: 0 };
+    for (const n of world.pc.nics) {
+      p.rxFrames += n.nic.frames.rx;
+      p.txFrames += n.nic.frames.tx;
+      p.rxDropped += n.nic.frames.rxDropped;
+    }
+    return p;
+  };
+}
+
+function iotlb(world: World): SeriesSampler {
+  return (wallMs) => {
+    const p = { wallMs, virtualNs: world.sim.engine.now, iotlbHits: 0, iotlbMisses: 0, contextMisses: 0, faults: 0 };
+    for (const r of world.pc.remapping) {
+      const s = r.unit.stats;
+      p.iotlbHits += s.iotlbHits;
+      p.iotlbMisses += s.iotlbMisses;
+      p.contextMisses += s.contextMisses;
+      p.faults += s.faults;
+    }
+    return p;
+  };
+}
+
+export const SERIES_SOURCES: Record<SeriesName, (world: World) => SeriesSampler> = { heartbeat, interrupts, nic, iotlb };
