@@ -6,15 +6,12 @@
  * the way a modelled one does (QEMU's pci_config_alloc: config, wmask, w1cmask, cmask).
  */
 import type { RegisterDef } from '../regs/register-file.ts';
-import type { BarKind, PciConfigTemplate } from './function-model.ts';
+import type { BarKind, ConfigHook, PciConfigTemplate } from './function-model.ts';
+
+export type { ConfigHook } from './function-model.ts';
 import { CAP_NAMES, capabilityFields, extCapabilityFields, walkCapabilities, walkExtCapabilities, type CapField } from './capabilities.ts';
 import * as R from './pci-regs.ts';
 
-/**
- * The side effects a config register's row may name: COMMAND decode/master/INTx changes, a BAR
- * moved, a bridge's bus numbers or windows, MSI enable. PciConfigSpace acts on them.
- */
-export type ConfigHook = 'command' | 'bar' | 'bridge' | 'msiControl';
 
 /** A BAR as the platform knows it: where its register is, what it decodes, how big it is. */
 export interface BarInfo {

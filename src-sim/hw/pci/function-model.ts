@@ -7,7 +7,12 @@
 import type { DmaPort } from '../memory/dma.ts';
 import type { IrqPin } from '../intc/wire.ts';
 import type { Scope } from '../../engine/scope.ts';
-import type { ConfigHook } from './config-layout.ts';
+
+/**
+ * The side effects a config register's row may name: COMMAND decode/master/INTx changes, a BAR
+ * moved, a bridge's bus numbers or windows, MSI enable. PciConfigSpace acts on them.
+ */
+export type ConfigHook = 'command' | 'bar' | 'bridge' | 'msiControl';
 
 export type BarKind = 'mem32' | 'mem64' | 'io';
 
