@@ -6,7 +6,7 @@
  */
 import { eraSpan, inEra, type Era, DEFAULT_ERA } from './era.ts';
 import type { HostFacts } from './host-facts.ts';
-import { VIF_MODELS, XL_BY_NAME, XL_OPTIONS, XM_BY_NAME, XM_OPTIONS, XM_VIF_KEYS, type OptionDef } from './hvm-options.ts';
+import { VIF_MODELS, allowedIn, XL_BY_NAME, XL_OPTIONS, XM_BY_NAME, XM_OPTIONS, XM_VIF_KEYS, type OptionDef } from './hvm-options.ts';
 import type { ConfigKind } from './index.ts';
 import { canonicalBdf, parseXmPci } from './pci-spec.ts';
 import { SourceText, type Range } from './source.ts';
@@ -90,9 +90,10 @@ function guestCompletions(src: SourceText, kind: ConfigKind, line: number, befor
     if (m) return VIF_MODELS.map((v, i) => ({ label: v, kind: 'value', insertText: v, detail: 'emulated NIC model', sortText: String(i), range }));
     if (/(^|,|['"])\s*[\w]*$/.test(before)) return XM_VIF_KEYS.map((k) => ({ label: k, kind: 'option', insertText: `${k}=`, detail: 'vif key', sortText: k, range }));
   }
-  if (opt?.allowed && /=\s*['"]?[\w-]*$/.test(before)) {
+  const allowed = opt && allowedIn(opt, era);
+  if (opt && allowed && /=\s*['"]?[\w-]*$/.test(before)) {
     const quoted = /['"][\w-]*$/.test(before);
-    return opt.allowed.map((v, i) => ({
+    return allowed.map((v, i) => ({
       label: v,
       kind: 'value',
       insertText: opt.type === 'switch' || quoted ? v : `'${v}'`,
