@@ -130,7 +130,12 @@ function xenLine(cfg: GrubConfig, x: XenBoot, era: Era, isDefault: boolean, appe
   const vtd = x.xenOptions.find((o) => o.name === 'vtd');
   const iommu = x.xenOptions.find((o) => o.name === 'iommu');
   const pathSpan = x.hypervisorPath;
-  if (at('3.3') && vtd) {
+  if (!at('2007')) {
+    // Xen 3.0 and 3.1 had no VT-d code: nothing to switch on, and both spellings are unknown options.
+    for (const o of [vtd, iommu]) {
+      if (o) sink.add('xen-vtd-too-new', 'warning', `Xen ${era} has no IOMMU support (VT-d arrived with the 2007 xen-unstable patches, released in 3.2): it ignores '${o.name}='`, o.start, o.end);
+    }
+  } else if (at('3.3') && vtd) {
     sink.add('xen-vtd-renamed', 'error', `Xen ${era} has no 'vtd' option (renamed iommu= in 3.3): this ignores it and VT-d stays ${at('4.0') ? 'at its default' : 'off'}`, vtd.start, vtd.end, [sink.replace('Write iommu=1', vtd.start, vtd.end, 'iommu=1')]);
   } else if (!at('3.3') && iommu) {
     sink.add('xen-iommu-too-new', 'error', `'iommu=' arrived in Xen 3.3; ${era === '2007' ? 'xen-unstable of 2007' : 'Xen ' + era} ignores it and VT-d stays off — use vtd=1`, iommu.start, iommu.end, [sink.replace('Write vtd=1', iommu.start, iommu.end, 'vtd=1')]);

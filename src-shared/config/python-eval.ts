@@ -601,7 +601,11 @@ class Evaluator implements CallContext {
 
   /** Runs a function the file defined, in its own frame; the result is unknown if its body has statements the editor skips. */
   private callDef(code: DefCode, args: PyValue[], kwargs: Map<string, PyValue>, at: Span): PyValue {
-    if (code.opaque) return { t: 'unknown', why: `result of ${code.def.name}()` };
+    if (code.opaque) {
+      // A body the editor does not run may change the lists and dicts it was given.
+      for (const a of [...args, ...kwargs.values()]) this.taint(a, at);
+      return { t: 'unknown', why: `result of ${code.def.name}()` };
+    }
     if (this.depth >= MAX_DEPTH) this.raise('RuntimeError', 'maximum recursion depth exceeded', at);
     const locals = this.wrap(() => bindArguments(code, args, kwargs), at);
     const saved = this.frame;
@@ -612,7 +616,10 @@ class Evaluator implements CallContext {
       return NONE;
     } catch (x) {
       if (x instanceof Return) return x.value;
-      if (x instanceof OpaqueCall) return { t: 'unknown', why: `result of ${code.def.name}()` };
+      if (x instanceof OpaqueCall) {
+        for (const a of [...args, ...kwargs.values()]) this.taint(a, at);
+        return { t: 'unknown', why: `result of ${code.def.name}()` };
+      }
       throw x;
     } finally {
       this.frame = saved;

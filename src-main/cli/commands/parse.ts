@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError, type CliIO, type Command } from '../io.ts';
 import { analyzeGrub, bindingsJson, detectKind, evaluateHvm, sortDiagnostics, type ConfigKind, type Diagnostic } from '../../../src-shared/config/index.ts';
-import { cmdOptions, defaultEntry, type GrubCommand, type GrubConfig } from '../../../src-shared/config/grub-parser.ts';
+import { cmdOptions, defaultEntry, grubVariable, type GrubCommand, type GrubConfig } from '../../../src-shared/config/grub-parser.ts';
 import { jsonText, pyRepr, type ExactJson } from '../../../src-shared/config/python-values.ts';
 import { parseXl, xlBindings } from '../../../src-shared/config/xl-parser.ts';
 import type { SourceText } from '../../../src-shared/config/source.ts';
@@ -131,7 +131,8 @@ export function grubJson(g: GrubConfig) {
   return {
     flavor: g.flavor,
     default: g.flavor === 'legacy' ? global('default') : (g.globals.find((c) => c.name === 'set' && c.args[0]?.text.startsWith('default='))?.args[0].text.slice(8) ?? null),
-    timeout: g.flavor === 'legacy' ? global('timeout') : (g.globals.find((c) => c.name === 'set' && c.args[0]?.text.startsWith('timeout='))?.args[0].text.slice(8) ?? null),
+    // GRUB 2: the value after the file ran; a set inside an undecided if gives every possible value.
+    timeout: g.flavor === 'legacy' ? global('timeout') : grubVariable(g, 'timeout').value,
     entries: g.entries.map((e) => {
       const loader = e.commands.find((c) => LOADERS.has(c.name));
       const root = e.commands.find((c) => c.name === 'root' || (c.name === 'set' && c.args[0]?.text.startsWith('root=')));
