@@ -15,6 +15,7 @@ import { NONE, PyError, asBigInt, bool, hashKey, int, isNumber, pyRepr, pyStr, s
 import { binaryOp, compareOp, parseNumber } from './python-ops.ts';
 import { OpaqueCall, Return, XM_VARS, bindArguments, commandLineValue, exceptionClassName, isStandardError, makeDefCode, xmVarArgs, type DefCode, type XmVar } from './python-def.ts';
 import { SourceText } from './source.ts';
+import { sentence } from './diagnostic.ts';
 
 export interface Binding {
   name: string;
@@ -36,6 +37,12 @@ export interface HvmEval {
   bindings: Map<string, Binding>;
   /** False when a syntax error or a Python exception means xm would not finish the file. */
   completed: boolean;
+  /**
+   * With a syntax error, xm runs nothing, so `bindings` is empty; these are the names the rest of
+   * the file binds as if the broken statements were fixed, for the checks to still show the
+   * problems of the other lines. Undefined when the parser could not recover.
+   */
+  recovered?: Map<string, Binding>;
   sink: DiagnosticSink;
 }
 
@@ -79,7 +86,7 @@ export function evaluateHvm(text: string, options: EvalOptions = {}): HvmEval {
   const compiles = module.syntaxOk && lex.nonAsciiAt === undefined && !sink.list.some((d) => d.code === 'py-syntax');
   // Python compiles the whole file before running any of it: a file that does not compile runs
   // nothing, so it binds nothing and has no runtime diagnostics — only its syntax errors.
-  if (!compiles) return { src, module, bindings: new Map(), completed: false, sink };
+  if (!compiles) return { src, module, bindings: new Map(), completed: false, sink, recovered: recover(text, module, sink, options) };
   const ev = new Evaluator(sink, options.uname ?? DEFAULT_UNAME, options.vars ?? {});
   let completed = true;
   try {
@@ -90,10 +97,35 @@ export function evaluateHvm(text: string, options: EvalOptions = {}): HvmEval {
     else if (e instanceof RangeError) {
       // A shape deeper than the editor's stack (Python's own limits are caught as syntax errors before this).
       const at = ev.lastStatement;
-      sink.add('py-unsupported', 'warning', 'expression too deep for the editor to evaluate: xm would run it; names from here on are unknown', at.start, at.end);
+      sink.add('py-unsupported', 'warning', 'Expression too deep for the editor to evaluate: xm would run it; names from here on are unknown', at.start, at.end);
     } else throw e;
   }
   return { src, module, bindings: ev.bindings, completed, sink };
+}
+
+/**
+ * After a syntax error: evaluate the statements the parser recovered (runtime problems of a file
+ * xm never runs are not reported), and say on each syntax error whether the rest of the file is
+ * still checked. An error reaching the end of the file (an unterminated string or bracket) leaves
+ * nothing to recover.
+ */
+function recover(text: string, module: Module, sink: DiagnosticSink, options: EvalOptions): Map<string, Binding> | undefined {
+  const errors = sink.list.filter((d) => d.code === 'py-syntax' || d.code === 'py-encoding');
+  const end = sink.src.position(text.replace(/\s+$/, '').length);
+  const reachesEnd = errors.some((d) => d.range.endLine > end.line || (d.range.endLine === end.line && d.range.endColumn >= end.column));
+  const usable = module.body.length > 0;
+  for (const d of errors) {
+    d.message += !reachesEnd ? ' (the other lines are still checked as if this one were fixed)' : usable ? ' (the editor cannot read past it: only the lines before it are checked)' : ' (the editor cannot read past it, so nothing else in the file is checked)';
+  }
+  if (!usable) return undefined;
+  const scratch = new DiagnosticSink(sink.src);
+  const ev = new Evaluator(scratch, options.uname ?? DEFAULT_UNAME, options.vars ?? {});
+  try {
+    ev.block(module.body);
+  } catch (e) {
+    if (!(e instanceof Stop) && !(e instanceof RangeError)) throw e;
+  }
+  return ev.bindings;
 }
 
 /** The bindings as JSON (Python values; names whose values are not data are left out); ints stay exact. */
@@ -135,7 +167,7 @@ class Evaluator implements CallContext {
     const at = this.unknownSpan;
     if (!this.warnedAt.has(at.start)) {
       this.warnedAt.add(at.start);
-      this.sink.add('py-unsupported', 'warning', `${what}: xm would evaluate this on dom0, but the editor cannot; its value is unknown here`, at.start, at.end);
+      this.sink.add('py-unsupported', 'warning', `${sentence(what)}: xm would evaluate this on dom0, but the editor cannot; its value is unknown here`, at.start, at.end);
     }
     return { t: 'unknown', why: what };
   }
