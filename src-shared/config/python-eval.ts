@@ -86,7 +86,7 @@ export function evaluateHvm(text: string, options: EvalOptions = {}): HvmEval {
   const compiles = module.syntaxOk && lex.nonAsciiAt === undefined && !sink.list.some((d) => d.code === 'py-syntax');
   // Python compiles the whole file before running any of it: a file that does not compile runs
   // nothing, so it binds nothing and has no runtime diagnostics — only its syntax errors.
-  if (!compiles) return { src, module, bindings: new Map(), completed: false, sink, recovered: recover(text, module, sink, options) };
+  if (!compiles) return { src, module, bindings: new Map(), completed: false, sink, recovered: recover(module, sink, options) };
   const ev = new Evaluator(sink, options.uname ?? DEFAULT_UNAME, options.vars ?? {});
   let completed = true;
   try {
@@ -109,13 +109,14 @@ export function evaluateHvm(text: string, options: EvalOptions = {}): HvmEval {
  * still checked. An error reaching the end of the file (an unterminated string or bracket) leaves
  * nothing to recover.
  */
-function recover(text: string, module: Module, sink: DiagnosticSink, options: EvalOptions): Map<string, Binding> | undefined {
+function recover(module: Module, sink: DiagnosticSink, options: EvalOptions): Map<string, Binding> | undefined {
   const errors = sink.list.filter((d) => d.code === 'py-syntax' || d.code === 'py-encoding');
-  const end = sink.src.position(text.replace(/\s+$/, '').length);
-  const reachesEnd = errors.some((d) => d.range.endLine > end.line || (d.range.endLine === end.line && d.range.endColumn >= end.column));
   const usable = module.body.length > 0;
   for (const d of errors) {
-    d.message += !reachesEnd ? ' (the other lines are still checked as if this one were fixed)' : usable ? ' (the editor cannot read past it: only the lines before it are checked)' : ' (the editor cannot read past it, so nothing else in the file is checked)';
+    const errorEnd = sink.src.offset(d.range.endLine, d.range.endColumn);
+    // Inside an unclosed bracket or string the lexer joins every later line: nothing after it parses.
+    const readsOn = module.body.some((st) => st.start >= errorEnd);
+    d.message += readsOn ? ' (the other lines are still checked as if this one were fixed)' : usable ? ' (the editor cannot read past it: only the lines before it are checked)' : ' (the editor cannot read past it, so nothing else in the file is checked)';
   }
   if (!usable) return undefined;
   const scratch = new DiagnosticSink(sink.src);
