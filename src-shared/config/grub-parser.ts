@@ -296,9 +296,8 @@ function elseBranch(frames: Frame[], env: VarEnv, setEnv: (e: VarEnv) => void): 
 function closeFrame(f: Frame, env: VarEnv): VarEnv {
   if (f.active) f.branches.push(env);
   if (!f.parentActive) return f.before;
-  const possible = [...f.branches];
-  if (!f.hasElse && !f.taken) possible.push(f.before);
-  if (f.kind === 'loop') possible.push(f.before);
+  // The values before the if come first when no branch may run (no else, or a loop run no times).
+  const possible = [...((!f.hasElse && !f.taken) || f.kind === 'loop' ? [f.before] : []), ...f.branches];
   if (possible.length === 1) return possible[0];
   const out: VarEnv = new Map();
   const names = new Set(possible.flatMap((e) => [...e.keys()]));
