@@ -109,7 +109,9 @@ export function checkPciEntries(m: GuestModel, ctx: PciCheckContext): void {
       const msg =
         tool === 'xl'
           ? `${bdf} is not assignable (${owner}): run 'xl pci-assignable-add ${shortBdf(a)}' or add (${shortBdf(a)}) to xen-pciback.hide= on the dom0 kernel line`
-          : `${owner}: xend fails with "pci: PCI Backend does not own device ${bdf}" — add (${shortBdf(a)}) to pciback.hide= on the dom0 kernel line of grub.conf`;
+          : dev.dom0Loses
+            ? `${owner}: xend fails with "pci: PCI Backend does not own device ${bdf}" — and hiding it from dom0 (pciback.hide=) would take ${shortLoss(dev.dom0Loses)} from dom0`
+            : `${owner}: xend fails with "pci: PCI Backend does not own device ${bdf}" — add (${shortBdf(a)}) to pciback.hide= on the dom0 kernel line of grub.conf`;
       const edits = dev.role === 'host-bridge' ? undefined : ctx.hideEdits?.(shortBdf(a));
       const where = displayFileName(edits?.[0].file);
       // Hiding a device dom0 needs is offered only with its cost in the title, and never preferred.

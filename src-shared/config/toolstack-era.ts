@@ -30,7 +30,7 @@ export function toolstackEra(m: GuestModel, era: Era): boolean {
   if (m.dialect !== 'xm' || !inEra(era, XM_GONE)) return false;
   const conv = toXlCfg(m, era);
   const firstEnd = m.src.lineEndOffset(1);
-  const why = conv.ok ? 'the conversion below is mechanical' : `convert it by hand (${conv.why})`;
+  const why = conv.ok ? 'the conversion is mechanical and offered as a fix' : `convert it by hand (${conv.why})`;
   const fixes: Fix[] = conv.ok ? [{ title: `Convert to xl.cfg (xl of Xen ${era})`, edits: [{ range: m.src.range(0, m.src.text.length), text: conv.text }], preferred: true }] : [];
   m.sink.add('toolstack-era', 'error', `This is an xm Python config, but Xen ${era} has ${toolstackOf(era)}: xl reads xl.cfg (name = value, strings, numbers and lists; no Python) — ${why}`, 0, Math.max(firstEnd, Math.min(1, m.src.text.length)), fixes);
   return true;
