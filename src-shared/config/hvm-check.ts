@@ -200,7 +200,9 @@ function guestKind(m: GuestModel, era: Era): void {
     const line = m.src.position(at.end).line;
     const eol = m.src.lineEndOffset(line);
     const key = m.dialect === 'xl' ? 'type' : 'builder';
-    m.sink.add('guest-pv-pci', 'info', `No ${key} = 'hvm': a PV guest, which gets the device from pciback through pcifront (PV pass-through, no VT-d protection); for VT-d assignment to an HVM guest add ${key} = 'hvm'`, pci.nameSpan.start, pci.nameSpan.end, [
+    // xen.md §10 row 15: from 3.4 xend also asks Xen to put a PV guest's device in the IOMMU.
+    const pv34 = m.dialect === 'xm' && inEra(era, '3.4') ? "; from 3.4 xend also assigns it to the IOMMU, which needs iommu=pv on the xen.gz line, else 'Failed to assign device to IOMMU'" : '';
+    m.sink.add('guest-pv-pci', 'info', `No ${key} = 'hvm': a PV guest, which gets the device from pciback through pcifront (PV pass-through, no VT-d protection)${pv34}; for VT-d assignment to an HVM guest add ${key} = 'hvm'`, pci.nameSpan.start, pci.nameSpan.end, [
       m.sink.replace(`Add ${key} = 'hvm' (VT-d assignment to an HVM guest)`, eol, eol, `\n${key} = 'hvm'`, false),
     ]);
     return;
