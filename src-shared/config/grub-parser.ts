@@ -7,20 +7,9 @@
 import { DiagnosticSink } from './diagnostic.ts';
 import { SourceText } from './source.ts';
 import type { CmdOption } from './xen-cmdline.ts';
-import { decideTest, expandWord, lexGrub2, type Expanded, type RawWord, type VarEnv } from './grub2-script.ts';
+import { decideTest, expandWord, lexGrub2, type GrubWord, type RawWord, type VarEnv } from './grub2-script.ts';
 
-export interface GrubWord {
-  /** The word with quotes removed. */
-  text: string;
-  start: number;
-  end: number;
-  /** True when written without quotes or escapes (its offsets map 1:1 onto `text`). */
-  plain: boolean;
-  /** GRUB 2: uses a variable the editor cannot know (`$root`, `${extra_cmdline}`): not checked. */
-  dynamic?: boolean;
-  /** GRUB 2: one of the values of a variable set in branches the editor cannot decide. */
-  maybe?: boolean;
-}
+export type { GrubWord } from './grub2-script.ts';
 
 export interface GrubCommand {
   name: string;
@@ -180,7 +169,7 @@ function parseGrub2(cfg: GrubConfig): void {
     const headText = head.plain ? wordText(head) : undefined;
     const next = toks[i];
     const opensBlock = next && next.kind === 'sep' && next.text === '{';
-    const words = raw.flatMap((w) => expandWord(w, env)).map(toGrubWord);
+    const words = raw.flatMap((w) => expandWord(w, env));
     if (headText === 'if' || headText === 'elif' || headText === 'while' || headText === 'until' || headText === 'for') {
       const test = raw.slice(1).flatMap((w) => expandWord(w, env));
       if (headText === 'elif') elifBranch(frames, env, (e) => (env = e), decideTest(test));
@@ -249,10 +238,6 @@ function parseGrub2(cfg: GrubConfig): void {
 
 function wordText(w: RawWord): string {
   return w.segs.map((s) => (s.k === 'lit' ? s.s : '')).join('');
-}
-
-function toGrubWord(e: Expanded): GrubWord {
-  return { text: e.text, start: e.start, end: e.end, plain: e.plain, ...(e.dynamic ? { dynamic: true } : {}), ...(e.maybe ? { maybe: true } : {}) };
 }
 
 /** `set name=value` or `name=value`: the variable's value from here on (branches merge at `fi`). */

@@ -133,19 +133,21 @@ function closingQuote(text: string, i: number): number {
 /** Possible values of each variable the file set; absent: unknown (GRUB's own, the environment's). */
 export type VarEnv = Map<string, readonly string[]>;
 
-export interface Expanded {
+/** A word as the commands see it: quotes removed, variables expanded, offsets of the written word. */
+export interface GrubWord {
   text: string;
   start: number;
   end: number;
+  /** True when written without quotes, escapes or variables (its offsets map 1:1 onto `text`). */
   plain: boolean;
-  /** Uses a variable whose value the editor cannot know: not checked. */
+  /** GRUB 2: uses a variable the editor cannot know (`$root`, `${extra_cmdline}`): not checked. */
   dynamic?: boolean;
-  /** One of the values a variable set in undecided branches may have. */
+  /** GRUB 2: one of the values of a variable set in branches the editor cannot decide. */
   maybe?: boolean;
 }
 
 /** A word after expansion: usually one; an unquoted variable may split into several or none. */
-export function expandWord(w: RawWord, env: VarEnv): Expanded[] {
+export function expandWord(w: RawWord, env: VarEnv): GrubWord[] {
   const base = { start: w.start, end: w.end };
   const unknown = w.segs.some((s) => s.k === 'var' && !env.has(s.name));
   if (unknown) return [{ ...base, text: w.segs.map((s) => (s.k === 'lit' ? s.s : `\${${s.name}}`)).join(''), plain: false, dynamic: true }];
@@ -175,7 +177,7 @@ export function expandWord(w: RawWord, env: VarEnv): Expanded[] {
   }
   const maybe = alts.length > 1;
   const quotedAny = w.segs.some((s) => s.k === 'var' && s.quoted) || w.segs.some((s) => s.k === 'lit') ;
-  const out: Expanded[] = [];
+  const out: GrubWord[] = [];
   const seen = new Set<string>();
   for (const a of alts) {
     for (const f of a.fields) {
@@ -189,7 +191,7 @@ export function expandWord(w: RawWord, env: VarEnv): Expanded[] {
 }
 
 /** The outcome of an `if`/`elif` test: true, false, or undefined when it depends on what the editor cannot know. */
-export function decideTest(words: Expanded[]): boolean | undefined {
+export function decideTest(words: GrubWord[]): boolean | undefined {
   if (words.some((w) => w.dynamic || w.maybe)) return undefined;
   const t = words.map((w) => w.text);
   if (t.length === 1 && (t[0] === 'true' || t[0] === 'false')) return t[0] === 'true';

@@ -29,7 +29,7 @@ menuentry 'Debian GNU/Linux, with Xen hypervisor' --class debian --class xen $me
 `;
 
 describe('GRUB 2 variables', () => {
-  it("expands \${xen_rm_opts} to what either branch sets, instead of a bogus '$' and an unknown command", () => {
+  it("expands ${xen_rm_opts} to what either branch sets, instead of a bogus '$' and an unknown command", () => {
     const ds = lint(DEBIAN, 'grub', { era: '4.10' });
     expect(codes(ds)).toEqual([]);
     const x = xenBoot(parseGrub(DEBIAN).entries[0])!;
