@@ -148,43 +148,42 @@ export interface GrubWord {
 
 /** A word after expansion: usually one; an unquoted variable may split into several or none. */
 export function expandWord(w: RawWord, env: VarEnv): GrubWord[] {
-  const base = { start: w.start, end: w.end };
-  const unknown = w.segs.some((s) => s.k === 'var' && !env.has(s.name));
-  if (unknown) return [{ ...base, text: w.segs.map((s) => (s.k === 'lit' ? s.s : `\${${s.name}}`)).join(''), plain: false, dynamic: true }];
-  if (w.segs.every((s) => s.k === 'lit')) return [{ ...base, text: w.segs.map((s) => (s.k === 'lit' ? s.s : '')).join(''), plain: w.plain }];
+  const segs = w.segs;
+  let hasVar = false;
+  for (const s of segs) {
+    if (s.k !== 'var') continue;
+    hasVar = true;
+    if (!env.has(s.name)) return [{ text: segs.map((x) => (x.k === 'lit' ? x.s : `\${${x.name}}`)).join(''), start: w.start, end: w.end, plain: false, dynamic: true }];
+  }
+  if (!hasVar) return [{ text: segs.length === 1 ? (segs[0] as { s: string }).s : segs.map((x) => (x as { s: string }).s).join(''), start: w.start, end: w.end, plain: w.plain }];
   // Every combination of the variables' possible values (a few at most in real files).
-  let alts: { fields: string[]; open: boolean }[] = [{ fields: [''], open: true }];
-  for (const s of w.segs) {
+  let alts: string[][] = [['']];
+  for (const s of segs) {
     const values = s.k === 'lit' ? [s.s] : env.get(s.name)!;
-    const next: typeof alts = [];
-    for (const a of alts) {
+    const next: string[][] = [];
+    for (const fields of alts) {
       for (const v of values) {
-        if (s.k === 'var' && !s.quoted) {
-          // An unquoted expansion splits on blanks, as GRUB's argv building does.
-          const parts = v.split(/[ \t]+/);
-          const fields = [...a.fields];
-          fields[fields.length - 1] += parts[0];
-          for (const p of parts.slice(1)) fields.push(p);
-          next.push({ fields, open: true });
-        } else {
-          const fields = [...a.fields];
-          fields[fields.length - 1] += v;
-          next.push({ fields, open: true });
-        }
+        const f = fields.slice();
+        // An unquoted expansion splits on blanks, as GRUB's argv building does.
+        const parts = s.k === 'var' && !s.quoted ? v.split(/[ \t]+/) : [v];
+        f[f.length - 1] += parts[0];
+        for (let k = 1; k < parts.length; k++) f.push(parts[k]);
+        next.push(f);
       }
     }
     alts = next.slice(0, 16);
   }
   const maybe = alts.length > 1;
-  const quotedAny = w.segs.some((s) => s.k === 'var' && s.quoted) || w.segs.some((s) => s.k === 'lit') ;
+  const keepEmpty = segs.some((s) => s.k === 'lit' || s.quoted);
   const out: GrubWord[] = [];
   const seen = new Set<string>();
-  for (const a of alts) {
-    for (const f of a.fields) {
-      if (f === '' && !quotedAny) continue;
-      if (seen.has(f)) continue;
+  for (const fields of alts) {
+    for (const f of fields) {
+      if ((f === '' && !keepEmpty) || seen.has(f)) continue;
       seen.add(f);
-      out.push({ ...base, text: f, plain: false, ...(maybe ? { maybe: true } : {}) });
+      const word: GrubWord = { text: f, start: w.start, end: w.end, plain: false };
+      if (maybe) word.maybe = true;
+      out.push(word);
     }
   }
   return out;

@@ -36,7 +36,7 @@ export interface GuestModel {
 
 export function guestFromXm(ev: HvmEval): GuestModel {
   const settings = new Map<string, Setting>();
-  for (const [name, b] of ev.recovered ?? ev.bindings) {
+  for (const [name, b] of ev.recovered?.() ?? ev.bindings) {
     settings.set(name, {
       name,
       value: b.value.t === 'unknown' ? undefined : toJson(b.value),

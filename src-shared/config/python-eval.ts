@@ -38,11 +38,11 @@ export interface HvmEval {
   /** False when a syntax error or a Python exception means xm would not finish the file. */
   completed: boolean;
   /**
-   * With a syntax error, xm runs nothing, so `bindings` is empty; these are the names the rest of
-   * the file binds as if the broken statements were fixed, for the checks to still show the
-   * problems of the other lines. Undefined when the parser could not recover.
+   * With a syntax error, xm runs nothing, so `bindings` is empty; this gives the names the rest
+   * of the file binds as if the broken statements were fixed, for the checks to still show the
+   * problems of the other lines (evaluated on first use: parse-only callers do not pay for it).
    */
-  recovered?: Map<string, Binding>;
+  recovered?: () => Map<string, Binding>;
   sink: DiagnosticSink;
 }
 
@@ -109,7 +109,7 @@ export function evaluateHvm(text: string, options: EvalOptions = {}): HvmEval {
  * still checked. An error reaching the end of the file (an unterminated string or bracket) leaves
  * nothing to recover.
  */
-function recover(module: Module, sink: DiagnosticSink, options: EvalOptions): Map<string, Binding> | undefined {
+function recover(module: Module, sink: DiagnosticSink, options: EvalOptions): (() => Map<string, Binding>) | undefined {
   const errors = sink.list.filter((d) => d.code === 'py-syntax' || d.code === 'py-encoding');
   const usable = module.body.length > 0;
   for (const d of errors) {
@@ -119,14 +119,15 @@ function recover(module: Module, sink: DiagnosticSink, options: EvalOptions): Ma
     d.message += readsOn ? ' (the other lines are still checked as if this one were fixed)' : usable ? ' (the editor cannot read past it: only the lines before it are checked)' : ' (the editor cannot read past it, so nothing else in the file is checked)';
   }
   if (!usable) return undefined;
-  const scratch = new DiagnosticSink(sink.src);
-  const ev = new Evaluator(scratch, options.uname ?? DEFAULT_UNAME, options.vars ?? {});
-  try {
-    ev.block(module.body);
-  } catch (e) {
-    if (!(e instanceof Stop) && !(e instanceof RangeError)) throw e;
-  }
-  return ev.bindings;
+  return () => {
+    const ev = new Evaluator(new DiagnosticSink(sink.src), options.uname ?? DEFAULT_UNAME, options.vars ?? {});
+    try {
+      ev.block(module.body);
+    } catch (e) {
+      if (!(e instanceof Stop) && !(e instanceof RangeError)) throw e;
+    }
+    return ev.bindings;
+  };
 }
 
 /** The bindings as JSON (Python values; names whose values are not data are left out); ints stay exact. */
