@@ -25,6 +25,8 @@ export interface RawWord {
 export type Tok = { kind: 'word'; word: RawWord } | { kind: 'sep'; text: '{' | '}' | ';' | '\n'; start: number; end: number };
 
 const VAR_NAME = /^(?:[A-Za-z_][\w]*|[0-9]+|[?#*@])/;
+/** Characters with no special meaning inside a word. */
+const PLAIN_RUN = /[^ \t\r\n;{}$'"\\]+/y;
 
 export function lineEnd(text: string, i: number): number {
   const n = text.indexOf('\n', i);
@@ -111,8 +113,12 @@ export function lexGrub2(text: string, sink: DiagnosticSink): Tok[] {
         lit += text[i + 1];
         i += 2;
       } else {
-        lit += ch;
-        i++;
+        // A run of ordinary characters at once.
+        PLAIN_RUN.lastIndex = i;
+        const run = PLAIN_RUN.exec(text);
+        const n = run ? run[0].length : 1;
+        lit += text.slice(i, i + n);
+        i += n;
       }
     }
     flush();
