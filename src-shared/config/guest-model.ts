@@ -47,7 +47,7 @@ export function guestFromXm(ev: HvmEval): GuestModel {
       elements: b.elements,
     });
   }
-  const referenced = new Set<string>();
+  const referenced = new Set<string>(ev.commandLine);
   walkStmts(ev.module.body, referenced);
   return { dialect: 'xm', src: ev.src, sink: ev.sink, settings, referenced, completed: ev.completed };
 }

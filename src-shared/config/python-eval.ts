@@ -37,6 +37,8 @@ export interface HvmEval {
   bindings: Map<string, Binding>;
   /** False when a syntax error or a Python exception means xm would not finish the file. */
   completed: boolean;
+  /** Names given on xm's command line (EvalOptions.vars): the user's setting, never the file's mistake. */
+  commandLine?: ReadonlySet<string>;
   /**
    * With a syntax error, xm runs nothing, so `bindings` is empty; this gives the names the rest
    * of the file binds as if the broken statements were fixed, for the checks to still show the
@@ -86,7 +88,8 @@ export function evaluateHvm(text: string, options: EvalOptions = {}): HvmEval {
   const compiles = module.syntaxOk && lex.nonAsciiAt === undefined && !sink.list.some((d) => d.code === 'py-syntax');
   // Python compiles the whole file before running any of it: a file that does not compile runs
   // nothing, so it binds nothing and has no runtime diagnostics — only its syntax errors.
-  if (!compiles) return { src, module, bindings: new Map(), completed: false, sink, recovered: recover(module, sink, options) };
+  const commandLine = new Set(Object.keys(options.vars ?? {}));
+  if (!compiles) return { src, module, bindings: new Map(), completed: false, sink, commandLine, recovered: recover(module, sink, options) };
   const ev = new Evaluator(sink, options.uname ?? DEFAULT_UNAME, options.vars ?? {});
   let completed = true;
   try {
@@ -100,7 +103,7 @@ export function evaluateHvm(text: string, options: EvalOptions = {}): HvmEval {
       sink.add('py-unsupported', 'warning', 'Expression too deep for the editor to evaluate: xm would run it; names from here on are unknown', at.start, at.end);
     } else throw e;
   }
-  return { src, module, bindings: ev.bindings, completed, sink };
+  return { src, module, bindings: ev.bindings, completed, sink, commandLine };
 }
 
 /**

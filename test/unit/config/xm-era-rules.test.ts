@@ -92,6 +92,10 @@ describe("Xen's own xmexample2/3 with xm_vars", () => {
   it('checks clean with vmid given as xm gives it (a string)', () => {
     expect(lint(text, 'hvm', { era: '4.0', vars: { vmid: '1' } })).toEqual([]);
   });
+  it('never calls a command-line variable the file does not declare an unknown option', () => {
+    const one = readFileSync(join(XM_CONFIG_FIXTURES, 'xmexample1.xen-4.0.0'), 'utf8');
+    expect(lint(one, 'hvm', { era: '4.0', vars: { vmid: '1' } })).toEqual([]);
+  });
   it("raises the check's ValueError for vmid=0, as xm does", () => {
     expect(lint(text, 'hvm', { era: '4.0', vars: { vmid: '0' } }).find((x) => x.code === 'py-runtime')!.message).toMatch(/^ValueError: vmid - {2}— xm would stop/);
   });
