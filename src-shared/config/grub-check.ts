@@ -51,6 +51,8 @@ function grammar(cfg: GrubConfig): void {
   const known = cfg.flavor === 'legacy' ? LEGACY_COMMANDS : GRUB2_COMMANDS;
   const all = [...cfg.globals, ...cfg.entries.flatMap((e) => e.commands)];
   for (const c of all) {
+    // A command word from a variable GRUB sets at boot ($linux_loader …) is not the editor's to judge.
+    if (c.dynamic) continue;
     if (cfg.flavor === 'grub2' && c.name === 'root' && c.args[0] && /^\(hd\d+,\d+\)$/.test(c.args[0].text)) {
       const m = /^\(hd(\d+),(\d+)\)$/.exec(c.args[0].text)!;
       cfg.sink.add('grub-legacy-in-grub2', 'error', "GRUB 2 has no 'root (hdD,P)' command; partitions are set with set root='hdD,msdosN' and count from 1", c.start, c.end, [

@@ -44,6 +44,10 @@ describe('GRUB 2 variables', () => {
     expect(g.entries[0].commands[0].args.at(-1)!.dynamic).toBe(true);
   });
 
+  it('does not judge a command word that comes from a variable GRUB sets at boot', () => {
+    expect(lint("menuentry 'X' {\n  $loader /boot/vmlinuz\n  multiboot /xen.gz iommu=1\n  module /vmlinuz ro\n}\n", 'grub', { era: '4.19' })).toEqual([]);
+  });
+
   it('a set timeout inside an undecided if is not unconditional', () => {
     const g = parseGrub("set timeout=5\nif [ \"$recordfail\" = 1 ]; then\n  set timeout=30\nfi\nmenuentry 'A' { linux /vmlinuz }\n");
     expect(grubVariable(g, 'timeout')).toEqual({ value: '5 | 30', conditional: true });
