@@ -135,7 +135,8 @@ function typeCheck(m: GuestModel, s: Setting, opt: OptionDef, era: Era): void {
   if (tool === 'xm' && opt.xendInt && typeof v === 'string') {
     // xm hands every value to xend as SXP text, and xend converts it with int(): '512' is 512.
     if (PY_INT_STRING.test(v)) return numberAllowed(m, s, opt, Number(v.trim()), span, era);
-    const lenient = XEND_LENIENT.has(s.name);
+    // 3.0's image.py converted the same switches with a bare int() (RELEASE-3.0.0 parseDeviceModelArgs).
+    const lenient = XEND_LENIENT.has(s.name) && inEra(era, '3.1');
     m.sink.add('option-type', lenient ? 'warning' : 'error', lenient
       ? `${s.name} = ${pyRepr(s.py!)} is not a number: xend's int() fails and it ignores ${s.name} (the default applies)`
       : `${s.name} = ${pyRepr(s.py!)} is not a number: xend's int() fails with "ValueError: invalid literal for int() with base 10: ${pyRepr(s.py!)}" and creates no domain`, span.start, span.end);

@@ -102,7 +102,6 @@ const XM_CURATED: readonly OptionDef[] = def([
   ['fda', 'str', "''", 'Floppy A image.'],
   ['fdb', 'str', "''", 'Floppy B image.'],
   ['isa', 'switch', '0', 'Emulate an ISA-only machine (no PCI).', { allowed: SWITCH }],
-  ['snapshot', 'switch', '0', 'Write to temporary files instead of the disk images.', { allowed: SWITCH }],
   ['display', 'str', "$DISPLAY", 'X11 display for the SDL window.'],
   ['xauthority', 'str', '$XAUTHORITY', 'X authority file for the SDL window.'],
   ['on_poweroff', 'str', "'destroy'", 'What to do when the guest powers off.', { allowed: ON_EXIT }],
@@ -122,7 +121,7 @@ const XM_CURATED: readonly OptionDef[] = def([
   ['cpuid_check', 'list', undefined, 'Host CPUID bits that must match for the guest to start.', { since: '3.3' }],
   ['vscsi', 'list', undefined, "PV SCSI devices as 'PDEV, VDEV'.", { since: '3.3' }],
   ['xen_platform_pci', 'switch', '1', 'Expose the Xen platform PCI device (PV drivers in HVM guests).', { allowed: SWITCH, since: '3.4' }],
-  ['xen_extended_power_mgmt', 'int', '0', 'Extended guest power management: 0 off, 1 pass-through, 2 non-pass-through.', { allowed: ['0', '1', '2'], since: '3.4' }],
+  ['xen_extended_power_mgmt', 'int', '0', 'Extended guest power management: 0 off, 1 pass-through, 2 non-pass-through.', { allowed: ['0', '1', '2'], since: '3.4', cite: { first: "3.4.0-rc3:tools/python/xen/xm/create.py configure_hvm (opts.py setopt passes any data name; no gopts.var)", last: 'RELEASE-4.0.0:tools/python/xen/xend/image.py' } }],
   ['memory_sharing', 'switch', '0', "Share this domain's memory transparently with other domains.", { allowed: SWITCH, since: '4.0' }],
 ]);
 

@@ -53,6 +53,7 @@ const ERA_RULES: [string, Era, string, string[], string][] = [
   ["memory = '512' is what xend converts", '2007', "memory = '512'\nvcpus = '1'\nusb = '1'\n", [], "3.1.0-branched image.py parseDeviceModelArgs int(v); RELEASE-4.0.0 XendConfig 'memory': int"],
   ["memory = '512M' fails in xend's int()", '3.2', "memory = '512M'\n", ['option-type'], "XendConfig.py cfg['memory'] = int(sxp.child_value(sxp_cfg, 'memory'))"],
   ["usb = 'yes' is ignored by xend, not fatal", '3.1', "usb = 'yes'\n", ['option-type'], '3.1.0-branched image.py: "if we can\'t convert it to a sane type, ignore it"'],
+  ["localtime = 'yes' is fatal in 3.0", '3.0', "localtime = 'yes'\n", ['option-type'], 'RELEASE-3.0.0 image.py parseDeviceModelArgs: v = int(v) with no try'],
   ['hap arrives in 3.3', '3.2', 'hap = 1\n', ['option-era'], "3.3.0-rc7:tools/python/xen/xm/create.py gopts.var('hap'); absent in 3.2.0-rc6"],
   ['tsc_mode arrives in 4.0', '3.4', 'tsc_mode = 1\n', ['option-era'], "RELEASE-4.0.0:tools/python/xen/xm/create.py gopts.var('tsc_mode')"],
   ['cdrom belongs to 3.0', '3.2', "cdrom = '/dev/cdrom'\n", ['option-era'], "RELEASE-3.0.0:tools/python/xen/xm/create.py gopts.var('cdrom'); gone by 3.1"],
@@ -63,6 +64,11 @@ describe('era rules, each with its source', () => {
   it.each(ERA_RULES)('%s (%s) — %s → %j [%s]', (_what, era, text, expected) => {
     const got = codes(lint(text, 'hvm', { era })).filter((c) => !c.startsWith('unknown'));
     expect(got).toEqual(expected);
+  });
+
+  it("a non-numeric switch is fatal in 3.0's xend and ignored from 3.1", () => {
+    expect(lint("localtime = 'yes'\n", 'hvm', { era: '3.0' })[0].severity).toBe('error');
+    expect(lint("localtime = 'yes'\n", 'hvm', { era: '3.1' })[0].severity).toBe('warning');
   });
 
   it('offers the mechanical conversion to xl.cfg, which xl parses cleanly', () => {
