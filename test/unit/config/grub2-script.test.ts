@@ -80,6 +80,12 @@ describe('real GRUB files', () => {
     expect(codes(lint(text, 'grub', { era: '3.2' }))).toContain('xen-vtd-off');
   });
 
+  it('a Fedora 15 menu.lst (Xen 4.1) needs no IOMMU option; under 3.4 it would leave VT-d off', () => {
+    const text = readFileSync(join(GRUB_FIXTURES, 'menu.lst.fedora15-xen-stelfox'), 'utf8');
+    expect(lint(text, 'grub', { era: '4.1' })).toEqual([]);
+    expect(codes(lint(text, 'grub', { era: '3.4' }))).toEqual(['xen-vtd-off']);
+  });
+
   it('the 3.3 howto entry under 3.1: iommu= is an option Xen 3.1 does not have, not a VT-d error', () => {
     const text = readFileSync(join(XEN_FIXTURES, 'grub.conf.vtd-howto.xen-3.3'), 'utf8');
     expect(codes(lint(text, 'grub', { era: '3.1' }))).toEqual(['xen-vtd-too-new']);
