@@ -5,8 +5,8 @@
  * providers only translate the result.
  */
 import { eraSpan, inEra, type Era, DEFAULT_ERA } from './era.ts';
-import type { HostFacts } from './host-facts.ts';
-import { VIF_MODELS, XL_BY_NAME, XL_OPTIONS, XM_BY_NAME, XM_OPTIONS, XM_VIF_KEYS, type OptionDef } from './hvm-options.ts';
+import type { HostDevice, HostFacts } from './host-facts.ts';
+import { VIF_MODELS, allowedIn, XL_BY_NAME, XL_OPTIONS, XM_BY_NAME, XM_OPTIONS, XM_VIF_KEYS, type OptionDef } from './hvm-options.ts';
 import type { ConfigKind } from './index.ts';
 import { canonicalBdf, parseXmPci } from './pci-spec.ts';
 import { SourceText, type Range } from './source.ts';
@@ -90,9 +90,10 @@ function guestCompletions(src: SourceText, kind: ConfigKind, line: number, befor
     if (m) return VIF_MODELS.map((v, i) => ({ label: v, kind: 'value', insertText: v, detail: 'emulated NIC model', sortText: String(i), range }));
     if (/(^|,|['"])\s*[\w]*$/.test(before)) return XM_VIF_KEYS.map((k) => ({ label: k, kind: 'option', insertText: `${k}=`, detail: 'vif key', sortText: k, range }));
   }
-  if (opt?.allowed && /=\s*['"]?[\w-]*$/.test(before)) {
+  const allowed = opt && allowedIn(opt, era);
+  if (opt && allowed && /=\s*['"]?[\w-]*$/.test(before)) {
     const quoted = /['"][\w-]*$/.test(before);
-    return opt.allowed.map((v, i) => ({
+    return allowed.map((v, i) => ({
       label: v,
       kind: 'value',
       insertText: opt.type === 'switch' || quoted ? v : `'${v}'`,
@@ -142,18 +143,27 @@ function insideQuotes(text: string): boolean {
   return q !== '';
 }
 
+/** Who has the function now: pciback (assignable), or dom0 (its driver or its role). */
+export function deviceOwner(d: HostDevice, hidden: Set<string> | undefined): string {
+  if (hidden?.has(d.bdf)) return 'pciback (assignable)';
+  if (d.dom0Loses) return `dom0 needs it (${d.role})`;
+  return d.driver ? `dom0 (${d.driver})` : 'dom0';
+}
+
 function deviceItems(opts: AssistOptions, range: Range, wrap: (bdf: string) => string, hiddenFirst: boolean): CompletionItem[] {
   const devs = opts.host?.devices ?? [];
   return devs.map((d) => {
     const short = d.bdf.startsWith('0000:') ? d.bdf.slice(5) : d.bdf;
     const hidden = opts.hidden?.has(d.bdf);
+    const owner = deviceOwner(d, opts.hidden);
     return {
       label: short,
       kind: 'device',
       insertText: wrap(short),
-      detail: d.description,
-      documentation: `${d.bdf} — ${d.vendorId.toString(16).padStart(4, '0')}:${d.deviceId.toString(16).padStart(4, '0')}${hidden ? ' · owned by pciback (assignable)' : d.driver ? ` · dom0 driver: ${d.driver}` : ''}`,
-      sortText: (hiddenFirst && hidden ? '0' : '1') + d.bdf,
+      detail: `${d.description} — ${owner}`,
+      documentation: `${d.bdf} — ${d.vendorId.toString(16).padStart(4, '0')}:${d.deviceId.toString(16).padStart(4, '0')} · ${owner}${d.dom0Loses ? `\n\nGiving it to a guest takes from dom0 ${d.dom0Loses}.` : ''}`,
+      // pciback's first, then devices dom0 can spare, devices dom0 needs last.
+      sortText: (hiddenFirst && hidden ? '0' : d.dom0Loses ? '2' : '1') + d.bdf,
       range,
     };
   });
@@ -187,6 +197,39 @@ function bootInsert(o: BootOption, era: Era): string {
   if (o.type === 'hide') return `${o.name}=(\${1:02:00.0})`;
   if (o.allowed) return `${o.name}=\${1|${o.allowed.join(',')}|}`;
   return `${o.name}=\${1}`;
+}
+
+// ---- data for completion providers ------------------------------------------------------------
+
+export interface OptionEntry {
+  name: string;
+  type: string;
+  default?: string;
+  /** One-line doc. */
+  doc: string;
+  /** Allowed values in this era (enumerated options). */
+  values?: readonly string[];
+  /** "since 3.3", "3.0 – 3.0", "all eras". */
+  span: string;
+  /** Matters to passthrough (list first). */
+  key: boolean;
+  /** xm: where create.py defines it. */
+  cite?: string;
+}
+
+/** The options of an era's guest config (xm hvm.conf or xl.cfg) with types, one-line docs and values. */
+export function optionsForEra(kind: 'hvm' | 'xl', era: Era): OptionEntry[] {
+  const catalogue = kind === 'xl' ? XL_OPTIONS : XM_OPTIONS;
+  return catalogue
+    .filter((o) => kind === 'xl' || inEra(era, o.since, o.until))
+    .map((o) => ({ name: o.name, type: o.type, default: o.default, doc: o.doc, values: allowedIn(o, era), span: eraSpan(o.since, o.until), key: !!o.key, cite: o.cite?.first }));
+}
+
+/** The boot options of an era for the xen.gz line or the dom0 kernel line, with docs and values. */
+export function bootOptionsForEra(line: 'xen' | 'dom0', era: Era): OptionEntry[] {
+  return (line === 'xen' ? XEN_OPTIONS : DOM0_OPTIONS)
+    .filter((o) => inEra(era, o.since, o.until))
+    .map((o) => ({ name: o.name, type: o.type, doc: o.doc, values: o.allowed, span: eraSpan(o.since, o.until), key: !!o.role }));
 }
 
 // ---- hover -----------------------------------------------------------------------------------
@@ -226,7 +269,9 @@ export function hover(text: string, kind: ConfigKind, line: number, column: numb
     '',
     opt.doc,
   ];
-  if (opt.allowed) lines.push('', `Allowed: ${opt.allowed.map((a) => '`' + a + '`').join(', ')}`);
+  const allowed = allowedIn(opt, opts.era ?? DEFAULT_ERA);
+  if (allowed) lines.push('', `Allowed: ${allowed.map((a) => '`' + a + '`').join(', ')}`);
+  if (opt.cite) lines.push('', `Defined by xm's create.py: ${opt.cite.first}${opt.cite.last !== opt.cite.first ? ` … ${opt.cite.last}` : ''}`);
   return { range: { startLine: line, startColumn: w.start + 1, endLine: line, endColumn: w.end + 1 }, markdown: lines.join('\n') };
 }
 

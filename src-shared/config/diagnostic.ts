@@ -39,6 +39,15 @@ export class DiagnosticSink {
   }
 }
 
+/**
+ * A message's first letter upper-case when it starts with prose ("import of module 'x'" →
+ * "Import of module 'x'"); one that starts with the file's own text (`acpi`, `'02:00.0'`) or a
+ * tool's name is left as written. Messages start with a capital or with what they are about.
+ */
+export function sentence(text: string): string {
+  return /^[a-z]+ /.test(text) ? text[0].toUpperCase() + text.slice(1) : text;
+}
+
 const severityRank: Record<Severity, number> = { error: 0, warning: 1, info: 2, hint: 3 };
 
 /** Sort by position, then severity, so output is stable for golden files. */

@@ -35,5 +35,6 @@ export function eraSpan(since?: Era, until?: Era): string {
   if (!since && !until) return 'all eras';
   if (since && !until) return `since ${since === '2007' ? '2007 xen-unstable' : since}`;
   const last = ERAS[eraIndex(until!) - 1];
-  return `${since ?? '3.0'} – ${last}`;
+  const first = since ?? '3.0';
+  return first === last ? `${first} only` : `${first} – ${last}`;
 }

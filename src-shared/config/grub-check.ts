@@ -51,6 +51,8 @@ function grammar(cfg: GrubConfig): void {
   const known = cfg.flavor === 'legacy' ? LEGACY_COMMANDS : GRUB2_COMMANDS;
   const all = [...cfg.globals, ...cfg.entries.flatMap((e) => e.commands)];
   for (const c of all) {
+    // A command word from a variable GRUB sets at boot ($linux_loader …) is not the editor's to judge.
+    if (c.dynamic) continue;
     if (cfg.flavor === 'grub2' && c.name === 'root' && c.args[0] && /^\(hd\d+,\d+\)$/.test(c.args[0].text)) {
       const m = /^\(hd(\d+),(\d+)\)$/.exec(c.args[0].text)!;
       cfg.sink.add('grub-legacy-in-grub2', 'error', "GRUB 2 has no 'root (hdD,P)' command; partitions are set with set root='hdD,msdosN' and count from 1", c.start, c.end, [
@@ -130,7 +132,12 @@ function xenLine(cfg: GrubConfig, x: XenBoot, era: Era, isDefault: boolean, appe
   const vtd = x.xenOptions.find((o) => o.name === 'vtd');
   const iommu = x.xenOptions.find((o) => o.name === 'iommu');
   const pathSpan = x.hypervisorPath;
-  if (at('3.3') && vtd) {
+  if (!at('2007')) {
+    // Xen 3.0 and 3.1 had no VT-d code: nothing to switch on, and both spellings are unknown options.
+    for (const o of [vtd, iommu]) {
+      if (o) sink.add('xen-vtd-too-new', 'warning', `Xen ${era} has no IOMMU support (VT-d arrived with the 2007 xen-unstable patches, released in 3.2): it ignores '${o.name}='`, o.start, o.end);
+    }
+  } else if (at('3.3') && vtd) {
     sink.add('xen-vtd-renamed', 'error', `Xen ${era} has no 'vtd' option (renamed iommu= in 3.3): this ignores it and VT-d stays ${at('4.0') ? 'at its default' : 'off'}`, vtd.start, vtd.end, [sink.replace('Write iommu=1', vtd.start, vtd.end, 'iommu=1')]);
   } else if (!at('3.3') && iommu) {
     sink.add('xen-iommu-too-new', 'error', `'iommu=' arrived in Xen 3.3; ${era === '2007' ? 'xen-unstable of 2007' : 'Xen ' + era} ignores it and VT-d stays off — use vtd=1`, iommu.start, iommu.end, [sink.replace('Write vtd=1', iommu.start, iommu.end, 'vtd=1')]);

@@ -7,15 +7,9 @@
 import { DiagnosticSink } from './diagnostic.ts';
 import { SourceText } from './source.ts';
 import type { CmdOption } from './xen-cmdline.ts';
+import { decideTest, expandWord, lexGrub2, type GrubWord, type RawWord, type VarEnv } from './grub2-script.ts';
 
-export interface GrubWord {
-  /** The word with quotes removed. */
-  text: string;
-  start: number;
-  end: number;
-  /** True when written without quotes or escapes (its offsets map 1:1 onto `text`). */
-  plain: boolean;
-}
+export type { GrubWord } from './grub2-script.ts';
 
 export interface GrubCommand {
   name: string;
@@ -24,6 +18,10 @@ export interface GrubCommand {
   args: GrubWord[];
   start: number;
   end: number;
+  /** GRUB 2: inside an `if` (or loop) whose outcome the editor cannot decide. */
+  conditional?: boolean;
+  /** GRUB 2: the command word itself comes from a variable the editor cannot know. */
+  dynamic?: boolean;
 }
 
 export interface GrubEntry {
@@ -33,6 +31,12 @@ export interface GrubEntry {
   start: number;
   end: number;
   commands: GrubCommand[];
+  /** GRUB 2: the entry exists only if an undecided condition holds. */
+  conditional?: boolean;
+  /** GRUB 2: `--id` / `$menuentry_id_option` id. */
+  id?: string;
+  /** GRUB 2: inside a submenu (addressed as "N>M", not by a top-level index). */
+  inSubmenu?: boolean;
 }
 
 export type GrubFlavor = 'legacy' | 'grub2';
@@ -43,6 +47,10 @@ export interface GrubConfig {
   sink: DiagnosticSink;
   globals: GrubCommand[];
   entries: GrubEntry[];
+  /** GRUB 2: the menu's top-level items in order (menuentry or submenu), for `set default=N`. */
+  top: { entry?: GrubEntry; conditional: boolean; title: string; id?: string }[];
+  /** GRUB 2: the variables at the end of the file (possible values; absent = unknown). */
+  vars: VarEnv;
 }
 
 export function detectGrubFlavor(text: string): GrubFlavor {
@@ -52,7 +60,7 @@ export function detectGrubFlavor(text: string): GrubFlavor {
 export function parseGrub(text: string, flavor: GrubFlavor = detectGrubFlavor(text)): GrubConfig {
   const src = new SourceText(text);
   const sink = new DiagnosticSink(src);
-  const cfg: GrubConfig = { flavor, src, sink, globals: [], entries: [] };
+  const cfg: GrubConfig = { flavor, src, sink, globals: [], entries: [], top: [], vars: new Map() };
   if (flavor === 'legacy') parseLegacy(cfg);
   else parseGrub2(cfg);
   return cfg;
@@ -107,91 +115,85 @@ function splitWords(text: string, start: number, end: number): GrubWord[] {
 
 // ---- GRUB 2 ----------------------------------------------------------------------------------
 
-type Tok = { kind: 'word'; word: GrubWord } | { kind: 'sep'; text: '{' | '}' | ';' | '\n'; start: number; end: number };
-
-function lexGrub2(text: string, sink: DiagnosticSink): Tok[] {
-  const toks: Tok[] = [];
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i];
-    if (c === ' ' || c === '\t' || c === '\r') {
-      i++;
-      continue;
-    }
-    if (c === '\\' && (text[i + 1] === '\n' || (text[i + 1] === '\r' && text[i + 2] === '\n'))) {
-      i += text[i + 1] === '\n' ? 2 : 3;
-      continue;
-    }
-    if (c === '#') {
-      while (i < text.length && text[i] !== '\n') i++;
-      continue;
-    }
-    if (c === '\n' || c === ';' || c === '{' || c === '}') {
-      toks.push({ kind: 'sep', text: c, start: i, end: i + 1 });
-      i++;
-      continue;
-    }
-    const start = i;
-    let word = '';
-    let plain = true;
-    while (i < text.length && !' \t\r\n;{}'.includes(text[i])) {
-      const ch = text[i];
-      if (ch === "'" || ch === '"') {
-        plain = false;
-        const close = text.indexOf(ch, i + 1);
-        if (close < 0) {
-          sink.add('grub-syntax', 'error', `unterminated ${ch === "'" ? 'single' : 'double'}-quoted string; GRUB 2 would not load the menu`, i, text.length, [
-            sink.replace(`Close the string with ${ch}`, lineEnd(text, i), lineEnd(text, i), ch),
-          ]);
-          word += text.slice(i + 1, lineEnd(text, i));
-          i = lineEnd(text, i);
-          break;
-        }
-        word += ch === '"' ? text.slice(i + 1, close).replace(/\\(["\\$])/g, '$1') : text.slice(i + 1, close);
-        i = close + 1;
-      } else if (ch === '\\' && i + 1 < text.length && text[i + 1] !== '\n') {
-        plain = false;
-        word += text[i + 1];
-        i += 2;
-      } else {
-        word += ch;
-        i++;
-      }
-    }
-    toks.push({ kind: 'word', word: { text: word, start, end: i, plain } });
-  }
-  return toks;
+/** An `if`/`for` being parsed: the variables before it, each possible branch's, and what is decided. */
+interface Frame {
+  kind: 'if' | 'loop';
+  before: VarEnv;
+  branches: VarEnv[];
+  /** The current branch runs (as far as the editor can tell). */
+  active: boolean;
+  /** The current branch may or may not run. */
+  uncertain: boolean;
+  /** A branch before this one was certainly taken. */
+  taken: boolean;
+  hasElse: boolean;
+  parentActive: boolean;
 }
 
-function lineEnd(text: string, i: number): number {
-  const n = text.indexOf('\n', i);
-  return n < 0 ? text.length : text[n - 1] === '\r' ? n - 1 : n;
-}
+const KEYWORD_PREFIX = new Set(['then', 'do', 'else']);
 
 function parseGrub2(cfg: GrubConfig): void {
   const toks = lexGrub2(cfg.src.text, cfg.sink);
+  let env: VarEnv = new Map();
+  const frames: Frame[] = [];
+  const active = () => frames.every((f) => f.active);
+  const uncertain = () => frames.some((f) => f.uncertain);
   let i = 0;
   const stack: (GrubEntry | undefined)[] = [];
   let current: GrubEntry | undefined;
+  let submenuDepth = 0;
+  const blockKinds: ('entry' | 'submenu' | 'other')[] = [];
   while (i < toks.length) {
     const t = toks[i];
     if (t.kind === 'sep') {
       if (t.text === '}') {
-        if (!stack.length) cfg.sink.add('grub-syntax', 'error', "unmatched '}'; GRUB 2 would not load the menu", t.start, t.end);
+        if (!stack.length) cfg.sink.add('grub-syntax', 'error', "Unmatched '}': GRUB 2 would not load the menu", t.start, t.end);
         else {
           if (current) current.end = t.end;
           current = stack.pop();
+          if (blockKinds.pop() === 'submenu') submenuDepth--;
         }
-      } else if (t.text === '{') cfg.sink.add('grub-syntax', 'error', "unexpected '{'", t.start, t.end);
+      } else if (t.text === '{') cfg.sink.add('grub-syntax', 'error', "Unexpected '{': GRUB 2 would not load the menu", t.start, t.end);
       i++;
       continue;
     }
-    const words: GrubWord[] = [];
-    while (i < toks.length && toks[i].kind === 'word') words.push((toks[i++] as { word: GrubWord }).word);
-    const head = words[0];
+    const raw: RawWord[] = [];
+    while (i < toks.length && toks[i].kind === 'word') raw.push((toks[i++] as { word: RawWord }).word);
+    // `then cmd`, `else cmd`, `do cmd`: the keyword, then a command on the same line.
+    while (raw.length && raw[0].plain && KEYWORD_PREFIX.has(wordText(raw[0]))) {
+      const kw = wordText(raw.shift()!);
+      if (kw === 'else') elseBranch(frames, env, (e) => (env = e));
+    }
+    if (!raw.length) continue;
+    const head = raw[0];
+    const headText = head.plain ? wordText(head) : undefined;
     const next = toks[i];
     const opensBlock = next && next.kind === 'sep' && next.text === '{';
-    if ((head.text === 'menuentry' || head.text === 'submenu') && opensBlock) {
+    const words = raw.flatMap((w) => expandWord(w, env));
+    if (headText === 'if' || headText === 'elif' || headText === 'while' || headText === 'until' || headText === 'for') {
+      const test = raw.slice(1).flatMap((w) => expandWord(w, env));
+      if (headText === 'elif') elifBranch(frames, env, (e) => (env = e), decideTest(test));
+      else if (headText === 'if') frames.push(openFrame('if', env, active(), decideTest(test)));
+      else frames.push(openFrame('loop', env, active(), undefined));
+      continue;
+    }
+    if (headText === 'fi' || headText === 'done') {
+      const f = frames.pop();
+      if (!f) cfg.sink.add('grub-syntax', 'error', `'${headText}' without ${headText === 'fi' ? "'if'" : "'for'/'while'"}: GRUB 2 would not load the menu`, head.start, head.end);
+      else env = closeFrame(f, env);
+      continue;
+    }
+    if (!active()) {
+      // A branch the editor knows GRUB skips; its blocks still nest.
+      if (opensBlock) {
+        stack.push(current);
+        blockKinds.push('other');
+        i++;
+      }
+      continue;
+    }
+    const conditional = uncertain();
+    if ((headText === 'menuentry' || headText === 'submenu') && opensBlock) {
       const titleWord = words[1];
       const entry: GrubEntry = {
         title: titleWord?.text ?? '',
@@ -200,26 +202,105 @@ function parseGrub2(cfg: GrubConfig): void {
         start: head.start,
         end: next.end,
         commands: [],
+        ...(conditional ? { conditional } : {}),
+        ...(entryId(raw, env) ? { id: entryId(raw, env) } : {}),
+        ...(submenuDepth ? { inSubmenu: true } : {}),
       };
-      if (head.text === 'menuentry') cfg.entries.push(entry);
+      if (headText === 'menuentry') cfg.entries.push(entry);
+      if (!submenuDepth) cfg.top.push({ entry: headText === 'menuentry' ? entry : undefined, conditional, title: entry.title, id: entry.id });
       stack.push(current);
-      current = head.text === 'menuentry' ? entry : current;
+      blockKinds.push(headText === 'menuentry' ? 'entry' : 'submenu');
+      if (headText === 'submenu') submenuDepth++;
+      current = headText === 'menuentry' ? entry : current;
       i++;
       continue;
     }
     if (opensBlock) {
-      // function/if bodies: keep the commands, flatten the structure.
+      // function bodies: keep the commands, flatten the structure.
       stack.push(current);
+      blockKinds.push('other');
       i++;
     }
-    const cmd: GrubCommand = { name: head.text, nameStart: head.start, nameEnd: head.end, args: words.slice(1), start: head.start, end: words[words.length - 1].end };
+    assignment(words, env);
+    const headWord = words[0] ?? { text: '', start: head.start, end: head.end, plain: false };
+    const cmd: GrubCommand = { name: headWord.text, nameStart: head.start, nameEnd: head.end, args: words.slice(1), start: head.start, end: raw[raw.length - 1].end, ...(conditional ? { conditional } : {}), ...(headWord.dynamic ? { dynamic: true } : {}) };
     if (current) current.commands.push(cmd);
     else cfg.globals.push(cmd);
   }
-  if (stack.length) {
+  cfg.vars = env;
+  if (stack.length || frames.length) {
     const at = cfg.src.text.length;
-    cfg.sink.add('grub-syntax', 'error', "missing '}' at the end of the file; GRUB 2 would not load the menu", Math.max(0, at - 1), at, [cfg.sink.replace("Add the closing '}'", at, at, '\n}\n')]);
+    const what = stack.length ? "'}'" : frames[frames.length - 1].kind === 'if' ? "'fi'" : "'done'";
+    const close = stack.length ? '\n}\n' : frames[frames.length - 1].kind === 'if' ? '\nfi\n' : '\ndone\n';
+    cfg.sink.add('grub-syntax', 'error', `Missing ${what} at the end of the file: GRUB 2 would not load the menu`, Math.max(0, at - 1), at, [cfg.sink.replace(`Add the closing ${what}`, at, at, close)]);
   }
+}
+
+function wordText(w: RawWord): string {
+  return w.segs.map((s) => (s.k === 'lit' ? s.s : '')).join('');
+}
+
+/** `set name=value` or `name=value`: the variable's value from here on (branches merge at `fi`). */
+function assignment(words: GrubWord[], env: VarEnv): void {
+  const head = words[0]?.text;
+  if (head === 'unset') for (const w of words.slice(1)) env.set(w.text, ['']);
+  if (head === 'load_env') for (const name of ['saved_entry', 'next_entry', 'boot_once', 'default']) env.delete(name);
+  const set = head === 'set' ? words[1] : words.length === 1 && /^[A-Za-z_]\w*=/.test(head ?? '') ? words[0] : undefined;
+  if (!set) return;
+  const eq = set.text.indexOf('=');
+  if (eq <= 0) return;
+  const name = set.text.slice(0, eq);
+  if (set.dynamic || set.maybe) env.delete(name);
+  else env.set(name, [set.text.slice(eq + 1)]);
+}
+
+function openFrame(kind: Frame['kind'], env: VarEnv, parentActive: boolean, test: boolean | undefined): Frame {
+  return { kind, before: new Map(env), branches: [], active: test !== false, uncertain: test === undefined, taken: test === true, hasElse: false, parentActive };
+}
+
+function elifBranch(frames: Frame[], env: VarEnv, setEnv: (e: VarEnv) => void, test: boolean | undefined): void {
+  const f = frames[frames.length - 1];
+  if (!f) return;
+  if (f.active) f.branches.push(env);
+  setEnv(new Map(f.before));
+  f.active = !f.taken && test !== false;
+  f.uncertain = f.active && (test === undefined || f.uncertain);
+  if (test === true && !f.uncertain) f.taken = true;
+}
+
+function elseBranch(frames: Frame[], env: VarEnv, setEnv: (e: VarEnv) => void): void {
+  const f = frames[frames.length - 1];
+  if (!f) return;
+  if (f.active) f.branches.push(env);
+  setEnv(new Map(f.before));
+  f.hasElse = true;
+  f.active = !f.taken;
+}
+
+/** The variables after `fi`: every value any possible branch leaves; unknown where a branch leaves it unset. */
+function closeFrame(f: Frame, env: VarEnv): VarEnv {
+  if (f.active) f.branches.push(env);
+  if (!f.parentActive) return f.before;
+  // The values before the if come first when no branch may run (no else, or a loop run no times).
+  const possible = [...((!f.hasElse && !f.taken) || f.kind === 'loop' ? [f.before] : []), ...f.branches];
+  if (possible.length === 1) return possible[0];
+  const out: VarEnv = new Map();
+  const names = new Set(possible.flatMap((e) => [...e.keys()]));
+  for (const n of names) {
+    if (!possible.every((e) => e.has(n))) continue;
+    out.set(n, [...new Set(possible.flatMap((e) => e.get(n)!))]);
+  }
+  return out;
+}
+
+/** `--id ID` or `$menuentry_id_option 'ID'` (00_header sets it to --id where GRUB supports it). */
+function entryId(raw: RawWord[], env: VarEnv): string | undefined {
+  for (let k = 1; k < raw.length - 1; k++) {
+    const w = raw[k];
+    const isId = (w.plain && wordText(w) === '--id') || (w.segs.length === 1 && w.segs[0].k === 'var' && w.segs[0].name === 'menuentry_id_option');
+    if (isId) return expandWord(raw[k + 1], env)[0]?.text;
+  }
+  return undefined;
 }
 
 // ---- Xen boot entries ------------------------------------------------------------------------
@@ -270,15 +351,41 @@ export function cmdOptions(words: GrubWord[]): CmdOption[] {
   });
 }
 
-/** The entry GRUB boots: `default N` (legacy, 0-based) or `set default=N` (GRUB 2), else the first. */
-export function defaultEntry(cfg: GrubConfig): GrubEntry | undefined {
-  let idx = 0;
-  for (const g of cfg.globals) {
-    if (cfg.flavor === 'legacy' && g.name === 'default' && /^\d+$/.test(g.args[0]?.text ?? '')) idx = Number(g.args[0].text);
-    if (cfg.flavor === 'grub2' && g.name === 'set') {
-      const m = /^default=(\d+)$/.exec(g.args[0]?.text ?? '');
-      if (m) idx = Number(m[1]);
-    }
+/**
+ * The entry GRUB boots and whether the file says so for certain: `default N` (legacy, 0-based),
+ * `set default=N|TITLE|ID` (GRUB 2, the last one outside undecided branches). GRUB 2's default is
+ * uncertain when it is `saved` or a variable (grubenv), names a submenu, or an undecided item comes
+ * before it; then the first Xen entry is the best guess.
+ */
+export function bootChoice(cfg: GrubConfig): { entry?: GrubEntry; certain: boolean } {
+  if (cfg.flavor === 'legacy') {
+    let idx = 0;
+    for (const g of cfg.globals) if (g.name === 'default' && /^\d+$/.test(g.args[0]?.text ?? '')) idx = Number(g.args[0].text);
+    return { entry: cfg.entries[idx] ?? cfg.entries[0], certain: true };
   }
-  return cfg.entries[idx] ?? cfg.entries[0];
+  const guess = () => ({ entry: cfg.entries.find((e) => !e.conditional && xenBoot(e)) ?? cfg.entries.find((e) => !e.conditional) ?? cfg.entries[0], certain: false });
+  const set = [...cfg.globals].reverse().find((g) => g.name === 'set' && g.args[0]?.text.startsWith('default='));
+  if (set?.conditional || set?.args[0].dynamic || set?.args[0].maybe) return guess();
+  const value = set ? set.args[0].text.slice(8) : '0';
+  if (/^\d+$/.test(value)) {
+    const n = Number(value);
+    if (cfg.top.slice(0, n + 1).some((t) => t.conditional) || !cfg.top[n]?.entry) return n >= cfg.top.length && !cfg.top.some((t) => t.conditional) ? { entry: cfg.entries[0], certain: true } : guess();
+    return { entry: cfg.top[n].entry, certain: true };
+  }
+  const byName = cfg.top.find((t) => t.title === value || t.id === value);
+  return byName?.entry && !byName.conditional ? { entry: byName.entry, certain: true } : guess();
+}
+
+/** The entry GRUB boots (or, where the file leaves it open, the best guess: see bootChoice). */
+export function defaultEntry(cfg: GrubConfig): GrubEntry | undefined {
+  return bootChoice(cfg).entry;
+}
+
+/** A GRUB 2 variable's value as `set NAME=` leaves it: one value, several possible, or unknown. */
+export function grubVariable(cfg: GrubConfig, name: string): { value: string | null; conditional: boolean } {
+  if (cfg.flavor === 'legacy') return { value: cfg.globals.find((c) => c.name === name)?.args[0]?.text ?? null, conditional: false };
+  const values = cfg.vars.get(name);
+  if (values && values.length === 1) return { value: values[0], conditional: false };
+  const written = cfg.globals.find((g) => g.name === 'set' && g.args[0]?.text.startsWith(`${name}=`));
+  return { value: values ? values.join(' | ') : null, conditional: !!values || !!written };
 }

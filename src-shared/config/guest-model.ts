@@ -36,7 +36,7 @@ export interface GuestModel {
 
 export function guestFromXm(ev: HvmEval): GuestModel {
   const settings = new Map<string, Setting>();
-  for (const [name, b] of ev.bindings) {
+  for (const [name, b] of ev.recovered?.() ?? ev.bindings) {
     settings.set(name, {
       name,
       value: b.value.t === 'unknown' ? undefined : toJson(b.value),
@@ -47,7 +47,7 @@ export function guestFromXm(ev: HvmEval): GuestModel {
       elements: b.elements,
     });
   }
-  const referenced = new Set<string>();
+  const referenced = new Set<string>(ev.commandLine);
   walkStmts(ev.module.body, referenced);
   return { dialect: 'xm', src: ev.src, sink: ev.sink, settings, referenced, completed: ev.completed };
 }

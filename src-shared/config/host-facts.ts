@@ -5,6 +5,7 @@
  * richer; the CLI adapts a profile to this shape so `src-shared` stays free of the simulator.
  */
 import type { Uname } from './python-builtins.ts';
+import { markSharedBuses, roleOf, type DeviceRole } from './device-roles.ts';
 import seedProfile from '../../resources/hosts/seed-core2-q35.json' with { type: 'json' };
 
 export interface HostDevice {
@@ -15,6 +16,13 @@ export interface HostDevice {
   description: string;
   /** dom0 driver bound at boot when the device is not hidden (e.g. "e1000"). */
   driver?: string;
+  /** What the function is to the host, from its class code (device-roles.ts). */
+  role?: DeviceRole;
+  /** What dom0 loses if the function goes to a guest; absent when it needs nothing of it. */
+  dom0Loses?: string;
+  /** Bridges: the bus behind, and whether it is conventional PCI. */
+  secondaryBus?: number;
+  conventionalBridge?: boolean;
 }
 
 export interface HostFacts {
@@ -53,8 +61,10 @@ export function hostFactsFromProfile(p: ProfileLike): HostFacts {
     const vendorId = bytes[0] | (bytes[1] << 8);
     const deviceId = bytes[2] | (bytes[3] << 8);
     const classCode = bytes[11];
-    return { bdf: f.bdf.toLowerCase(), vendorId, deviceId, description: f.note ?? `${vendorId.toString(16)}:${deviceId.toString(16)}`, driver: guessDriver(classCode, vendorId, deviceId) };
+    const dev: HostDevice = { bdf: f.bdf.toLowerCase(), vendorId, deviceId, description: f.note ?? `${vendorId.toString(16)}:${deviceId.toString(16)}`, driver: guessDriver(classCode, vendorId, deviceId), ...roleOf(bytes) };
+    return dev;
   });
+  markSharedBuses(devices);
   return { name: p.name, devices, vtd: p.dmar !== null && p.dmar !== undefined, uname: SEED_UNAME };
 }
 

@@ -8,7 +8,8 @@ import { didYouMean, type Fix } from './diagnostic.ts';
 import { eraSpan, inEra, type Era } from './era.ts';
 import { literalText, type GuestModel, type Setting } from './guest-model.ts';
 import type { HostFacts } from './host-facts.ts';
-import { XL_BY_NAME, XM_BY_NAME, XM_VIF_KEYS, type OptionDef } from './hvm-options.ts';
+import { allowedIn, XL_BY_NAME, XM_BY_NAME, XM_VIF_KEYS, type OptionDef } from './hvm-options.ts';
+import { toolstackEra } from './toolstack-era.ts';
 import { checkPciEntries } from './pci-check.ts';
 import type { Span } from './python-ast.ts';
 import { pyRepr, typeName } from './python-values.ts';
@@ -32,6 +33,8 @@ const XM_TAKES = new Set(['str', 'list', 'int', 'float']);
 export function checkGuest(m: GuestModel, ctx: GuestCheckContext): void {
   const era = m.dialect === 'xl' && !inEra(ctx.era, '4.1') ? '4.19' : ctx.era;
   const catalogue = m.dialect === 'xl' ? XL_BY_NAME : XM_BY_NAME;
+  // An xm file in an era without xm: one diagnostic says so; per-option era notes would be noise.
+  const xmGone = m.dialect === 'xm' && toolstackEra(m, era);
   for (const s of m.settings.values()) {
     const opt = catalogue.get(s.name);
     if (!opt) {
@@ -46,10 +49,10 @@ export function checkGuest(m: GuestModel, ctx: GuestCheckContext): void {
       ignoredType(m, s, opt);
       continue;
     }
-    eraCheck(m, s, opt, era);
-    if (s.value !== undefined) typeCheck(m, s, opt);
+    if (!xmGone) eraCheck(m, s, opt, era);
+    if (s.value !== undefined) typeCheck(m, s, opt, era);
   }
-  guestKind(m);
+  guestKind(m, era);
   checkPciEntries(m, { ...ctx, era });
   seedPicMode(m, era);
   listItems(m);
@@ -57,6 +60,9 @@ export function checkGuest(m: GuestModel, ctx: GuestCheckContext): void {
 
 function unknownOption(m: GuestModel, s: Setting, catalogue: Map<string, OptionDef>): void {
   if (m.referenced.has(s.name) || s.name.startsWith('_')) return;
+  // `import re`, a `def`, a None or a bool: xm takes only data of its four types, so a name bound
+  // to anything else is the file's own business, not a misspelt option.
+  if (m.dialect === 'xm' && s.py && s.py.t !== 'unknown' && !XM_TAKES.has(s.py.t)) return;
   const tool = m.dialect === 'xm' ? 'xm' : 'xl';
   const near = didYouMean(s.name, catalogue.keys());
   if (near) {
@@ -99,7 +105,17 @@ function eraCheck(m: GuestModel, s: Setting, opt: OptionDef, era: Era): void {
   m.sink.add('option-era', 'warning', `'${s.name}' ${when}; ${tool} of the selected era (${era}) ignores it`, s.nameSpan.start, s.nameSpan.end);
 }
 
-function typeCheck(m: GuestModel, s: Setting, opt: OptionDef): void {
+/**
+ * Switches xend's image.py reads leniently (parseDeviceModelArgs of 3.1+: `int(v)` in a try,
+ * "if we can't convert it to a sane type, ignore it"); every other number xend converts with a
+ * bare int() (XendConfig's `'memory': int`, image.py's `int(vmConfig['platform'].get('pae'))`).
+ */
+const XEND_LENIENT = new Set(['localtime', 'stdvga', 'isa', 'usb']);
+
+/** Python 2 int() of a str: optional sign, digits, surrounding blanks. */
+const PY_INT_STRING = /^\s*[-+]?\d+\s*$/;
+
+function typeCheck(m: GuestModel, s: Setting, opt: OptionDef, era: Era): void {
   const v = s.value!;
   const span = s.valueSpan ?? s.nameSpan;
   const isInt = (x: Json) => typeof x === 'number' && Number.isInteger(x) && (m.dialect === 'xl' || s.py?.t !== 'float');
@@ -116,6 +132,16 @@ function typeCheck(m: GuestModel, s: Setting, opt: OptionDef): void {
     m.sink.add('option-type', 'error', `${s.name} must be a single ${opt.type === 'str' ? 'string' : 'number'}, not a list`, span.start, span.end);
     return;
   }
+  if (tool === 'xm' && opt.xendInt && typeof v === 'string') {
+    // xm hands every value to xend as SXP text, and xend converts it with int(): '512' is 512.
+    if (PY_INT_STRING.test(v)) return numberAllowed(m, s, opt, Number(v.trim()), span, era);
+    // 3.0's image.py converted the same switches with a bare int() (RELEASE-3.0.0 parseDeviceModelArgs).
+    const lenient = XEND_LENIENT.has(s.name) && inEra(era, '3.1');
+    m.sink.add('option-type', lenient ? 'warning' : 'error', lenient
+      ? `${s.name} = ${pyRepr(s.py!)} is not a number: xend's int() fails and it ignores ${s.name} (the default applies)`
+      : `${s.name} = ${pyRepr(s.py!)} is not a number: xend's int() fails with "ValueError: invalid literal for int() with base 10: ${pyRepr(s.py!)}" and creates no domain`, span.start, span.end);
+    return;
+  }
   if ((opt.type === 'int' || opt.type === 'switch') && !isInt(v) && !(tool === 'xl' && numericString)) {
     const fixes = numericString ? [m.sink.replace(`Write the number ${String(v).trim()}`, span.start, span.end, String(v).trim())] : [];
     const got = s.py ? typeName(s.py) : typeof v;
@@ -127,35 +153,63 @@ function typeCheck(m: GuestModel, s: Setting, opt: OptionDef): void {
     m.sink.add('option-type', 'error', `${s.name} takes a string, not ${s.py ? typeName(s.py) : typeof v}`, span.start, span.end, fixes);
     return;
   }
-  if (opt.allowed && (typeof v === 'string' || typeof v === 'number') && !opt.allowed.includes(String(v))) allowedValues(m, s, opt, String(v), span);
+  if (typeof v === 'string' || typeof v === 'number') numberAllowed(m, s, opt, v, span, era);
 }
 
-function allowedValues(m: GuestModel, s: Setting, opt: OptionDef, v: string, span: Span): void {
-  const near = didYouMean(v, opt.allowed!) ?? (opt.allowed!.includes(v.toLowerCase()) ? v.toLowerCase() : undefined);
+function numberAllowed(m: GuestModel, s: Setting, opt: OptionDef, v: string | number, span: Span, era: Era): void {
+  const allowed = allowedIn(opt, era);
+  if (allowed && !allowed.includes(String(v))) allowedValues(m, s, opt, allowed, String(v), span, era);
+}
+
+function allowedValues(m: GuestModel, s: Setting, opt: OptionDef, allowed: readonly string[], v: string, span: Span, era: Era): void {
+  const gone = opt.valueEras?.[v];
+  if (gone) {
+    const fix = opt.name === 'builder' && v === 'vmx' ? 'hvm' : undefined;
+    const lit = literalText(m.src, span);
+    const when = gone.until && !inEra(era, undefined, gone.until) ? `belongs to Xen ${eraSpan(gone.since, gone.until)}` : `arrived in Xen ${gone.since}`;
+    const what = opt.name === 'builder' ? `xend of ${era} fails with "VmError: unknown image type: ${v}"` : `${m.dialect} of ${era} refuses it`;
+    m.sink.add('option-value', 'error', `${s.name} = '${v}' ${when}: ${what}`, span.start, span.end, fix && lit ? [m.sink.replace(`Use '${fix}'`, lit.inner.start, lit.inner.end, fix)] : []);
+    return;
+  }
+  const near = didYouMean(v, allowed) ?? (allowed.includes(v.toLowerCase()) ? v.toLowerCase() : undefined);
   const lit = literalText(m.src, span);
   const fixes: Fix[] = [];
   if (near && lit) fixes.push(m.sink.replace(`Use '${near}'`, lit.inner.start, lit.inner.end, near));
   else if (near && opt.type === 'switch') fixes.push(m.sink.replace(`Use ${near}`, span.start, span.end, near));
   const severity = opt.type === 'switch' ? 'warning' : 'error';
-  const list = opt.allowed!.map((a) => (opt.type === 'switch' ? a : `'${a}'`)).join(', ');
+  const list = allowed.map((a) => (opt.type === 'switch' ? a : `'${a}'`)).join(', ');
   m.sink.add('option-value', severity, `${s.name} = ${JSON.stringify(s.value)} is not one of ${list}${near ? `; did you mean ${opt.type === 'switch' ? near : `'${near}'`}?` : ''}`, span.start, span.end, fixes);
 }
 
-/** An assigned device needs an HVM guest built by hvmloader with a device model (xen.md §10 rows 15-16). */
-function guestKind(m: GuestModel): void {
+/** True when the config builds an HVM guest (xm builder 'hvm', or 'vmx' of 3.0.0/3.0.1; xl type/builder). */
+export function isHvmGuest(m: GuestModel): boolean {
+  const type = m.settings.get(m.dialect === 'xl' && m.settings.has('type') ? 'type' : 'builder');
+  return type?.value === 'hvm' || (m.dialect === 'xm' && type?.value === 'vmx');
+}
+
+/**
+ * pci= means PV pass-through (pciback/pcifront, since 2005) for a PV guest, and VT-d assignment
+ * for an HVM guest from the 2007 patches on (xen.md §10 rows 15-16).
+ */
+function guestKind(m: GuestModel, era: Era): void {
   const pci = m.settings.get('pci');
   if (!pci || !Array.isArray(pci.value) || pci.value.length === 0) return;
   const type = m.settings.get(m.dialect === 'xl' && m.settings.has('type') ? 'type' : 'builder');
-  const kind = type?.value;
-  if (kind !== 'hvm' && type?.value !== undefined) return; // a wrong value is reported by the value check
+  if (!isHvmGuest(m) && type?.value !== undefined) return; // a PV builder said so, or a wrong value the value check reports
   if (!type) {
     const at = pci.stmt;
     const line = m.src.position(at.end).line;
     const eol = m.src.lineEndOffset(line);
     const key = m.dialect === 'xl' ? 'type' : 'builder';
-    m.sink.add('guest-not-hvm', 'error', `No ${key} = 'hvm': this is a PV guest, which gets the device through pcifront without VT-d protection, not the HVM passthrough path`, pci.nameSpan.start, pci.nameSpan.end, [
-      m.sink.replace(`Add ${key} = 'hvm'`, eol, eol, `\n${key} = 'hvm'`),
+    // xen.md §10 row 15: from 3.4 xend also asks Xen to put a PV guest's device in the IOMMU.
+    const pv34 = m.dialect === 'xm' && inEra(era, '3.4') ? "; from 3.4 xend also assigns it to the IOMMU, which needs iommu=pv on the xen.gz line, else 'Failed to assign device to IOMMU'" : '';
+    m.sink.add('guest-pv-pci', 'info', `No ${key} = 'hvm': a PV guest, which gets the device from pciback through pcifront (PV pass-through, no VT-d protection)${pv34}; for VT-d assignment to an HVM guest add ${key} = 'hvm'`, pci.nameSpan.start, pci.nameSpan.end, [
+      m.sink.replace(`Add ${key} = 'hvm' (VT-d assignment to an HVM guest)`, eol, eol, `\n${key} = 'hvm'`, false),
     ]);
+    return;
+  }
+  if (m.dialect === 'xm' && !inEra(era, '2007')) {
+    m.sink.add('hvm-pci-before-vtd', 'warning', `Xen ${era} has no device assignment to HVM guests (VT-d arrived with the 2007 patches, released in 3.2): xend sets the device up for pcifront, which an HVM guest does not run, so the guest never sees it`, pci.nameSpan.start, pci.nameSpan.end);
     return;
   }
   if (m.dialect === 'xm') {
@@ -178,7 +232,7 @@ function guestKind(m: GuestModel): void {
 
 /** Seed patch (April 2007): "set acpi and apic to 0 in hvm.conf as current patch only works with PIC". */
 function seedPicMode(m: GuestModel, era: Era): void {
-  if (era !== '2007' || m.dialect !== 'xm') return;
+  if (era !== '2007' || m.dialect !== 'xm' || !isHvmGuest(m)) return;
   const pci = m.settings.get('pci');
   if (!pci || !Array.isArray(pci.value) || pci.value.length === 0) return;
   const missing: string[] = [];

@@ -8,7 +8,8 @@
  * file (opts.py `Opts.load` filters on type; bool, tuple, dict, None and unicode are silently
  * ignored), xl takes atoms (strings or numbers) and lists of atoms.
  */
-import type { Era } from './era.ts';
+import { inEra, type Era } from './era.ts';
+import { XM_HISTORY, XM_HISTORY_BY_NAME, firstSentence, historySpan, historyType } from './xm-option-history.ts';
 
 export type OptionType = 'int' | 'float' | 'str' | 'switch' | 'list' | 'str|list' | 'str|int';
 
@@ -26,6 +27,14 @@ export interface OptionDef {
   key?: boolean;
   /** Items of a list option follow this grammar (drives item checks and completion). */
   items?: 'pci' | 'vif' | 'disk';
+  /** xm: where xm's create.py first and last defines it (`tree:path:line`), from Xen's history. */
+  cite?: { first: string; last: string };
+  /** xm: the eras whose create.py defines it. */
+  eras?: readonly Era[];
+  /** xm: xend converts the value with int() (a numeric string such as '512' works like 512). */
+  xendInt?: boolean;
+  /** Values that exist only in some eras, with the source that says so. */
+  valueEras?: Readonly<Record<string, { since?: Era; until?: Era; cite: string }>>;
 }
 
 type Row = [name: string, type: OptionType, dflt: string | undefined, doc: string, extra?: Partial<OptionDef>];
@@ -34,8 +43,13 @@ const def = (rows: Row[]): OptionDef[] => rows.map(([name, type, d, doc, extra])
 const ON_EXIT = ['destroy', 'restart', 'preserve', 'rename-restart'] as const;
 const SWITCH = ['0', '1'] as const;
 
-export const XM_OPTIONS: readonly OptionDef[] = def([
-  ['builder', 'str', "'linux'", "Domain builder: 'hvm' for a fully virtualised guest (needs VT-x), 'linux' for paravirtualised.", { allowed: ['hvm', 'linux'], key: true }],
+/** Curated rows: types, docs and values; their era spans come from xm's history below. */
+const XM_CURATED: readonly OptionDef[] = def([
+  ['builder', 'str', "'linux'", "Domain builder: 'hvm' for a fully virtualised guest (needs VT-x; 'vmx' in 3.0.0/3.0.1), 'linux' for paravirtualised.", {
+    allowed: ['hvm', 'linux', 'vmx'],
+    key: true,
+    valueEras: { vmx: { until: '3.1', cite: "RELEASE-3.0.0:tools/python/xen/xend/image.py (VMXImageHandler ostype 'vmx'); 3.1.0-branched image.py _handlers has only linux and hvm: 'unknown image type: vmx'" } },
+  }],
   ['kernel', 'str', '/usr/lib/xen/boot/hvmloader', 'For HVM: the hvmloader firmware image (lib64 on x86_64 dom0s), not a guest kernel.', { key: true }],
   ['device_model', 'str', "''", 'Path of qemu-dm, the HVM device model that owns config-space emulation of assigned devices; xend fails with "hvm: missing device model" when empty.', { key: true }],
   ['memory', 'int', '128', 'Initial guest memory in MB.', { key: true }],
@@ -56,7 +70,7 @@ export const XM_OPTIONS: readonly OptionDef[] = def([
   ['timer_mode', 'int', '0', 'Virtual timer mode (0 = delay for pending ticks, 1 = no delay, 2 = no missed ticks, 3 = one missed tick pending).', { allowed: ['0', '1', '2', '3'], since: '3.1' }],
   ['viridian', 'switch', '0', 'Expose Microsoft Hyper-V (Viridian) enlightenments to Windows guests.', { allowed: SWITCH, since: '3.4' }],
   ['tsc_mode', 'int', '0', 'TSC mode: 0 default, 1 always emulate, 2 never emulate, 3 pvrdtscp.', { allowed: ['0', '1', '2', '3'], since: '4.0' }],
-  ['pci', 'list', '[]', "PCI functions to assign, e.g. ['02:00.0']. Each host function must be hidden from dom0 by pciback first.", { items: 'pci', key: true, since: '2007' }],
+  ['pci', 'list', '[]', "PCI functions to give the guest, e.g. ['02:00.0'], hidden from dom0 by pciback first. A PV guest gets them through pcifront (since 2005); an HVM guest through VT-d (2007 patches, 3.2+).", { items: 'pci', key: true }],
   ['pci_msitranslate', 'switch', '1', 'Translate the device’s MSI into INTx for guests that do not enable MSI.', { allowed: SWITCH, since: '3.4' }],
   ['pci_power_mgmt', 'switch', '0', 'Let the guest program D0–D3hot power states of assigned devices.', { allowed: SWITCH, since: '3.4' }],
   ['gfx_passthru', 'switch', '0', 'Assign the graphics device listed in pci= as the primary VGA.', { allowed: SWITCH, since: '4.0' }],
@@ -88,7 +102,6 @@ export const XM_OPTIONS: readonly OptionDef[] = def([
   ['fda', 'str', "''", 'Floppy A image.'],
   ['fdb', 'str', "''", 'Floppy B image.'],
   ['isa', 'switch', '0', 'Emulate an ISA-only machine (no PCI).', { allowed: SWITCH }],
-  ['snapshot', 'switch', '0', 'Write to temporary files instead of the disk images.', { allowed: SWITCH }],
   ['display', 'str', "$DISPLAY", 'X11 display for the SDL window.'],
   ['xauthority', 'str', '$XAUTHORITY', 'X authority file for the SDL window.'],
   ['on_poweroff', 'str', "'destroy'", 'What to do when the guest powers off.', { allowed: ON_EXIT }],
@@ -108,9 +121,39 @@ export const XM_OPTIONS: readonly OptionDef[] = def([
   ['cpuid_check', 'list', undefined, 'Host CPUID bits that must match for the guest to start.', { since: '3.3' }],
   ['vscsi', 'list', undefined, "PV SCSI devices as 'PDEV, VDEV'.", { since: '3.3' }],
   ['xen_platform_pci', 'switch', '1', 'Expose the Xen platform PCI device (PV drivers in HVM guests).', { allowed: SWITCH, since: '3.4' }],
-  ['xen_extended_power_mgmt', 'int', '0', 'Extended guest power management: 0 off, 1 pass-through, 2 non-pass-through.', { allowed: ['0', '1', '2'], since: '3.4' }],
+  ['xen_extended_power_mgmt', 'int', '0', 'Extended guest power management: 0 off, 1 pass-through, 2 non-pass-through.', { allowed: ['0', '1', '2'], since: '3.4', cite: { first: "3.4.0-rc3:tools/python/xen/xm/create.py configure_hvm (opts.py setopt passes any data name; no gopts.var)", last: 'RELEASE-4.0.0:tools/python/xen/xend/image.py' } }],
   ['memory_sharing', 'switch', '0', "Share this domain's memory transparently with other domains.", { allowed: SWITCH, since: '4.0' }],
 ]);
+
+/**
+ * xm's option table: every `gopts.var` of every era's create.py (xm-option-history.ts), with the
+ * curated type, doc and values where there is a row, the era span and citation from history.
+ * A curated row xm's create.py never defined keeps its own span (xend reads it from the image
+ * config, e.g. xen_extended_power_mgmt in create.py's configure_hvm list of 3.4).
+ */
+export const XM_OPTIONS: readonly OptionDef[] = [
+  ...XM_CURATED.map((o) => {
+    const h = XM_HISTORY_BY_NAME.get(o.name);
+    if (!h) return o;
+    const span = historySpan(h);
+    return { ...o, since: span.since === '3.0' ? undefined : span.since, until: span.until, cite: { first: h.first, last: h.last }, eras: h.eras, xendInt: o.type === 'int' || o.type === 'switch' };
+  }),
+  ...XM_HISTORY.filter((h) => !XM_CURATED.some((o) => o.name === h.name)).map((h): OptionDef => {
+    const span = historySpan(h);
+    const type = historyType(h);
+    return {
+      name: h.name,
+      type,
+      default: h.default === 'None' ? undefined : h.default,
+      doc: firstSentence(h.use),
+      since: span.since === '3.0' ? undefined : span.since,
+      until: span.until,
+      cite: { first: h.first, last: h.last },
+      eras: h.eras,
+      xendInt: type === 'int' || type === 'switch',
+    };
+  }),
+];
 
 const PCI_OPT_DOC = 'Assigned PCI functions';
 
@@ -178,6 +221,15 @@ export const XL_OPTIONS: readonly OptionDef[] = def([
   ['extra', 'str', undefined, 'Extra kernel command-line arguments (direct boot).'],
   ['root', 'str', undefined, 'root= for direct boot.'],
 ]);
+
+/** The values an option takes in one era (builder = 'vmx' only in 3.0.0/3.0.1 …). */
+export function allowedIn(opt: OptionDef, era: Era): readonly string[] | undefined {
+  if (!opt.allowed || !opt.valueEras) return opt.allowed;
+  return opt.allowed.filter((v) => {
+    const e = opt.valueEras![v];
+    return !e || inEra(era, e.since, e.until);
+  });
+}
 
 const index = (opts: readonly OptionDef[]) => new Map(opts.map((o) => [o.name, o]));
 export const XM_BY_NAME = index(XM_OPTIONS);

@@ -27,14 +27,22 @@ export type ConfigKind = 'hvm' | 'xl' | 'grub';
 export interface CheckOptions {
   era?: Era;
   host?: HostFacts;
+  /**
+   * xm command-line variables (`xm create xmexample2 vmid=1`) for configs that declare them with
+   * `xm_vars.var(...)`: values are strings, as xm passes them. The editor's setting goes here.
+   */
+  vars?: Readonly<Record<string, string>>;
 }
 
 /** Kind from the file name when it says, else from the content. */
 export function detectKind(text: string, fileName = ''): ConfigKind {
   const base = fileName.replace(/^.*[\\/]/, '').toLowerCase();
+  // Xen's own examples first: xmexample.pv-grub is an xm config about pv-grub, not a grub file.
+  if (/^xlexample/.test(base)) return 'xl';
+  if (/^xmexample/.test(base)) return 'hvm';
   if (/grub|menu\.lst/.test(base)) return 'grub';
-  if (/^xl|\.xl$|xl\.cfg|xlexample/.test(base)) return 'xl';
-  if (/^xm|hvm\.conf|\.hvm$|xmexample/.test(base)) return 'hvm';
+  if (/^xl|\.xl$|xl\.cfg/.test(base)) return 'xl';
+  if (/^xm|hvm\.conf|\.hvm$/.test(base)) return 'hvm';
   const firstWords = text.split(/\r\n|\n|\r/, 200).map((l) => /^\s*([A-Za-z_][\w.-]*)/.exec(l)?.[1]).filter(Boolean) as string[];
   if (firstWords.some((w) => ['title', 'menuentry', 'submenu', 'multiboot', 'multiboot2', 'insmod'].includes(w))) return 'grub';
   if (/^\s*(import|if|from|def)\b/m.test(text) || /^\s*\w+\s*=.*\b(os|re)\./m.test(text)) return 'hvm';
@@ -43,7 +51,7 @@ export function detectKind(text: string, fileName = ''): ConfigKind {
 }
 
 export function analyzeHvm(text: string, options: CheckOptions = {}): { eval: HvmEval; model: GuestModel } {
-  const ev = evaluateHvm(text, { uname: options.host?.uname });
+  const ev = evaluateHvm(text, { uname: options.host?.uname, vars: options.vars });
   return { eval: ev, model: guestFromXm(ev) };
 }
 

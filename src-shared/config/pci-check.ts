@@ -57,13 +57,15 @@ export function checkPciEntries(m: GuestModel, ctx: PciCheckContext): void {
     const lit = literalText(m.src, pci.elements?.[i]);
     const replaceWith = (text: string, title = `Write '${text}'`): Fix[] => (lit ? [m.sink.replace(title, lit.inner.start, lit.inner.end, text)] : []);
     const p = parseXmPci(item, tool === 'xl' ? '4.0' : era);
+    // A malformed address with no obvious correction: offer the host's assignable functions instead.
+    const fixesFor = (suggestion: string | undefined): Fix[] => (suggestion ? replaceWith(suggestion) : hostChoices(ctx, seen, replaceWith));
     if (p.outcome === 'dropped') {
-      m.sink.add('pci-syntax', 'error', `xm of ${era} silently drops '${item}' (${p.why}): the guest boots without the device and nothing says why`, span.start, span.end, p.suggestion ? replaceWith(p.suggestion) : []);
+      m.sink.add('pci-syntax', 'error', `xm of ${era} silently drops '${item}' (${p.why}): the guest boots without the device and nothing says why`, span.start, span.end, fixesFor(p.suggestion));
       return;
     }
     if (p.outcome === 'rejected') {
       const msg = tool === 'xl' ? `xl: Invalid pci spec '${item}' (${p.why}); xl creates nothing` : `xm: Error: Failed to parse pci device: ${item} (${p.why}); nothing is created`;
-      m.sink.add('pci-syntax', 'error', msg, span.start, span.end, p.suggestion ? replaceWith(p.suggestion) : []);
+      m.sink.add('pci-syntax', 'error', msg, span.start, span.end, fixesFor(p.suggestion));
       return;
     }
     const a = p.address!;
@@ -89,7 +91,7 @@ export function checkPciEntries(m: GuestModel, ctx: PciCheckContext): void {
     }
     const dev = ctx.host.devices.find((d) => d.bdf === bdf);
     if (!dev) {
-      m.sink.add('pci-absent', 'error', absentMessage(era, tool, a, ctx.host), span.start, span.end, candidates(ctx, seen).map((c, k, all) => ({ ...replaceWith(shortBdf(c.address), `Use ${shortBdf(c.address)} (${c.description})`)[0], preferred: all.length === 1 })).filter((f) => f.edits));
+      m.sink.add('pci-absent', 'error', absentMessage(era, tool, a, ctx.host), span.start, span.end, hostChoices(ctx, seen, replaceWith));
       return;
     }
     const other = ctx.takenBy?.get(bdf);
@@ -97,14 +99,24 @@ export function checkPciEntries(m: GuestModel, ctx: PciCheckContext): void {
       m.sink.add('pci-two-guests', 'error', twoGuestsMessage(era, a, other), span.start, span.end);
       return;
     }
+    if (dev.dom0Loses) {
+      // The one device the guest may not have: say what dom0 loses, and offer others instead.
+      const hostBridge = dev.role === 'host-bridge';
+      m.sink.add('pci-dom0-device', hostBridge ? 'error' : 'warning', `${shortBdf(a)} is ${dev.description}: giving it to a guest takes from dom0 ${dev.dom0Loses}`, span.start, span.end, hostChoices(ctx, seen, replaceWith));
+    }
     if (ctx.hidden && !ctx.hidden.has(bdf)) {
       const owner = dev.driver ? `dom0's ${dev.driver} driver owns it` : 'no pciback';
       const msg =
         tool === 'xl'
           ? `${bdf} is not assignable (${owner}): run 'xl pci-assignable-add ${shortBdf(a)}' or add (${shortBdf(a)}) to xen-pciback.hide= on the dom0 kernel line`
-          : `${owner}: xend fails with "pci: PCI Backend does not own device ${bdf}" — add (${shortBdf(a)}) to pciback.hide= on the dom0 kernel line of grub.conf`;
-      const edits = ctx.hideEdits?.(shortBdf(a));
-      m.sink.add('pci-not-hidden', 'error', msg, span.start, span.end, edits ? [{ title: `Hide ${shortBdf(a)} from dom0 in ${edits[0].file ?? 'grub.conf'}`, edits, preferred: true }] : []);
+          : dev.dom0Loses
+            ? `${owner}: xend fails with "pci: PCI Backend does not own device ${bdf}" — and hiding it from dom0 (pciback.hide=) would take ${shortLoss(dev.dom0Loses)} from dom0`
+            : `${owner}: xend fails with "pci: PCI Backend does not own device ${bdf}" — add (${shortBdf(a)}) to pciback.hide= on the dom0 kernel line of grub.conf`;
+      const edits = dev.role === 'host-bridge' ? undefined : ctx.hideEdits?.(shortBdf(a));
+      const where = displayFileName(edits?.[0].file);
+      // Hiding a device dom0 needs is offered only with its cost in the title, and never preferred.
+      const title = dev.dom0Loses ? `Hide ${shortBdf(a)} from dom0 in ${where} — dom0 loses ${shortLoss(dev.dom0Loses)}` : `Hide ${shortBdf(a)} from dom0 in ${where}`;
+      m.sink.add('pci-not-hidden', 'error', msg, span.start, span.end, edits ? [{ title, edits, preferred: !dev.dom0Loses }] : []);
     }
   });
 }
@@ -119,14 +131,30 @@ function removeElement(m: GuestModel, elements: (Span | undefined)[] | undefined
   return [];
 }
 
-function candidates(ctx: PciCheckContext, listed: Map<string, number>): { address: PciAddress; description: string }[] {
-  const devs = ctx.host!.devices.filter((d) => !listed.has(d.bdf));
-  const pick = ctx.hidden ? devs.filter((d) => ctx.hidden!.has(d.bdf)) : devs.filter((d) => /ethernet|network/i.test(d.description));
-  return pick.slice(0, 3).map((d) => {
-    const [dom, bus, rest] = d.bdf.split(':');
-    const [slot, func] = rest.split('.');
-    return { address: { domain: parseInt(dom, 16), bus: parseInt(bus, 16), slot: parseInt(slot, 16), func: parseInt(func, 16) }, description: d.description };
+/**
+ * Functions the guest could take instead: those pciback owns when that is known, else the host's
+ * endpoints dom0 does not need (no bridges, no disk/console/platform devices), not yet listed.
+ */
+function hostChoices(ctx: PciCheckContext, listed: Map<string, number>, replaceWith: (text: string, title?: string) => Fix[]): Fix[] {
+  if (!ctx.host) return [];
+  const free = ctx.host.devices.filter((d) => !listed.has(d.bdf) && !d.dom0Loses && d.role !== 'bridge' && !ctx.takenBy?.has(d.bdf));
+  const owned = ctx.hidden ? free.filter((d) => ctx.hidden!.has(d.bdf)) : [];
+  const pick = (owned.length ? owned : free).slice(0, 5);
+  return pick.flatMap((d) => {
+    const s = d.bdf.startsWith('0000:') ? d.bdf.slice(5) : d.bdf;
+    return replaceWith(s, `Use ${s} (${d.description})`).map((f) => ({ ...f, preferred: pick.length === 1 }));
   });
+}
+
+/** A file as the user knows it: its base name; the editor's internal models (inmemory://…) are grub.conf. */
+export function displayFileName(file: string | undefined): string {
+  if (!file || file === '<grub>' || /^inmemory:/i.test(file)) return 'grub.conf';
+  return file.replace(/^[a-z]+:\/\/[^/]*/i, '').replace(/^.*[\\/]/, '') || 'grub.conf';
+}
+
+/** The first clause of a dom0Loses text, for a fix title. */
+function shortLoss(text: string): string {
+  return text.split(/[,:]/)[0];
 }
 
 const short = (a: PciAddress) => `${a.bus.toString(16)}:${a.slot.toString(16)}.${a.func.toString(16)}`;

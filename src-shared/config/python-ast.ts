@@ -36,6 +36,11 @@ export type Stmt =
   | ({ k: 'expr'; value: Expr } & Span)
   | ({ k: 'pass' } & Span)
   | ({ k: 'del'; targets: Expr[] } & Span)
+  /** `def f(a, b=1): …` with plain parameters (xmexample2/3's `vmid_check`); others are `skipped`. */
+  | ({ k: 'def'; name: string; nameSpan: Span; params: { name: string; dflt?: Expr }[]; body: Stmt[] } & Span)
+  | ({ k: 'return'; value?: Expr } & Span)
+  /** `raise`, `raise E`, `raise E, msg`, `raise E(msg)`. */
+  | ({ k: 'raise'; type?: Expr; msg?: Expr } & Span)
   /**
    * A statement outside the subset: xm runs it, the editor cannot. `binds` are names it may set,
    * `mutates` names whose objects it may change in place (`pci.append(d)` in a loop body).

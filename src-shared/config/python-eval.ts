@@ -11,9 +11,11 @@ import { tokenizePython } from './python-lexer.ts';
 import { parsePython } from './python-parser.ts';
 import { holds, mutatingCalls, rootOf } from './python-skip.ts';
 import { MAX_SEQUENCE, MUTATING_METHODS, builtin, callFunction, getAttribute, iterate, type CallContext, type Uname } from './python-builtins.ts';
-import { NONE, PyError, asBigInt, bool, hashKey, int, isNumber, pyRepr, str, toExactJson, truthy, typeName, type ExactJson, type PyValue } from './python-values.ts';
+import { NONE, PyError, asBigInt, bool, hashKey, int, isNumber, pyRepr, pyStr, str, toExactJson, truthy, typeName, type ExactJson, type PyValue } from './python-values.ts';
 import { binaryOp, compareOp, parseNumber } from './python-ops.ts';
+import { OpaqueCall, Return, XM_VARS, bindArguments, commandLineValue, exceptionClassName, isStandardError, makeDefCode, xmVarArgs, type DefCode, type XmVar } from './python-def.ts';
 import { SourceText } from './source.ts';
+import { sentence } from './diagnostic.ts';
 
 export interface Binding {
   name: string;
@@ -35,11 +37,25 @@ export interface HvmEval {
   bindings: Map<string, Binding>;
   /** False when a syntax error or a Python exception means xm would not finish the file. */
   completed: boolean;
+  /** Names given on xm's command line (EvalOptions.vars): the user's setting, never the file's mistake. */
+  commandLine?: ReadonlySet<string>;
+  /**
+   * With a syntax error, xm runs nothing, so `bindings` is empty; this gives the names the rest
+   * of the file binds as if the broken statements were fixed, for the checks to still show the
+   * problems of the other lines (evaluated on first use: parse-only callers do not pay for it).
+   */
+  recovered?: () => Map<string, Binding>;
   sink: DiagnosticSink;
 }
 
 export interface EvalOptions {
   uname?: Uname;
+  /**
+   * Variables given on xm's command line (`xm create xmexample2 vmid=1`; `vtdw parse --var
+   * vmid=1`; the editor's setting): strings in the file's namespace before it runs, as opts.py's
+   * `locs.update(self.vars)` puts them there.
+   */
+  vars?: Readonly<Record<string, string>>;
 }
 
 /** The seed host: 64-bit Xen with a 2.6.18-xen dom0 ("32-bit FC5 on 64-bit Xen"). */
@@ -49,8 +65,15 @@ export const DEFAULT_UNAME: Uname = ['Linux', 'xen-vtd', '2.6.18-xen', '#1 SMP T
 const PRESEEDED = ['sys', 'os', 'get_current_ipaddr', 'get_current_ipmask', 'get_current_ipgw', 'xm_file', 'xm_help', 'xm_vars'];
 
 class Stop {
-  constructor(readonly error: PyError, readonly span: Span) {}
+  constructor(
+    readonly error: PyError,
+    readonly span: Span,
+    readonly hint = '',
+  ) {}
 }
+
+/** CPython 2.7's recursion limit. */
+const MAX_DEPTH = 1000;
 
 export function evaluateHvm(text: string, options: EvalOptions = {}): HvmEval {
   const src = new SourceText(text);
@@ -65,21 +88,49 @@ export function evaluateHvm(text: string, options: EvalOptions = {}): HvmEval {
   const compiles = module.syntaxOk && lex.nonAsciiAt === undefined && !sink.list.some((d) => d.code === 'py-syntax');
   // Python compiles the whole file before running any of it: a file that does not compile runs
   // nothing, so it binds nothing and has no runtime diagnostics — only its syntax errors.
-  if (!compiles) return { src, module, bindings: new Map(), completed: false, sink };
-  const ev = new Evaluator(sink, options.uname ?? DEFAULT_UNAME);
+  const commandLine = new Set(Object.keys(options.vars ?? {}));
+  if (!compiles) return { src, module, bindings: new Map(), completed: false, sink, commandLine, recovered: recover(module, sink, options) };
+  const ev = new Evaluator(sink, options.uname ?? DEFAULT_UNAME, options.vars ?? {});
   let completed = true;
   try {
     ev.block(module.body);
   } catch (e) {
     completed = false;
-    if (e instanceof Stop) sink.add('py-runtime', 'error', `${e.error.type}: ${e.error.message} — xm would stop here and create no domain`, e.span.start, e.span.end);
+    if (e instanceof Stop) sink.add('py-runtime', 'error', `${e.error.type}: ${e.error.message}${e.hint} — xm would stop here and create no domain`, e.span.start, e.span.end);
     else if (e instanceof RangeError) {
       // A shape deeper than the editor's stack (Python's own limits are caught as syntax errors before this).
       const at = ev.lastStatement;
-      sink.add('py-unsupported', 'warning', 'expression too deep for the editor to evaluate: xm would run it; names from here on are unknown', at.start, at.end);
+      sink.add('py-unsupported', 'warning', 'Expression too deep for the editor to evaluate: xm would run it; names from here on are unknown', at.start, at.end);
     } else throw e;
   }
-  return { src, module, bindings: ev.bindings, completed, sink };
+  return { src, module, bindings: ev.bindings, completed, sink, commandLine };
+}
+
+/**
+ * After a syntax error: evaluate the statements the parser recovered (runtime problems of a file
+ * xm never runs are not reported), and say on each syntax error whether the rest of the file is
+ * still checked. An error reaching the end of the file (an unterminated string or bracket) leaves
+ * nothing to recover.
+ */
+function recover(module: Module, sink: DiagnosticSink, options: EvalOptions): (() => Map<string, Binding>) | undefined {
+  const errors = sink.list.filter((d) => d.code === 'py-syntax' || d.code === 'py-encoding');
+  const usable = module.body.length > 0;
+  for (const d of errors) {
+    const errorEnd = sink.src.offset(d.range.endLine, d.range.endColumn);
+    // Inside an unclosed bracket or string the lexer joins every later line: nothing after it parses.
+    const readsOn = module.body.some((st) => st.start >= errorEnd);
+    d.message += readsOn ? ' (the other lines are still checked as if this one were fixed)' : usable ? ' (the editor cannot read past it: only the lines before it are checked)' : ' (the editor cannot read past it, so nothing else in the file is checked)';
+  }
+  if (!usable) return undefined;
+  return () => {
+    const ev = new Evaluator(new DiagnosticSink(sink.src), options.uname ?? DEFAULT_UNAME, options.vars ?? {});
+    try {
+      ev.block(module.body);
+    } catch (e) {
+      if (!(e instanceof Stop) && !(e instanceof RangeError)) throw e;
+    }
+    return ev.bindings;
+  };
 }
 
 /** The bindings as JSON (Python values; names whose values are not data are left out); ints stay exact. */
@@ -101,19 +152,27 @@ class Evaluator implements CallContext {
   private warnedAt = new Set<number>();
   private unknownSpan: Span = { start: 0, end: 0 };
   private readonly constants = new Map<string, PyValue>();
+  /** The locals of the function being run, if any (module level: undefined). */
+  private frame?: { code: DefCode; locals: Map<string, PyValue> };
+  private depth = 0;
+  /** `xm_vars.var(...)` declarations, in order. */
+  private readonly xmVars: XmVar[] = [];
 
   constructor(
     private readonly sink: DiagnosticSink,
     readonly uname: Uname,
+    vars: Readonly<Record<string, string>>,
   ) {
-    for (const name of PRESEEDED) this.ns.set(name, name === 'os' || name === 'sys' ? { t: 'module', name } : { t: 'unknown', why: name });
+    for (const name of PRESEEDED) this.ns.set(name, name === 'os' || name === 'sys' ? { t: 'module', name } : name === 'xm_vars' ? XM_VARS : { t: 'unknown', why: name });
+    // In xm's locals from the start, so they are the file's names too (xm sees vmid='1').
+    for (const [name, value] of Object.entries(vars)) this.bind(name, commandLineValue(value), { start: 0, end: 0 }, { start: 0, end: 0 });
   }
 
   unknown(what: string): PyValue {
     const at = this.unknownSpan;
     if (!this.warnedAt.has(at.start)) {
       this.warnedAt.add(at.start);
-      this.sink.add('py-unsupported', 'warning', `${what}: xm would evaluate this on dom0, but the editor cannot; its value is unknown here`, at.start, at.end);
+      this.sink.add('py-unsupported', 'warning', `${sentence(what)}: xm would evaluate this on dom0, but the editor cannot; its value is unknown here`, at.start, at.end);
     }
     return { t: 'unknown', why: what };
   }
@@ -177,7 +236,17 @@ class Evaluator implements CallContext {
       case 'del':
         for (const t of s.targets) this.del(t);
         return;
+      case 'def': {
+        const defaults = s.params.map((p) => (p.dflt ? this.eval(p.dflt) : undefined));
+        this.bind(s.name, { t: 'func', name: s.name, code: makeDefCode(s, defaults) }, s.nameSpan, s);
+        return;
+      }
+      case 'return':
+        throw new Return(s.value ? this.eval(s.value) : NONE);
+      case 'raise':
+        return this.raiseStatement(s);
       case 'skipped':
+        if (this.frame) throw new OpaqueCall();
         if (s.what === 'exec') this.anyName = true;
         for (const name of s.binds) this.bind(name, { t: 'unknown', why: `set by a '${s.what}' statement` }, s, s);
         for (const name of s.mutates) this.mutated(name, s);
@@ -187,6 +256,10 @@ class Evaluator implements CallContext {
 
   /** `del name`, `del d[k]`, `del l[i]`: Python removes the name or the item. */
   private del(t: Expr): void {
+    if (t.k === 'name' && this.frame) {
+      if (!this.frame.locals.delete(t.id)) this.raise('UnboundLocalError', `local variable '${t.id}' referenced before assignment`, t);
+      return;
+    }
     if (t.k === 'name') {
       if (!this.ns.has(t.id)) return this.anyName ? undefined : this.raise('NameError', `name '${t.id}' is not defined`, t);
       this.ns.delete(t.id);
@@ -265,6 +338,10 @@ class Evaluator implements CallContext {
   }
 
   private bind(name: string, value: PyValue, target: Span, stmt: Span, expr?: Expr, elements?: (Span | undefined)[]): void {
+    if (this.frame) {
+      this.frame.locals.set(name, value);
+      return;
+    }
     this.ns.set(name, value);
     // Re-binding moves nothing in a Python dict: keep the first position, update the rest.
     this.bindings.set(name, { name, value, target: { start: target.start, end: target.end }, stmt: { start: stmt.start, end: stmt.end }, expr, elements });
@@ -348,6 +425,14 @@ class Evaluator implements CallContext {
       case 'str':
         return this.constant(str(e.value, e.unicode));
       case 'name': {
+        if (this.frame?.code.locals.has(e.id)) {
+          const local = this.frame.locals.get(e.id);
+          return local ?? this.raise('UnboundLocalError', `local variable '${e.id}' referenced before assignment`, e);
+        }
+        // xm runs the file with separate globals and locals (opts.py: execfile(defconfig, globs,
+        // locs)): the file's names live in locs, so a function body sees only its own names
+        // and the builtins — `os` or a top-level variable is a NameError inside a def.
+        if (this.frame) return builtin(e.id) ?? (e.id === 'None' ? NONE : this.raise('NameError', `global name '${e.id}' is not defined`, e));
         const v = this.ns.get(e.id) ?? builtin(e.id);
         if (v) return v;
         if (e.id === 'None') return NONE;
@@ -440,6 +525,10 @@ class Evaluator implements CallContext {
     switch (e.k) {
       case 'attr': {
         if (inner.t === 'unknown') return inner;
+        if (inner === XM_VARS) {
+          if (['var', 'check'].includes(e.name)) return { t: 'func', name: `xm_vars.${e.name}`, self: XM_VARS };
+          return this.raise('AttributeError', `Vars instance has no attribute '${e.name}'`, { start: e.nameStart, end: e.end });
+        }
         this.unknownSpan = e;
         const v = getAttribute(inner, e.name, this) ?? this.raise('AttributeError', `'${typeName(inner)}' object has no attribute '${e.name}'`, { start: e.nameStart, end: e.end });
         if (v.t === 'unknown' && MUTATING_METHODS.has(e.name)) this.taint(inner, e);
@@ -455,6 +544,8 @@ class Evaluator implements CallContext {
           return { t: 'unknown', why: 'call' };
         }
         this.unknownSpan = e;
+        if (inner.t === 'func' && inner.code) return this.callDef(inner.code as DefCode, args, kwargs, e);
+        if (inner.t === 'func' && inner.self === XM_VARS) return this.xmVarsCall(inner.name, args, kwargs, e);
         const r = this.wrap(() => callFunction(inner, args, kwargs, this), e);
         if (r.t === 'unknown' && mutator) this.taint(self!, e);
         return r;
@@ -543,6 +634,75 @@ class Evaluator implements CallContext {
       left = right;
     }
     return bool(true);
+  }
+
+  /** Runs a function the file defined, in its own frame; the result is unknown if its body has statements the editor skips. */
+  private callDef(code: DefCode, args: PyValue[], kwargs: Map<string, PyValue>, at: Span): PyValue {
+    if (code.opaque) {
+      // A body the editor does not run may change the lists and dicts it was given.
+      for (const a of [...args, ...kwargs.values()]) this.taint(a, at);
+      return { t: 'unknown', why: `result of ${code.def.name}()` };
+    }
+    if (this.depth >= MAX_DEPTH) this.raise('RuntimeError', 'maximum recursion depth exceeded', at);
+    const locals = this.wrap(() => bindArguments(code, args, kwargs), at);
+    const saved = this.frame;
+    this.frame = { code, locals };
+    this.depth++;
+    try {
+      this.block(code.def.body);
+      return NONE;
+    } catch (x) {
+      if (x instanceof Return) return x.value;
+      if (x instanceof OpaqueCall) {
+        for (const a of [...args, ...kwargs.values()]) this.taint(a, at);
+        return { t: 'unknown', why: `result of ${code.def.name}()` };
+      }
+      throw x;
+    } finally {
+      this.frame = saved;
+      this.depth--;
+    }
+  }
+
+  /** `raise E`, `raise E, msg`, `raise E(msg)` with Python 2's classes of exceptions. */
+  private raiseStatement(s: Extract<Stmt, { k: 'raise' }>): void {
+    if (!s.type) this.raise('TypeError', 'exceptions must be old-style classes or derived from BaseException, not NoneType', s);
+    const t = s.type.k === 'call' ? s.type.fn : s.type;
+    const bound = t.k === 'name' && (this.frame?.locals.has(t.id) || this.ns.has(t.id));
+    if (t.k !== 'name' || bound || !exceptionClassName(t.id)) {
+      if (this.frame) throw new OpaqueCall();
+      this.unknownSpan = s;
+      this.unknown('raise of an exception the editor does not model');
+      throw new Stop(new PyError('Exception', ''), s);
+    }
+    const msgExpr = s.msg ?? (s.type.k === 'call' ? s.type.args[0] : undefined);
+    const msg = msgExpr ? this.eval(msgExpr) : undefined;
+    if (msg?.t === 'unknown') throw this.frame ? new OpaqueCall() : new Stop(new PyError(t.id, '…'), s);
+    throw new Stop(new PyError(t.id, msg ? this.wrap(() => pyStr(msg), s) : ''), s);
+  }
+
+  /** help.py's `Vars.var` and `Vars.check`. */
+  private xmVarsCall(name: string, args: PyValue[], kwargs: Map<string, PyValue>, at: Span): PyValue {
+    const stmt = this.currentStmt;
+    if (name === 'xm_vars.var') {
+      this.xmVars.push(this.wrap(() => xmVarArgs(args, kwargs, at), at));
+      return NONE;
+    }
+    if (args.length || kwargs.size) this.raise('TypeError', `check() takes exactly 1 argument (${args.length + kwargs.size + 1} given)`, at);
+    for (const v of this.xmVars) {
+      if (v.check.t === 'none') continue;
+      const given = this.ns.get(v.name) ?? NONE;
+      let value: PyValue;
+      try {
+        value = v.check.t === 'func' && v.check.code ? this.callDef(v.check.code as DefCode, [str(v.name), given], new Map(), at) : this.wrap(() => callFunction(v.check, [str(v.name), given], new Map(), this), at);
+      } catch (x) {
+        if (!(x instanceof Stop) || !isStandardError(x.error.type)) throw x;
+        const hint = given.t === 'none' ? ` (give it on the command line: vtdw parse --var ${v.name}=VALUE, or the editor's variables setting; xm create FILE ${v.name}=VALUE)` : '';
+        throw new Stop(new PyError(x.error.type, `${v.name} - ${x.error.message}`), at, hint);
+      }
+      this.bind(v.name, value, at, stmt);
+    }
+    return NONE;
   }
 
   binop(op: string, a: PyValue, b: PyValue, at: Span): PyValue {

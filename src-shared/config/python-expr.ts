@@ -4,7 +4,7 @@
  * backquotes are valid Python the editor does not evaluate: they become `unsupported` nodes with
  * a warning, not syntax errors.
  */
-import type { DiagnosticSink } from './diagnostic.ts';
+import { sentence, type DiagnosticSink } from './diagnostic.ts';
 import type { Expr, Span } from './python-ast.ts';
 import type { Token } from './python-lexer.ts';
 
@@ -105,7 +105,7 @@ export class ExprParser {
       if (x.kind === 'op' && ')]}'.includes(x.text)) depth--;
     }
     const end = Math.max(this.prevEnd(), start);
-    this.sink.add('py-unsupported', 'warning', `${what}: xm would evaluate it, but the editor cannot`, start, end);
+    this.sink.add('py-unsupported', 'warning', `${sentence(what)}: xm would evaluate it, but the editor cannot`, start, end);
     return { k: 'unsupported', what, start, end };
   }
 
@@ -337,7 +337,7 @@ export class ExprParser {
       }
     }
     const end = this.prevEnd();
-    this.sink.add('py-unsupported', 'warning', `${what}: xm would evaluate it, but the editor cannot`, start, end);
+    this.sink.add('py-unsupported', 'warning', `${sentence(what)}: xm would evaluate it, but the editor cannot`, start, end);
     return { k: 'unsupported', what, start, end };
   }
 

@@ -12,7 +12,7 @@ import { ExprParser, KEYWORDS, SyntaxErr, describe } from './python-expr.ts';
 import { namesSetBy } from './python-skip.ts';
 
 const COMPOUND = new Set(['def', 'class', 'for', 'while', 'try', 'with']);
-const SIMPLE_SKIPPED = new Set(['print', 'exec', 'global', 'assert', 'raise', 'return', 'yield', 'break', 'continue']);
+const SIMPLE_SKIPPED = new Set(['print', 'exec', 'global', 'assert', 'yield', 'break', 'continue']);
 const AUG_OPS = new Set(['+=', '-=', '*=', '/=', '%=', '//=', '**=', '&=', '|=', '^=', '<<=', '>>=']);
 
 export function parsePython(tokens: Token[], sink: DiagnosticSink): Module {
@@ -20,6 +20,9 @@ export function parsePython(tokens: Token[], sink: DiagnosticSink): Module {
 }
 
 class Parser extends ExprParser {
+  /** Depth of `def` bodies being parsed: `return` outside one is a SyntaxError. */
+  private inDef = 0;
+
   module(): Module {
     const body: Stmt[] = [];
     while (this.peek().kind !== 'eof') {
@@ -45,6 +48,7 @@ class Parser extends ExprParser {
     try {
       const t = this.peek();
       if (t.kind === 'name' && t.text === 'if') out.push(this.ifStatement());
+      else if (t.kind === 'name' && t.text === 'def' && this.simpleDefAhead()) out.push(this.defStatement());
       else if (t.kind === 'name' && COMPOUND.has(t.text)) out.push(this.skipCompound());
       else this.simpleStatements(out);
     } catch (e) {
@@ -81,6 +85,8 @@ class Parser extends ExprParser {
       if (t.text === 'import') return this.importStatement();
       if (t.text === 'from') return this.fromStatement();
       if (t.text === 'del') return this.delStatement();
+      if (t.text === 'return') return this.returnStatement();
+      if (t.text === 'raise') return this.raiseStatement();
       if (SIMPLE_SKIPPED.has(t.text)) return this.skipSimple(t.text);
     }
     const first = this.testlist();
@@ -247,6 +253,80 @@ class Parser extends ExprParser {
     }
     if (this.peek().kind === 'dedent') this.next();
     return body;
+  }
+
+  /** `def NAME(a, b=expr, …):` with plain parameters only (no *args, **kw or tuple parameters). */
+  private simpleDefAhead(): boolean {
+    const t = (k: number) => this.toks[this.i + k];
+    if (t(1)?.kind !== 'name' || !(t(2)?.kind === 'op' && t(2).text === '(')) return false;
+    let depth = 0;
+    for (let k = 3; this.i + k < this.toks.length; k++) {
+      const x = t(k);
+      if (x.kind === 'newline' || x.kind === 'eof') return false;
+      if (x.kind !== 'op') continue;
+      if (x.text === '(' || x.text === '[' || x.text === '{') depth++;
+      else if (x.text === ')' && depth === 0) return t(k + 1)?.kind === 'op' && t(k + 1).text === ':';
+      else if (x.text === ')' || x.text === ']' || x.text === '}') depth--;
+      else if (depth === 0 && (x.text === '*' || x.text === '**')) return false;
+    }
+    return false;
+  }
+
+  private defStatement(): Stmt {
+    const start = this.next().start;
+    const nameTok = this.next();
+    this.expectOp('(');
+    const params: { name: string; dflt?: Expr }[] = [];
+    while (!this.isOp(')')) {
+      const p = this.next();
+      if (p.kind !== 'name' || KEYWORDS.has(p.text)) throw new SyntaxErr(`SyntaxError: invalid syntax${describe(p)}`, p.start, Math.max(p.end, p.start + 1));
+      if (params.some((q) => q.name === p.text)) throw new SyntaxErr("SyntaxError: duplicate argument '" + p.text + "' in function definition", p.start, p.end);
+      let dflt: Expr | undefined;
+      if (this.isOp('=')) {
+        this.next();
+        dflt = this.test();
+      } else if (params.some((q) => q.dflt)) throw new SyntaxErr('SyntaxError: non-default argument follows default argument', p.start, p.end);
+      params.push({ name: p.text, dflt });
+      if (!this.isOp(',')) break;
+      this.next();
+    }
+    this.expectOp(')');
+    this.inDef++;
+    try {
+      const body = this.suite();
+      return { k: 'def', name: nameTok.text, nameSpan: { start: nameTok.start, end: nameTok.end }, params, body, start, end: this.prevEnd() };
+    } finally {
+      this.inDef--;
+    }
+  }
+
+  private returnStatement(): Stmt {
+    const t = this.next();
+    if (!this.inDef) throw new SyntaxErr("SyntaxError: 'return' outside function", t.start, t.end);
+    const value = this.atStatementEnd() ? undefined : this.testlist();
+    return { k: 'return', value, start: t.start, end: this.prevEnd() };
+  }
+
+  private raiseStatement(): Stmt {
+    const t = this.next();
+    if (this.atStatementEnd()) return { k: 'raise', start: t.start, end: t.end };
+    const type = this.test();
+    let msg: Expr | undefined;
+    if (this.isOp(',')) {
+      this.next();
+      msg = this.test();
+      // A third expression (the traceback) changes nothing the editor shows.
+      if (this.isOp(',')) {
+        this.next();
+        this.test();
+      }
+    }
+    return { k: 'raise', type, msg, start: t.start, end: this.prevEnd() };
+  }
+
+  private atStatementEnd(): boolean {
+    const k = this.peek().kind;
+    return k === 'newline' || k === 'eof' || this.isOp(';');
   }
 
   /** `def`, `class`, `for`, `while`, `try`, `with`: skip header and suites, remember bound names. */

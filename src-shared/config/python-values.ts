@@ -17,7 +17,8 @@ export type PyValue =
   | { t: 'tuple'; items: PyValue[] }
   | { t: 'dict'; map: Map<string, [PyValue, PyValue]> }
   | { t: 'module'; name: string }
-  | { t: 'func'; name: string; self?: PyValue }
+  /** `code`: a function the file defines with `def` (its syntax tree, opaque here). */
+  | { t: 'func'; name: string; self?: PyValue; code?: object }
   | { t: 'match'; groups: (string | undefined)[]; named: Record<string, string | undefined> }
   | { t: 'pattern'; source: string; flags: number }
   /** enumerate/reversed/xrange objects and dict iterators: items precomputed; `once` ones are used up by one pass. */
@@ -54,6 +55,7 @@ export function typeName(x: PyValue): string {
     case 'none':
       return 'NoneType';
     case 'func':
+      if (x.code) return 'function';
       return !x.self && TYPE_NAMES.has(x.name) ? 'type' : 'builtin_function_or_method';
     case 'match':
       return '_sre.SRE_Match';
@@ -176,6 +178,7 @@ export function pyRepr(x: PyValue): string {
     case 'module':
       return `<module '${x.name}'>`;
     case 'func':
+      if (x.code) return `<function ${x.name}>`;
       return !x.self && TYPE_NAMES.has(x.name) ? `<type '${x.name}'>` : `<built-in function ${x.name}>`;
     case 'match':
       return '<_sre.SRE_Match object>';
@@ -257,7 +260,7 @@ export function pyEquals(a: PyValue, b: PyValue): boolean {
       return true;
     }
     case 'func':
-      return a.name === (b as typeof a).name && a.self === (b as typeof a).self;
+      return a.code || (b as typeof a).code ? a === b : a.name === (b as typeof a).name && a.self === (b as typeof a).self;
     default:
       return a === b;
   }

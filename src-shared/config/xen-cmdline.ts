@@ -50,6 +50,8 @@ export const XEN_OPTIONS: readonly BootOption[] = rows([
   ['dom0_vcpus_pin', 'flag', "Pin dom0's vcpus to physical CPUs."],
   ['sched', 'string', 'Scheduler: credit or sedf.', { allowed: ['credit', 'sedf', 'credit2', 'arinc653', 'rtds', 'null'] }],
   ['vga', 'string', 'VGA console mode, e.g. text-80x50, keep.'],
+  ['no-real-mode', 'flag', 'Skip the real-mode boot code (video mode, EDD probing); GRUB 2 passes it on EFI through ${xen_rm_opts}. Parsed by xen/arch/x86/boot/cmdline.S since 3.2.', { since: '3.2' }],
+  ['edd', 'enum', 'BIOS Enhanced Disk Drive probing: off, on, skipmbr (xen/arch/x86/boot/edd.S since 3.2).', { since: '3.2', allowed: ['off', 'on', 'skipmbr'] }],
   ['placeholder', 'flag', "A word GRUB 2's 20_linux_xen scripts pass as the image name; Xen skips it."],
 ]);
 

@@ -97,7 +97,7 @@ function lex(text: string, sink: DiagnosticSink): { toks: Tok[]; likelyPython: b
     while (i < text.length && !' \t\n'.includes(text[i])) i++;
     const word = text.slice(start, i);
     const hint = /^[A-Z_]/.test(c) ? ' (xl names are lower-case: [a-z][_0-9a-z]*)' : '+-.():'.includes(c) ? ' (this looks like Python: xl does not evaluate expressions)' : '';
-    sink.add('xl-syntax', 'error', `lexical error at '${word.length > 30 ? word.slice(0, 30) + '…' : word}'${hint}; xl would refuse the file`, start, i);
+    sink.add('xl-syntax', 'error', `Lexical error at '${word.length > 30 ? word.slice(0, 30) + '…' : word}'${hint}; xl would refuse the file`, start, i);
   }
   toks.push({ t: 'eof', text: '', start: text.length, end: text.length });
   return { toks, likelyPython };
@@ -123,7 +123,7 @@ function lexString(text: string, start: number, q: string, sink: DiagnosticSink)
         value += String.fromCharCode(parseInt(o, 8) & 0xff);
         i += 1 + o.length;
       } else {
-        sink.add('xl-syntax', 'error', `invalid escape '\\${e}' in a string; xl would refuse the file`, i, i + 2);
+        sink.add('xl-syntax', 'error', `Invalid escape '\\${e}' in a string; xl would refuse the file`, i, i + 2);
         value += e;
         i += 2;
       }
@@ -132,7 +132,7 @@ function lexString(text: string, start: number, q: string, sink: DiagnosticSink)
     value += text[i++];
   }
   if (text[i] !== q) {
-    sink.add('xl-syntax', 'error', 'unterminated string; xl would refuse the file', start, i, [sink.replace(`Close the string with ${q}`, i, i, q)]);
+    sink.add('xl-syntax', 'error', 'Unterminated string; xl would refuse the file', start, i, [sink.replace(`Close the string with ${q}`, i, i, q)]);
     return { t: 'string', text: text.slice(start, i), start, end: i, value };
   }
   return { t: 'string', text: text.slice(start, i + 1), start, end: i + 1, value };

@@ -11,7 +11,7 @@ import { hostArgPath, noSuchHost } from '../host-arg.ts';
 import { hostFromText, HostProfileError, LspciDumpError } from '../../../src-sim/host/headless.ts';
 import { checkFiles, DEFAULT_ERA, ERAS, isEra, SEED_HOST, type HostFacts } from '../../../src-shared/config/index.ts';
 import { hostFactsFromProfile } from '../../../src-shared/config/host-facts.ts';
-import { diagnosticJson, diagnosticLine, readConfig } from './parse.ts';
+import { diagnosticJson, diagnosticLine, parseVars, readConfig } from './parse.ts';
 
 export const DEFAULT_HOST_PROFILE = 'seed-core2-q35';
 
@@ -38,13 +38,14 @@ async function resolveHost(arg: string | undefined, io: CliIO): Promise<HostFact
 
 export const check: Command = {
   summary: 'check hvm.conf / xl.cfg and grub.conf against a host and an era',
-  usage: `Usage: vtdw check [--hvm FILE]... [--grub FILE] [--host PROFILE] [--era E] [--json]
+  usage: `Usage: vtdw check [--hvm FILE]... [--grub FILE] [--host PROFILE] [--era E] [--var NAME=VALUE]... [--json]
 
 Checks guest configs (hvm.conf for xm, or xl.cfg) and the boot loader config together, as
 xm/xend, xl, GRUB, Xen and dom0 Linux of the era would treat them. The grub.conf's
 pciback.hide= tells which devices the guests may take; repeated --hvm files must not share one.
   --host PROFILE  host profile file or name in resources/hosts/ (default ${DEFAULT_HOST_PROFILE})
   --era E         one of ${ERAS.join(', ')} (default ${DEFAULT_ERA})
+  --var NAME=VALUE  an xm command-line variable (xm create FILE vmid=1) for xm_vars configs
   --json          print { "diagnostics": [ { file, line, column, endLine, endColumn,
                   severity, code, message, fixes } ] }
 Exit status: 0 no errors, 1 errors found or an input file is bad (unreadable, not a regular
@@ -53,7 +54,7 @@ file, binary, over 4 MiB), 2 the command was called wrongly.`,
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { hvm: { type: 'string', multiple: true }, grub: { type: 'string' }, host: { type: 'string' }, era: { type: 'string' }, json: { type: 'boolean' } },
+      options: { hvm: { type: 'string', multiple: true }, grub: { type: 'string' }, host: { type: 'string' }, era: { type: 'string' }, json: { type: 'boolean' }, var: { type: 'string', multiple: true } },
     });
     if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}' (give files with --hvm and --grub)`);
     const hvm = values.hvm ?? [];
@@ -74,7 +75,7 @@ file, binary, over 4 MiB), 2 the command was called wrongly.`,
       if (text === undefined) return 1;
       grub = { name: values.grub, text };
     }
-    const results = checkFiles({ guests, grub }, { era, host });
+    const results = checkFiles({ guests, grub }, { era, host, vars: parseVars(values.var) });
     // Command-line order: guests first, then the boot config.
     results.sort((a, b) => (a.kind === 'grub' ? 1 : 0) - (b.kind === 'grub' ? 1 : 0));
     const all = results.flatMap((r) => r.diagnostics.map((d) => ({ file: r.name, d })));

@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError, type CliIO, type Command } from '../io.ts';
 import { analyzeGrub, bindingsJson, detectKind, evaluateHvm, sortDiagnostics, type ConfigKind, type Diagnostic } from '../../../src-shared/config/index.ts';
-import { cmdOptions, defaultEntry, type GrubCommand, type GrubConfig } from '../../../src-shared/config/grub-parser.ts';
+import { cmdOptions, defaultEntry, grubVariable, type GrubCommand, type GrubConfig } from '../../../src-shared/config/grub-parser.ts';
 import { jsonText, pyRepr, type ExactJson } from '../../../src-shared/config/python-values.ts';
 import { parseXl, xlBindings } from '../../../src-shared/config/xl-parser.ts';
 import type { SourceText } from '../../../src-shared/config/source.ts';
@@ -83,6 +83,17 @@ export function parseKind(text: string | undefined): ConfigKind | undefined {
   return text as ConfigKind;
 }
 
+/** `--var NAME=VALUE` (repeatable): xm's command-line variables, values kept as strings as xm does. */
+export function parseVars(given: string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const g of given ?? []) {
+    const m = /^\s*([A-Za-z_]\w*)\s*=(.*)$/s.exec(g);
+    if (!m) throw new UsageError(`--var ${JSON.stringify(g)}: expected NAME=VALUE (e.g. --var vmid=1)`);
+    out[m[1]] = m[2].trim();
+  }
+  return out;
+}
+
 export function diagnosticLine(file: string, d: Diagnostic): string {
   return `${file}:${d.range.startLine}:${d.range.startColumn}: ${d.severity} ${d.code}: ${d.message}`;
 }
@@ -127,7 +138,8 @@ export function grubJson(g: GrubConfig) {
   return {
     flavor: g.flavor,
     default: g.flavor === 'legacy' ? global('default') : (g.globals.find((c) => c.name === 'set' && c.args[0]?.text.startsWith('default='))?.args[0].text.slice(8) ?? null),
-    timeout: g.flavor === 'legacy' ? global('timeout') : (g.globals.find((c) => c.name === 'set' && c.args[0]?.text.startsWith('timeout='))?.args[0].text.slice(8) ?? null),
+    // GRUB 2: the value after the file ran; a set inside an undecided if gives every possible value.
+    timeout: g.flavor === 'legacy' ? global('timeout') : grubVariable(g, 'timeout').value,
     entries: g.entries.map((e) => {
       const loader = e.commands.find((c) => LOADERS.has(c.name));
       const root = e.commands.find((c) => c.name === 'root' || (c.name === 'set' && c.args[0]?.text.startsWith('root=')));
@@ -158,16 +170,19 @@ function grubText(file: string, j: ReturnType<typeof grubJson>): string {
 
 export const parse: Command = {
   summary: 'show what xm, xl or GRUB reads from a config file',
-  usage: `Usage: vtdw parse FILE [--kind hvm|xl|grub] [--json]
+  usage: `Usage: vtdw parse FILE [--kind hvm|xl|grub] [--var NAME=VALUE]... [--json]
 
 Evaluates an hvm.conf as xm would (the Python subset real configs use), parses an xl.cfg with
 xl's grammar, or reads a grub.conf/grub.cfg into entries with their command lines split into
 options. The kind is detected from the name and content unless --kind is given.
+  --var NAME=VALUE  an xm command-line variable (xm create FILE vmid=1), for configs that
+                   declare it with xm_vars.var(...) as Xen's xmexample2/3 do
   --json   print { "bindings": {...}, "diagnostics": [...] } (grub: { "entries": [...], ... })
 Exit status: 0 parsed, 1 the file has errors or is bad (unreadable, not a regular file,
 binary, over 4 MiB), 2 the command was called wrongly.`,
   async run(argv: string[], io: CliIO) {
-    const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { kind: { type: 'string' }, json: { type: 'boolean' } } });
+    const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { kind: { type: 'string' }, json: { type: 'boolean' }, var: { type: 'string', multiple: true } } });
+    const vars = parseVars(values.var);
     if (positionals.length !== 1) throw new UsageError(positionals.length ? `unexpected argument '${positionals[1]}'` : 'which file? (vtdw parse FILE)');
     const file = positionals[0];
     const forced = parseKind(values.kind);
@@ -190,7 +205,7 @@ binary, over 4 MiB), 2 the command was called wrongly.`,
         bindings = xlBindings(p);
         lines = Object.entries(bindings).map(([k, v]) => `${k} = ${JSON.stringify(v)}`);
       } else {
-        const ev = evaluateHvm(text);
+        const ev = evaluateHvm(text, { vars });
         diagnostics = sortDiagnostics(ev.sink.list);
         bindings = bindingsJson(ev);
         lines = [...ev.bindings.values()].filter((b) => b.name in bindings).map((b) => `${b.name} = ${pyRepr(b.value)}`);

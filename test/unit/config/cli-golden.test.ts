@@ -46,7 +46,34 @@ const CHECKS: [name: string, args: string[], cwd: string, exit: number][] = [
   ['howto-3.3-in-2007', ['--grub', 'grub.conf.vtd-howto.xen-3.3'], DATA, 1],
   ['xl-4.19', ['--hvm', 'xlexample.hvm.xen-4.19.0', '--era', '4.19'], DATA, 0],
   ['xm-4.0-laptop', ['--hvm', 'xmexample.hvm.xen-4.0.0', '--era', '4.0', '--host', 'laptop-gm965-no-vtd'], DATA, 0],
+  ['xmexample3-no-vmid', ['--hvm', 'test/fixtures/xm-configs/xmexample3.xen-4.0.0', '--era', '4.0'], ROOT, 1],
+  ['xmexample3-vmid-1', ['--hvm', 'test/fixtures/xm-configs/xmexample3.xen-4.0.0', '--era', '4.0', '--var', 'vmid=1'], ROOT, 0],
+  ['xmexample-hvm-in-4.19', ['--hvm', 'xmexample.hvm.xen-4.0.0', '--era', '4.19'], DATA, 1],
+  ['xmexample-vmx-3.0', ['--hvm', 'test/fixtures/xm-configs/xmexample.vmx.xen-3.0.0', '--era', '3.0'], ROOT, 0],
+  ['grub2-opensuse-4.19', ['--grub', 'test/fixtures/grub/grub.cfg.opensuse-xen-cho1', '--era', '4.19'], ROOT, 0],
+  ['menu-lst-xen-3.0', ['--grub', 'test/fixtures/grub/menu.lst.debian-bug343076-xen-3.0.0', '--era', '3.0'], ROOT, 0],
+  ['dom0-devices', ['--hvm', 'test/golden/config/inputs/dom0-devices.hvm.conf', '--grub', 'test/golden/config/inputs/seed-mistakes.grub.conf'], ROOT, 1],
 ];
+
+const PARSES: [name: string, args: string[]][] = [
+  ['xmexample2-vmid-3', ['test/fixtures/xm-configs/xmexample2.xen-3.1.0', '--var', 'vmid=3']],
+  ['grub2-opensuse', ['test/fixtures/grub/grub.cfg.opensuse-xen-cho1']],
+];
+
+describe('vtdw parse of fixtures', () => {
+  it.each(PARSES)('%s', async (name, args) => {
+    const text = await vtdw(['parse', ...args], ROOT);
+    const json = await vtdw(['parse', ...args, '--json'], ROOT);
+    expect(text.err + json.err).toBe('');
+    golden(`parse/${name}.txt`, text.out);
+    golden(`parse/${name}.json`, json.out);
+  });
+  it('refuses a --var that is not NAME=VALUE', async () => {
+    const r = await vtdw(['parse', 'test/fixtures/xm-configs/xmexample2.xen-3.1.0', '--var', 'vmid'], ROOT);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--var "vmid": expected NAME=VALUE/);
+  });
+});
 
 describe('vtdw check', () => {
   it.each(CHECKS)('%s', async (name, args, cwd, exit) => {

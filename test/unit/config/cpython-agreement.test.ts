@@ -13,7 +13,7 @@ import { bindingsJson, evaluateHvm } from '../../../src-shared/config/index.ts';
 import { DEFAULT_UNAME } from '../../../src-shared/config/python-eval.ts';
 import { jsonText } from '../../../src-shared/config/python-values.ts';
 import { PY2_CORPUS, SUBSET_CORPUS } from './fixtures/subset-corpus.ts';
-import { XEN_FIXTURES } from '../../fixtures/paths.ts';
+import { XEN_FIXTURES, XM_CONFIG_FIXTURES } from '../../fixtures/paths.ts';
 import { PYTHON2, PYTHON3 } from '../../support/optional-tools.ts';
 
 const DATA = XEN_FIXTURES;
@@ -64,6 +64,25 @@ describe.skipIf(!havePython && !havePython2)('agreement with CPython', () => {
     expect(me.status).toBe(py.status);
     expect(me.bindings).toEqual(py.bindings); // Python 2 dicts have no insertion order: values only
   });
+  // xm's own loading (separate globals and locals, xm_vars, command-line variables), for Xen's
+  // tools/examples across releases and a rendered xen-tools template.
+  const LOAD = join(import.meta.dirname, 'fixtures', 'xm_load.py');
+  const xmCases = readdirSync(XM_CONFIG_FIXTURES)
+    .filter((f) => f !== 'README.md')
+    .flatMap((f) => [{}, { vmid: '1' }, { vmid: '0' }, { vmid: 'abc' }].map((vars) => [f, vars] as [string, Record<string, string>]));
+  it.runIf(havePython2).each(xmCases)('%s with %j: the same outcome and bindings as xm under Python 2', (f, vars) => {
+    const file = join(XM_CONFIG_FIXTURES, f);
+    const r = spawnSync(PY2!.cmd, [LOAD, file, JSON.stringify(DEFAULT_UNAME), JSON.stringify(vars)], { encoding: 'utf8', env: PY2!.env });
+    expect(r.status, r.stderr).toBe(0);
+    const py = JSON.parse(r.stdout);
+    const ev = evaluateHvm(readFileSync(file, 'utf8'), { uname: DEFAULT_UNAME, vars });
+    const stop = ev.sink.list.find((d) => d.code === 'py-runtime');
+    expect(stop ? stop.message.split(':')[0] : 'ok').toBe(py.status);
+    if (stop) expect(stop.message.startsWith(`${py.status}: ${py.message}`), stop.message).toBe(true);
+    expect(JSON.parse(jsonText(bindingsJson(ev)))).toEqual(py.bindings);
+  });
+  if (!havePython2) it.skip('xm_vars agreement with Python 2: SKIPPED, no Python 2 on this machine (VTDW_PYTHON2, python2, pyenv 2.7)', () => {});
+
   it('covers every real example of each Xen era and the whole corpus', () => {
     const names = all.map(([name]) => name);
     // The real examples are named, not re-listed: a fixture gone missing fails here.

@@ -77,10 +77,10 @@ describe('hvm.conf checks', () => {
     expect(lint("arch_libdir = 'lib64'\n" + SEED_GOOD.replace("'/usr/lib/xen/bin/qemu-dm'", "'/usr/' + arch_libdir + '/xen/bin/qemu-dm'"), 'hvm')).toEqual([]);
   });
 
-  it('reports type errors: a string for memory, a string for pci, True for vnc', () => {
-    const ds = lint(SEED_GOOD.replace('memory = 512', "memory = '512'") + "vnc = True\n", 'hvm');
+  it('reports type errors: a non-numeric string for memory, a string for pci, True for vnc', () => {
+    const ds = lint(SEED_GOOD.replace('memory = 512', "memory = '512M'") + "vnc = True\n", 'hvm');
     expect(codes(ds)).toEqual(['option-type', 'xm-ignored-type']);
-    expect(ds[0].fixes[0].edits[0].text).toBe('512');
+    expect(ds[0].message).toContain('invalid literal for int()');
     expect(ds[1].fixes[0].edits[0].text).toBe('1');
     expect(codes(lint(withPci("pci = '02:00.0'"), 'hvm'))).toEqual(['option-type']);
   });
