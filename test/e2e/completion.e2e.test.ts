@@ -59,7 +59,7 @@ describe('completion in hvm.conf', () => {
     await onScratchLine();
     await page.keyboard.type('pc');
     const rows = await suggestions(page);
-    expect(rows[0]).toMatch(/^pci list PCI functions to assign, e\.g\. \['02:00\.0'\]\./);
+    expect(rows[0]).toMatch(/^pci list PCI functions to give the guest, e\.g\. \['02:00\.0'\]/);
     await page.keyboard.press('Enter');
     await expect.poll(() => lineText(page, SCRATCH)).toBe("pci = [ '02:00.0' ]");
     // The snippet left 02:00.0 selected, ready to be typed over.

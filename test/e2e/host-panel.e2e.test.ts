@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureResultsDir, openApp, type OpenApp } from './harness.ts';
+import { chooseHost } from './editor-helpers.ts';
 
 let app: OpenApp;
 
@@ -40,7 +41,7 @@ describe('the Host panel in Assign device', () => {
   it('powers on the host chosen in the Configuration toolbar and lists its devices instead', async () => {
     const { page } = app;
     await page.keyboard.press('Control+1');
-    await page.getByTestId('check-host').selectOption('laptop-gm965-no-vtd');
+    await chooseHost(page, 'laptop-gm965-no-vtd');
     await page.keyboard.press('Control+2');
     await expect.poll(() => page.getByTestId('host-name').innerText(), { timeout: 15_000 }).toBe('laptop-gm965-no-vtd');
     await expect.poll(() => page.locator('[data-testid^="host-device-"] td:nth-child(5)').allInnerTexts(), { timeout: 10_000 }).toEqual(expect.arrayContaining(['none']));
@@ -48,7 +49,7 @@ describe('the Host panel in Assign device', () => {
     expect(new Set(units.map((u) => u.trim()))).toEqual(new Set(['none']));
     // Put the seed back for whoever runs next in this browser profile.
     await page.keyboard.press('Control+1');
-    await page.getByTestId('check-host').selectOption('seed-core2-q35');
+    await chooseHost(page, 'seed-core2-q35');
   });
 
   it('shows the machine counters beside the heartbeat in Live', async () => {
