@@ -8,10 +8,10 @@
 import { parseArgs } from 'node:util';
 import { UsageError, type CliIO, type Command } from '../io.ts';
 import { hostArgPath, noSuchHost } from '../host-arg.ts';
-import { hostFromText, HostProfileError, LspciDumpError } from '../../../src-sim/host/headless.ts';
 import { checkFiles, DEFAULT_ERA, ERAS, isEra, SEED_HOST, type HostFacts } from '../../../src-shared/config/index.ts';
 import { hostFactsFromProfile } from '../../../src-shared/config/host-facts.ts';
 import { diagnosticJson, diagnosticLine, parseVars, readConfig } from './parse.ts';
+import { readHost } from './lspci.ts';
 
 export const DEFAULT_HOST_PROFILE = 'seed-core2-q35';
 
@@ -24,16 +24,9 @@ async function resolveHost(arg: string | undefined, io: CliIO): Promise<HostFact
     io.err(`vtdw check: --host ${arg}: ${noSuchHost()}\n`);
     return null;
   }
-  const text = await readConfig(file, io);
-  if (text === undefined) return null;
-  try {
-    return hostFactsFromProfile(hostFromText(text, name.replace(/^.*\//, '').replace(/\.[^.]*$/, '')));
-  } catch (e) {
-    if (e instanceof LspciDumpError) io.err(`${name}:${e.line}: ${e.reason}\n`);
-    else if (e instanceof HostProfileError) for (const p of e.problems) io.err(`${name}: ${p}\n`);
-    else throw e;
-    return null;
-  }
+  // The one reader of profiles and dumps: problems print as `vtdw check: FILE: line:col: …`.
+  const loaded = await readHost(file, io, 'check');
+  return loaded ? hostFactsFromProfile(loaded.profile) : null;
 }
 
 export const check: Command = {
@@ -65,13 +58,13 @@ file, binary, over 4 MiB), 2 the command was called wrongly.`,
     if (host === null) return 1;
     const guests = [];
     for (const f of hvm) {
-      const text = await readConfig(f, io);
+      const text = await readConfig(f, io, 'check');
       if (text === undefined) return 1;
       guests.push({ name: f, text });
     }
     let grub;
     if (values.grub) {
-      const text = await readConfig(values.grub, io);
+      const text = await readConfig(values.grub, io, 'check');
       if (text === undefined) return 1;
       grub = { name: values.grub, text };
     }

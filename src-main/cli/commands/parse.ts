@@ -28,10 +28,10 @@ function configErrnoWords(e: NodeJS.ErrnoException): string {
  * Reads a config file (a regular file of at most the editor's 4 MiB, see files/regular-file.ts);
  * prints why not and returns undefined when it cannot.
  */
-export async function readConfig(file: string, io: CliIO): Promise<string | undefined> {
+export async function readConfig(file: string, io: CliIO, cmd: string): Promise<string | undefined> {
   const r = await readRegularFile(resolve(io.cwd, file), MAX_TEXT_FILE_BYTES);
   if (!r.ok) {
-    io.err(`vtdw: ${file}: cannot read: ${problemWords(r.problem, configErrnoWords)}\n`);
+    io.err(`vtdw ${cmd}: ${file}: cannot read: ${problemWords(r.problem, configErrnoWords)}\n`);
     return undefined;
   }
   const buf = r.bytes;
@@ -40,11 +40,11 @@ export async function readConfig(file: string, io: CliIO): Promise<string | unde
   const nul = buf.indexOf(0);
   const bad = firstInvalidUtf8(buf);
   if (nul >= 0 && (bad < 0 || nul < bad)) {
-    io.err(`vtdw: ${file}: binary file, not a text config: NUL byte at byte ${nul} (${where(buf, nul)})\n`);
+    io.err(`vtdw ${cmd}: ${file}: binary file, not a text config: NUL byte at byte ${nul} (${where(buf, nul)})\n`);
     return undefined;
   }
   if (bad >= 0) {
-    io.err(`vtdw: ${file}: not UTF-8 text: byte 0x${buf[bad].toString(16).padStart(2, '0')} at byte ${bad} (${where(buf, bad)}) does not start a valid UTF-8 character; save the file as UTF-8\n`);
+    io.err(`vtdw ${cmd}: ${file}: not UTF-8 text: byte 0x${buf[bad].toString(16).padStart(2, '0')} at byte ${bad} (${where(buf, bad)}) does not start a valid UTF-8 character; save the file as UTF-8\n`);
     return undefined;
   }
   return buf.toString('utf8');
@@ -186,7 +186,7 @@ binary, over 4 MiB), 2 the command was called wrongly.`,
     if (positionals.length !== 1) throw new UsageError(positionals.length ? `unexpected argument '${positionals[1]}'` : 'which file? (vtdw parse FILE)');
     const file = positionals[0];
     const forced = parseKind(values.kind);
-    const text = await readConfig(file, io);
+    const text = await readConfig(file, io, 'parse');
     if (text === undefined) return 1;
     const kind = forced ?? detectKind(text, file);
     let diagnostics: Diagnostic[];

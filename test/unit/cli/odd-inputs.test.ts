@@ -66,7 +66,7 @@ describe('vtdw commands given what is not a regular file', () => {
   it('refuses a file one byte over the limit, naming the limit, for config files and for dumps', async () => {
     writeFileSync(join(work, 'big.conf'), Buffer.alloc(MAX_TEXT_FILE_BYTES + 1, 0x20));
     writeFileSync(join(work, 'big.dump'), Buffer.alloc(MAX_INPUT_BYTES + 1, 0x20));
-    expect(await vtdw(['parse', 'big.conf'])).toEqual({ code: 1, out: '', err: `vtdw: big.conf: cannot read: is larger than the ${MAX_TEXT_FILE_BYTES}-byte limit\n` });
+    expect(await vtdw(['parse', 'big.conf'])).toEqual({ code: 1, out: '', err: `vtdw parse: big.conf: cannot read: is larger than the ${MAX_TEXT_FILE_BYTES}-byte limit\n` });
     expect(await vtdw(['lspci', '--host', 'big.dump'])).toEqual({ code: 1, out: '', err: `vtdw lspci: big.dump: cannot read: is larger than the ${MAX_INPUT_BYTES}-byte limit\n` });
   }, 30_000);
 
@@ -75,7 +75,7 @@ describe('vtdw commands given what is not a regular file', () => {
       new Promise<{ code: number | null; stderr: string }>((resolve) => {
         execFile(process.execPath, [vtdwJs, ...args], { timeout: 60_000 }, (err, _stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stderr }));
       });
-    expect(await run(['parse', '/dev/zero'])).toEqual({ code: 1, stderr: 'vtdw: /dev/zero: cannot read: is a character device, not a regular file\n' });
+    expect(await run(['parse', '/dev/zero'])).toEqual({ code: 1, stderr: 'vtdw parse: /dev/zero: cannot read: is a character device, not a regular file\n' });
     expect(await run(['dmar', FIFO])).toEqual({ code: 1, stderr: `vtdw dmar: ${FIFO}: cannot read: is a FIFO (named pipe), not a regular file\n` });
   }, 120_000);
 });

@@ -85,8 +85,8 @@ describe('vtdw check', () => {
   });
 
   it('says clearly when a file cannot be read, with exit 1', async () => {
-    expect(await vtdw(['check', '--hvm', 'no/such.conf'], ROOT)).toEqual({ code: 1, out: '', err: 'vtdw: no/such.conf: cannot read: no such file\n' });
-    expect(await vtdw(['parse', 'test'], ROOT)).toEqual({ code: 1, out: '', err: 'vtdw: test: cannot read: is a directory\n' });
+    expect(await vtdw(['check', '--hvm', 'no/such.conf'], ROOT)).toEqual({ code: 1, out: '', err: 'vtdw check: no/such.conf: cannot read: no such file\n' });
+    expect(await vtdw(['parse', 'test'], ROOT)).toEqual({ code: 1, out: '', err: 'vtdw parse: test: cannot read: is a directory\n' });
     expect((await vtdw(['check', '--hvm', 'x', '--era', '5.0'], ROOT)).code).toBe(2);
     expect((await vtdw(['parse', 'x', '--kind', 'yaml'], ROOT)).err).toMatch(/--kind "yaml": expected one of hvm, xl, grub/);
   });
@@ -96,8 +96,8 @@ describe('vtdw check', () => {
     writeFileSync(join(dir, 'latin1.conf'), Buffer.from("memory = 1\nname = 'caf\xe9'\n", 'latin1'));
     writeFileSync(join(dir, 'nul.conf'), Buffer.from('a = 1\0\n'));
     writeFileSync(join(dir, 'cut.conf'), Buffer.from([0x61, 0x3d, 0x27, 0xc3]));
-    expect(await vtdw(['parse', 'latin1.conf'], dir)).toEqual({ code: 1, out: '', err: 'vtdw: latin1.conf: not UTF-8 text: byte 0xe9 at byte 22 (line 2, column 12) does not start a valid UTF-8 character; save the file as UTF-8\n' });
-    expect(await vtdw(['check', '--hvm', 'nul.conf'], dir)).toEqual({ code: 1, out: '', err: 'vtdw: nul.conf: binary file, not a text config: NUL byte at byte 5 (line 1, column 6)\n' });
+    expect(await vtdw(['parse', 'latin1.conf'], dir)).toEqual({ code: 1, out: '', err: 'vtdw parse: latin1.conf: not UTF-8 text: byte 0xe9 at byte 22 (line 2, column 12) does not start a valid UTF-8 character; save the file as UTF-8\n' });
+    expect(await vtdw(['check', '--hvm', 'nul.conf'], dir)).toEqual({ code: 1, out: '', err: 'vtdw check: nul.conf: binary file, not a text config: NUL byte at byte 5 (line 1, column 6)\n' });
     expect((await vtdw(['parse', 'cut.conf'], dir)).err).toMatch(/byte 0xc3 at byte 3 \(line 1, column 4\)/);
   });
 
