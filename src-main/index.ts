@@ -2,13 +2,14 @@
  * Electron main: opens the window, starts the simulator in a utility process, and brokers one
  * MessagePort per window load between them. It never carries simulation traffic itself.
  */
-import { app, BrowserWindow, MessageChannelMain, ipcMain, nativeTheme, protocol, session, utilityProcess, type MessagePortMain } from 'electron';
+import { app, BrowserWindow, Menu, MessageChannelMain, ipcMain, nativeTheme, protocol, session, utilityProcess, type MessagePortMain } from 'electron';
 import { join } from 'node:path';
 import { APP_ORIGIN, APP_SCHEME, isAppUrl, secureWebPreferences } from './security.ts';
 import { serveAppRequest } from './app-protocol.ts';
 import { SimSupervisor } from './sim-supervisor.ts';
 import { registerFileHandlers } from './files-ipc.ts';
 import { StateStore } from './files/state-store.ts';
+import { appMenuTemplate } from './app-menu.ts';
 
 const here = import.meta.dirname;
 const rendererDir = join(here, '..', 'renderer');
@@ -68,6 +69,7 @@ app.whenReady().then(() => {
   protocol.handle(APP_SCHEME, (req) => serveAppRequest(rendererDir, req.url));
   session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
   registerFileHandlers(() => win, new StateStore(app.getPath('userData')));
+  Menu.setApplicationMenu(Menu.buildFromTemplate(appMenuTemplate(process.platform)));
   supervisor.start();
   createWindow();
   app.on('activate', () => {
