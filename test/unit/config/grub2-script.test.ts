@@ -74,6 +74,14 @@ describe('real GRUB files', () => {
     expect(ds[0].message).toMatch(/ConeCenter - in4 - Xen - Domu - HVM/);
   });
 
+  it("Ubuntu 18.04's 20_linux_xen entry: ${xen_rm_opts} is Xen's no-real-mode edd=off or nothing, never a bogus option", () => {
+    const text = readFileSync(join(GRUB_FIXTURES, 'grub.cfg.ubuntu-18.04-20_linux_xen-tinyvmi'), 'utf8');
+    expect(lint(text, 'grub', { era: '4.10' })).toEqual([]);
+    const xen = parseGrub(text).entries[0].commands.find((c) => c.name === 'multiboot')!;
+    expect(xen.args.map((w) => w.text)).toEqual(['/boot/xen.gz', 'placeholder', 'dom0_mem=3096M,max:3096M', 'flask=enforcing', 'no-real-mode', 'edd=off']);
+    expect(xen.args.filter((w) => w.maybe).map((w) => w.text)).toEqual(['no-real-mode', 'edd=off']);
+  });
+
   it('a Xen 3.0 menu.lst has no VT-d switch to miss', () => {
     const text = readFileSync(join(GRUB_FIXTURES, 'menu.lst.debian-bug343076-xen-3.0.0'), 'utf8');
     expect(lint(text, 'grub', { era: '3.0' })).toEqual([]);
