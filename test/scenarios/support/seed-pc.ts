@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { Pc } from '../../../src-sim/hw/pc/pc.ts';
 import { parseHostProfile, type HostProfile } from '../../../src-sim/hw/host-profile.ts';
 import * as R from '../../../src-sim/hw/net/e1000/e1000x_regs.ts';
-import { XenVtdDriver, PERM_R, PERM_W } from '../../unit/vtd/xen-vtd-driver.ts';
+import { DmarUnit, xenDriver, PERM_R, PERM_W } from '../../unit/vtd/vtd-host.ts';
 import { cf8Read } from '../../unit/pci/machine.ts';
 
 export const SEED_PROFILE: HostProfile = parseHostProfile(readFileSync(fileURLToPath(new URL('../../../resources/hosts/seed-core2-q35.json', import.meta.url)), 'utf8'));
@@ -33,7 +33,7 @@ export { cf8Read } from '../../unit/pci/machine.ts';
 
 export class SeedRig {
   readonly pc: Pc;
-  readonly xen: XenVtdDriver;
+  readonly xen: DmarUnit;
   readonly bar0: number;
   private rxCount = 0;
   private txCount = 0;
@@ -44,7 +44,7 @@ export class SeedRig {
     const unit = this.pc.unitFor(NIC)!;
     const base = unit.registerBase;
     const mmio = this.pc.mmio;
-    this.xen = new XenVtdDriver({ read: (off, size) => mmio.read(base + off, size), write: (off, size, v) => mmio.write(base + off, size, v) }, this.pc.mem);
+    this.xen = xenDriver({ read: (off, size) => mmio.read(base + off, size), write: (off, size, v) => mmio.write(base + off, size, v) }, this.pc.mem);
     this.bar0 = (cf8Read(this.pc.io, 2, 0, 0, 0x10) & ~0xf) >>> 0;
   }
 
