@@ -1,0 +1,71 @@
+/**
+ * struct domain, the parts device assignment touches (xen/include/xen/sched.h,
+ * asm-x86/hvm/iommu.h, asm-x86/hvm/irq.h): identity, HVM-ness, memory, the capability rangesets
+ * (iomem, ioports, irqs), the VT-d state (`hvm_iommu`: AGAW, page-table root, the devices the
+ * domain owns, the guest→machine I/O-port list) and the passthrough IRQ tables (`hvm_irq_dpci`).
+ */
+import type { Bdf } from '../../../src-shared/units/bdf.ts';
+import type { FrameRange } from './page_alloc.ts';
+import { RangeSet } from './rangeset.ts';
+import type { P2m } from '../arch/x86/mm/p2m.ts';
+
+export const DOMID_SELF = 0x7ff0;
+
+export type DomainState = 'created' | 'running' | 'paused' | 'dying' | 'dead';
+
+/** One guest→machine I/O-port window (`struct g2m_ioport`). */
+export interface G2mIoport {
+  gport: number;
+  mport: number;
+  np: number;
+}
+
+/** A machine IRQ bound to a guest INTx (`hvm_mirq_dpci_mapping` / `hvm_girq_dpci_mapping`). */
+export interface DpciBinding {
+  machineIrq: number;
+  device: number;
+  intx: number;
+  guestGsi: number;
+}
+
+export interface HvmIommu {
+  agaw: number;
+  /** Machine address of the DMA-remapping top table (dom0: its own; HVM: shared with the p2m). */
+  pgd: number;
+  /** The PCI functions whose context entries point at this domain (pdev_list). */
+  pdevs: Bdf[];
+  g2mIoports: G2mIoport[];
+}
+
+export class Domain {
+  state: DomainState = 'created';
+  maxVcpus = 0;
+  /** Pages the domain may own (max_pages). */
+  maxPages = 0;
+  /** Machine frames the domain owns, in allocation order. */
+  frames: FrameRange[] = [];
+  p2m?: P2m;
+  readonly iomemCaps = new RangeSet('I/O Memory');
+  readonly ioportCaps = new RangeSet('I/O Ports');
+  readonly irqCaps = new RangeSet('Interrupts');
+  readonly iommu: HvmIommu = { agaw: 0, pgd: 0, pdevs: [], g2mIoports: [] };
+  /** mirq → binding (2007: one guest INTx per machine IRQ). */
+  readonly mirq = new Map<number, DpciBinding>();
+  /** guest GSI → binding. */
+  readonly girq = new Map<number, DpciBinding>();
+
+  constructor(
+    readonly domid: number,
+    readonly isHvm: boolean,
+    /** The domain handle xend passes (its UUID), for `xm list`. */
+    readonly handle = '00000000-0000-0000-0000-000000000000',
+  ) {}
+
+  get isPrivileged(): boolean {
+    return this.domid === 0;
+  }
+
+  get totPages(): number {
+    return this.frames.reduce((n, r) => n + r.count, 0);
+  }
+}
