@@ -30,16 +30,19 @@ export interface ConsoleLine {
 
 export class XenConsole {
   loglvl: XenLogThreshold = 'warning';
-  /** Upper threshold for guest-tagged messages (gdprintk); the default `none/warning` prints none unrate-limited. */
-  guestLoglvl: XenLogThreshold = 'none';
+  /**
+   * Threshold for guest-tagged messages (gdprintk). The default `none/warning` prints ERR and
+   * WARNING rate-limited and drops INFO; rate limiting is not modelled, so it acts as `warning`.
+   */
+  guestLoglvl: XenLogThreshold = 'warning';
   /** What `xm dmesg` would show: the printed lines. */
   readonly ring: string[] = [];
 
   constructor(private readonly tracer: Tracer) {}
 
-  /** Parses `loglvl=`'s value (`all`, `info/warning`: the first word is the threshold). */
+  /** Parses `loglvl=`'s value (`all`, `none/warning`: the upper, rate-limited level is what prints). */
   static threshold(value: string | undefined): XenLogThreshold | undefined {
-    const first = (value ?? '').split('/')[0];
+    const first = (value ?? '').split('/').pop()!;
     return (XENLOG_LEVELS as readonly string[]).includes(first) ? (first as XenLogThreshold) : undefined;
   }
 

@@ -45,6 +45,8 @@ export class Domain {
   /** Machine frames the domain owns, in allocation order. */
   frames: FrameRange[] = [];
   p2m?: P2m;
+  /** Xen heap pages holding this domain's tables (p2m levels), freed at destroy. */
+  xenPages: number[] = [];
   readonly iomemCaps = new RangeSet('I/O Memory');
   readonly ioportCaps = new RangeSet('I/O Ports');
   readonly irqCaps = new RangeSet('Interrupts');
