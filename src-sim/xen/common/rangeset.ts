@@ -15,7 +15,10 @@ export class RangeSet {
     const keep: Range[] = [];
     for (const r of this.ranges) {
       if (r[1] + 1 < merged[0] || r[0] > merged[1] + 1) keep.push(r);
-      else merged[0] = Math.min(merged[0], r[0]), (merged[1] = Math.max(merged[1], r[1]));
+      else {
+        merged[0] = Math.min(merged[0], r[0]);
+        merged[1] = Math.max(merged[1], r[1]);
+      }
     }
     keep.push(merged);
     this.ranges = keep.sort((a, b) => a[0] - b[0]);

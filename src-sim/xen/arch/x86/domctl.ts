@@ -91,7 +91,7 @@ function assignDevice(xen: Xen, caller: number, domid: number, b: Bdf): number {
   }
   if (!d.isHvm && !xen.params.iommu.pv) return -ENOSYS;
   const owner = knownToXen(xen, b);
-  let rc = 0;
+  let rc: number;
   if (!owner) rc = -ENODEV;
   else if (owner.domid !== 0) {
     con.printk('error', 'IOMMU: assign a assigned device');
