@@ -8,7 +8,7 @@ import { machineBdf } from '../../xen/arch/x86/domctl.ts';
 import { atLeast } from '../../xen/common/version.ts';
 import { QemuDm } from '../../qemu/ioemu/vl.ts';
 import { deviceModelArgs } from './image.ts';
-import { setupPciDevice, slotName, VmError } from './server/pciif.ts';
+import { checkOwnership, readPciDevice, setupPciDevice, slotName, VmError } from './server/pciif.ts';
 import type { Xend, XendDomain } from './xend.ts';
 import type { XmConfig } from '../xm/config.ts';
 
@@ -31,7 +31,7 @@ export function createDomain(xend: Xend, cfg: XmConfig): XendDomain {
     if (hvm) testAssign(xend, domid, cfg);
     xc.domainMaxVcpus(domid, cfg.vcpus);
     buildMemory(xend, domid, cfg, hvm);
-    for (const p of cfg.pci) setupPciDevice(xend.dom0, xc, domid, p);
+    for (const p of cfg.pci) setupPciDevice(xend.dom0, xc, domid, p, atLeast(xend.xen.era, '4.0'));
     if (hvm) startDeviceModel(xend, dom, cfg);
   } catch (e) {
     xc.domainDestroy(domid);
@@ -46,6 +46,11 @@ function testAssign(xend: Xend, domid: number, cfg: XmConfig): void {
   const era = xend.xen.era;
   if (!atLeast(era, '3.2') || !cfg.pci.length) return;
   for (const p of cfg.pci) {
+    // 4.0 checks ownership and the other guests' configs before asking Xen.
+    if (atLeast(era, '4.0')) {
+      checkOwnership(readPciDevice(xend.dom0, p), true);
+      if ([...xend.domains.values()].some((d) => d.pci.includes(slotName(p)))) throw new VmError(`failed to assign device ${slotName(p)} that has already been assigned to other domain.`);
+    }
     // 3.2 tests against the new domain, 3.4 against dom0 (the argument is not used by Xen).
     if (xend.xc.testAssignDevice(atLeast(era, '3.4') ? 0 : domid, machineBdf({ bus: p.bus, device: p.slot, fn: p.func })) === 0) continue;
     if (atLeast(era, '3.4') && xend.xc.errno === 38) throw new VmError("failed to assign device: maybe the platform doesn't support VT-d, or VT-d isn't enabled properly?");

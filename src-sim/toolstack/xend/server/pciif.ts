@@ -64,12 +64,17 @@ export function readPciDevice(dom0: XendDom0, s: PciSlot): PciDeviceInfo {
   return info;
 }
 
+/** pciback (4.0: or pci-stub) must own the function; 4.0 words it differently. */
+export function checkOwnership(dev: PciDeviceInfo, pciStub: boolean): void {
+  if (dev.driver === 'pciback' || (pciStub && dev.driver === 'pci-stub')) return;
+  if (pciStub) throw new VmError(`pci: PCI Backend and pci-stub don't own device ${dev.name}`);
+  throw new VmError(`pci: PCI Backend does not own device ${dev.name}\nSee the pciback.hide kernel command-line parameter or\nbind your slot/device to the PCI backend using sysfs`);
+}
+
 /** PciController.setupDevice: ownership check, then ioport, iomem and irq permissions for `domid`. */
-export function setupPciDevice(dom0: XendDom0, xc: XcHandle, domid: number, s: PciSlot): PciDeviceInfo {
+export function setupPciDevice(dom0: XendDom0, xc: XcHandle, domid: number, s: PciSlot, pciStub = false): PciDeviceInfo {
   const dev = readPciDevice(dom0, s);
-  if (dev.driver !== 'pciback') {
-    throw new VmError(`pci: PCI Backend does not own device ${dev.name}\nSee the pciback.hide kernel command-line parameter or\nbind your slot/device to the PCI backend using sysfs`);
-  }
+  checkOwnership(dev, pciStub);
   for (const [start, size] of dev.ioports) {
     if (xc.domainIoportPermission(domid, start, size, true) < 0) throw new VmError(`pci: failed to configure I/O ports on device ${dev.name} - errno=${xc.errno}`);
   }
