@@ -76,7 +76,7 @@ function buildMemory(xend: Xend, domid: number, cfg: XmConfig, hvm: boolean): vo
 
 function startDeviceModel(xend: Xend, dom: XendDomain, cfg: XmConfig): void {
   const argv = deviceModelArgs(cfg, dom.domid, xend.rng);
-  xend.log.log('INFO', `spawning device models: ${cfg.deviceModel} ${JSON.stringify([cfg.deviceModel, ...argv]).replace(/"/g, "'")}`);
+  xend.log.log('INFO', `spawning device models: ${cfg.deviceModel} ${pyList([cfg.deviceModel, ...argv])}`);
   const qemu = new QemuDm({ tracer: xend.xen.world.sim.tracer, xc: xend.xc, libpci: () => xend.dom0.libpci() }, argv);
   dom.qemu = qemu;
   const pid = xend.nextPid++;
@@ -85,6 +85,11 @@ function startDeviceModel(xend: Xend, dom: XendDomain, cfg: XmConfig): void {
 }
 
 /** XendDomainInfo.destroy: kill qemu-dm, then destroydomain (Xen returns the devices to dom0). */
+/** Python's repr of a list of str (a string holding ' but not " is quoted with "). */
+function pyList(items: string[]): string {
+  return `[${items.map((s) => (s.includes("'") && !s.includes('"') ? `"${s}"` : `'${s}'`)).join(', ')}]`;
+}
+
 export function destroyDomain(xend: Xend, dom: XendDomain): void {
   dom.qemu?.kill();
   xend.xc.domainDestroy(dom.domid);

@@ -54,12 +54,18 @@ export interface DomctlResult {
   domid?: number;
 }
 
-/** The arguments as the log shows them (hex for addresses, frames, ports and encodings). */
+/** Field names as the domctl structs spell them, where they differ from camel → snake case. */
+const FIELD: Record<string, string> = { maxMemKb: 'max_memkb', allow: 'allow_access', add: 'add_mapping', hvm: 'flags' };
+
+/** The arguments as the log shows them: the struct's field names, C integers, hex for frames, ports and encodings. */
 function logArgs(op: Domctl): Record<string, HypercallArg> {
   const out: Record<string, HypercallArg> = {};
   for (const [k, v] of Object.entries(op)) {
-    if (k === 'cmd' || k === 'domain' || k === 'interfaceVersion') continue;
-    out[k] = typeof v === 'number' && /Bdf|Mfn|Gfn|Port|Gport|Mport|mfn|gfn/.test(k) ? hexArg(v) : (v as HypercallArg);
+    if (k === 'cmd' || k === 'domain' || k === 'interfaceVersion' || v === undefined) continue;
+    const name = FIELD[k] ?? k.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase());
+    if (k === 'hvm') out[name] = v ? 'XEN_DOMCTL_CDF_hvm_guest' : 0;
+    else if (typeof v === 'boolean') out[name] = v ? 1 : 0;
+    else out[name] = typeof v === 'number' && /Bdf|Mfn|Gfn|Port|Gport|Mport/.test(k) && !/^nr/.test(k) ? hexArg(v) : (v as HypercallArg);
   }
   return out;
 }

@@ -147,6 +147,6 @@ describe('the hypercall log', () => {
     const d = hvmGuest(xen);
     rc(xen, { cmd: 'assign_device', domain: d, machineBdf: NIC_BDF });
     const last = xen.hypercalls.records.at(-1)!;
-    expect(last).toEqual({ t: 0, caller: 0, hypercall: 'domctl', op: 'XEN_DOMCTL_assign_device', cmd: 37, domain: d, args: { machineBdf: '0x20000' }, result: -22, errno: '-EINVAL' });
+    expect(last).toEqual({ t: 0, caller: 0, hypercall: 'domctl', op: 'XEN_DOMCTL_assign_device', cmd: 37, domain: d, args: { machine_bdf: '0x20000' }, result: -22, errno: '-EINVAL' });
   });
 });
