@@ -57,8 +57,8 @@ function dom0View(dom0: Dom0Linux): XendDom0 {
         size: d.resources.slice(0, 6).map((r) => (r.flags ? r.end - r.start + 1 : 0)),
         romBaseAddr: 0,
         romSize: 0,
-        readByte: (off) => dom0.cfg.read(d.bdf, off, 1),
-        writeWord: (off, v) => dom0.cfg.write(d.bdf, off, 2, v),
+        readConfig: (off, len) => dom0.cfg.read(d.bdf, off, len),
+        writeConfig: (off, len, v) => dom0.cfg.write(d.bdf, off, len, v),
       })),
   };
 }

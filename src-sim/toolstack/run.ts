@@ -75,6 +75,8 @@ function steps(world: { sim: Simulation; pc: Pc }, opts: RunOptions, state: { ho
   const created: string[] = [];
   for (const f of opts.hvm) {
     const out = host.xm.create(f.name, f.text);
+    // Let the new guest's vCPU run its firmware before the next step.
+    world.sim.engine.runFor(GUEST_START_NS);
     if (out.exitCode !== 0) return { stage: 'create', message: out.stderr.join('\n'), file: f.name };
     const dom = [...host.xend.domains.values()].at(-1)!;
     created.push(dom.name);
@@ -87,5 +89,8 @@ function steps(world: { sim: Simulation; pc: Pc }, opts: RunOptions, state: { ho
   if (opts.until === 'destroy') for (const name of created.reverse()) host.xm.destroy(name);
   return undefined;
 }
+
+/** Virtual time given to a new guest's hvmloader before the run goes on. */
+const GUEST_START_NS = 1_000_000;
 
 const hex2 = (n: number) => n.toString(16).padStart(2, '0');

@@ -1,6 +1,6 @@
 /**
  * Golden event logs of the seed's recipe: power-on from grub.conf, `xm create hvm.conf`,
- * `xm list`, `xm destroy`, as one ordered log (Xen console, dom0 kernel, xend, xm, qemu-dm,
+ * hvmloader's PCI setup, `xm list`, `xm destroy`, as one ordered log (Xen console, dom0 kernel, xend, xm, qemu-dm,
  * hypercalls). Regenerate deliberately with
  * `UPDATE_GOLDEN=1 npx vitest run --project node test/scenarios/xen-golden.test.ts` and review
  * the diff like code.
@@ -33,6 +33,8 @@ function run(era: XenEra, grub: string): { log: string; hash: string } {
   const events = new EventLog(pc.sim.tracer);
   const host = bootFromGrub({ sim: pc.sim, pc }, grub, era);
   host.xm.create('/etc/xen/hvm.conf', SEED_HVM);
+  // hvmloader runs once vCPU 0 is scheduled.
+  pc.sim.engine.runFor(1_000_000);
   host.xm.list();
   host.xm.destroy('fc5-vtd');
   return { log: events.text(), hash: pc.sim.tracer.hash };

@@ -9,7 +9,10 @@ import type { Tracer } from '../../engine/index.ts';
 import type { XcHandle } from '../../xen/tools/libxc/xc_domain.ts';
 import { QemuLog } from './logfile.ts';
 import { PciBus } from './hw/pci.ts';
-import { ptInit, type LibpciDev, type PtDev } from './hw/pass-through.ts';
+import { ptInit, type LibpciDev, type PtDevice } from './hw/pass-through.ts';
+import { CIRRUS_VGA, I440FX, NIC_MODELS, PIIX3_IDE, Piix3, XEN_PLATFORM, emulated } from './hw/pc.ts';
+import { QemuIoreq } from './ioreq.ts';
+import type { IoreqServer } from '../../xen/arch/x86/hvm/io.ts';
 
 export interface QemuDmArgs {
   domid: number;
@@ -75,7 +78,8 @@ export class QemuDm {
   readonly log: QemuLog;
   readonly bus = new PciBus();
   readonly args: QemuDmArgs;
-  passthrough: PtDev[] = [];
+  passthrough: PtDevice[] = [];
+  readonly ioreq: IoreqServer = new QemuIoreq(this.bus);
   exitCode?: number;
 
   constructor(
@@ -90,12 +94,12 @@ export class QemuDm {
   start(): number | undefined {
     const a = this.args;
     this.log.write(`domid: ${a.domid}`);
-    this.bus.register('i440FX', 0);
-    this.bus.register('PIIX3', 0x08);
-    this.bus.register('PIIX3 IDE', 0x09);
-    if (a.usb) this.bus.register('USB-UHCI', 0x0a);
-    if (a.acpi) this.bus.register('PIIX4 ACPI', 0x0b);
-    this.bus.register(a.stdvga ? 'VGA' : 'Cirrus VGA');
+    this.host.xc.attachIoreqServer(a.domid, this.ioreq);
+    const bus = this.bus;
+    bus.register((devfn) => emulated(I440FX, devfn), 0);
+    bus.register((devfn) => new Piix3(devfn, this.host.xc, a.domid), 0x08);
+    bus.register((devfn) => emulated(PIIX3_IDE, devfn), 0x09);
+    bus.register((devfn) => emulated(CIRRUS_VGA, devfn));
     if (a.pci) {
       const r = ptInit({ bus: this.bus, xc: this.host.xc, domid: a.domid, log: this.log, libpci: this.host.libpci() }, a.pci);
       this.passthrough = r.devices;
@@ -105,8 +109,8 @@ export class QemuDm {
         return 1;
       }
     }
-    this.bus.register('xen-platform');
-    for (const nic of a.nics) this.bus.register(nic.model);
+    bus.register((devfn) => emulated(XEN_PLATFORM, devfn));
+    for (const nic of a.nics) bus.register((devfn) => emulated(NIC_MODELS[nic.model] ?? NIC_MODELS.rtl8139, devfn));
     return undefined;
   }
 

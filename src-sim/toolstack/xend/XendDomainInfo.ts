@@ -7,6 +7,7 @@
 import { machineBdf } from '../../xen/arch/x86/domctl.ts';
 import { atLeast } from '../../xen/common/version.ts';
 import { QemuDm } from '../../qemu/ioemu/vl.ts';
+import { hvmloaderPciSetup } from '../../guest/hvmloader/hvmloader.ts';
 import { deviceModelArgs } from './image.ts';
 import { checkOwnership, readPciDevice, setupPciDevice, slotName, VmError } from './server/pciif.ts';
 import type { Xend, XendDomain } from './xend.ts';
@@ -71,7 +72,13 @@ function buildMemory(xend: Xend, domid: number, cfg: XmConfig, hvm: boolean): vo
     xend.log.log('DEBUG', `Balloon: ${free * 4} KiB free; need ${need * 4}; looping.`);
     if (xc.balloonOut(need - free) < 0 || xend.xen.heap.freePages < need) throw new VmError(`I need ${need * 4} KiB, but dom0 could not be shrunk enough to leave that much free`);
   }
-  if (hvm && xc.hvmBuildMemory(domid, cfg.memory) < 0) throw new VmError(`HVM builder failed: errno ${xc.errno}`);
+  if (!hvm) return;
+  if (xc.hvmBuildMemory(domid, cfg.memory) < 0) throw new VmError(`HVM builder failed: errno ${xc.errno}`);
+  // xc_hvm_build loads hvmloader: it is what vCPU 0 runs first.
+  const d = xend.xen.domain(domid)!;
+  d.vcpuEntry = () => {
+    if (d.hvmIo) hvmloaderPciSetup(d.hvmIo);
+  };
 }
 
 function startDeviceModel(xend: Xend, dom: XendDomain, cfg: XmConfig): void {

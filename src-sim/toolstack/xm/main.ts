@@ -75,7 +75,7 @@ export class Xm {
       t.out('VSlt domain   bus   slot   func');
       for (const p of pt) {
         const cell = (v: string) => v.padEnd(3);
-        t.out(`${cell('0x' + (p.dev.devfn >> 3).toString(16).padStart(2, '0'))}    ${cell('0x0000')}  ${cell(hex2(p.real.bus))}   ${cell(hex2(p.real.dev))}    ${cell('0x' + p.real.func.toString(16))}    `);
+        t.out(`${cell('0x' + (p.devfn >> 3).toString(16).padStart(2, '0'))}    ${cell('0x0000')}  ${cell(hex2(p.real.bus))}   ${cell(hex2(p.real.dev))}    ${cell('0x' + p.real.func.toString(16))}    `);
       }
     });
   }

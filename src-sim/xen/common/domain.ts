@@ -8,6 +8,7 @@ import type { Bdf } from '../../../src-shared/units/bdf.ts';
 import type { FrameRange } from './page_alloc.ts';
 import { RangeSet } from './rangeset.ts';
 import type { P2m } from '../arch/x86/mm/p2m.ts';
+import type { HvmIo } from '../arch/x86/hvm/io.ts';
 
 export const DOMID_SELF = 0x7ff0;
 
@@ -55,6 +56,14 @@ export class Domain {
   readonly mirq = new Map<number, DpciBinding>();
   /** guest GSI → binding. */
   readonly girq = new Map<number, DpciBinding>();
+  /** PIIX3 PCI link → ISA IRQ (0 = not routed), as the guest last programmed it. */
+  readonly pciLinkRoute = [0, 0, 0, 0];
+  /** The guest's port and memory access path (HVM only), set up at creation. */
+  hvmIo?: HvmIo;
+  /** What runs when the domain's vCPU 0 is first scheduled (the guest's firmware and OS). */
+  vcpuEntry?: () => void;
+  /** vCPU 0 has been scheduled once. */
+  started = false;
 
   constructor(
     readonly domid: number,

@@ -11,6 +11,7 @@ import { atLeast, type XenEra } from './version.ts';
 import { archDoDomctl, type ArchDomctl } from '../arch/x86/domctl.ts';
 import { domainDestroy } from './domain-destroy.ts';
 import { P2m } from '../arch/x86/mm/p2m.ts';
+import { HvmIo } from '../arch/x86/hvm/io.ts';
 import type { Xen } from '../xen.ts';
 
 /** XEN_DOMCTL_INTERFACE_VERSION of the era. */
@@ -89,7 +90,8 @@ function dispatch(xen: Xen, caller: number, op: Domctl): DomctlResult {
       const d = xen.domain(op.domain);
       if (!d || d.domid === 0) return { rc: d ? -EINVAL : -ESRCH };
       if (op.cmd === 'destroydomain') domainDestroy(xen, d, caller);
-      else d.state = op.cmd === 'pausedomain' ? 'paused' : 'running';
+      else if (op.cmd === 'pausedomain') d.state = 'paused';
+      else unpause(xen, d);
       return { rc: 0 };
     }
     case 'max_mem':
@@ -114,9 +116,22 @@ function createDomain(xen: Xen, hvm: boolean, handle?: string): DomctlResult {
   if (hvm) {
     d.p2m = new P2m(xen.world.pc.mem, { allocPage: () => trackedPage(xen, d) });
     xen.vtd?.setPgd(d);
+    d.hvmIo = new HvmIo(xen, d);
   }
   xen.domains.set(d.domid, d);
   return { rc: 0, domid: d.domid };
+}
+
+/** domain_unpause: the first time, vCPU 0 is scheduled and starts at its entry (hvmloader for HVM). */
+function unpause(xen: Xen, d: Domain): void {
+  const first = d.state === 'paused' && !d.started;
+  d.state = 'running';
+  if (!first || !d.vcpuEntry) return;
+  d.started = true;
+  const entry = d.vcpuEntry;
+  xen.world.sim.engine.timer(`d${d.domid}.vcpu0.start`, () => {
+    if (d.state === 'running') entry();
+  }).armIn(0);
 }
 
 function trackedPage(xen: Xen, d: Domain): number {

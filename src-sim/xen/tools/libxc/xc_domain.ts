@@ -7,6 +7,8 @@
 import { doDomctl, type Domctl } from '../../common/domctl.ts';
 import { populatePhysmap, decreaseReservation } from '../../common/memory.ts';
 import { PT_IRQ_TYPE_PCI } from '../../arch/x86/domctl.ts';
+import { hvmSetPciLinkRoute } from '../../arch/x86/hvm/hvm.ts';
+import type { IoreqServer } from '../../arch/x86/hvm/io.ts';
 import type { Xen } from '../../xen.ts';
 
 export const DPCI_ADD_MAPPING = 1;
@@ -91,6 +93,21 @@ export class XcHandle {
 
   domainIoportMapping(domid: number, firstGport: number, firstMport: number, nrPorts: number, add: number): number {
     return this.call({ cmd: 'ioport_mapping', domain: domid, firstGport, firstMport, nrPorts, add: add === DPCI_ADD_MAPPING });
+  }
+
+  /** xc_hvm_set_pci_link_route: PIIX3 link → ISA IRQ, as the guest programmed it. */
+  hvmSetPciLinkRoute(domid: number, link: number, isaIrq: number): number {
+    const rc = hvmSetPciLinkRoute(this.xen, this.self, domid, link, isaIrq);
+    this.errno = rc < 0 ? -rc : 0;
+    return rc < 0 ? -1 : 0;
+  }
+
+  /** The device model maps the domain's ioreq page and takes the accesses Xen leaves it. */
+  attachIoreqServer(domid: number, server: IoreqServer): number {
+    const io = this.xen.domain(domid)?.hvmIo;
+    if (!io) return (this.errno = 3), -1;
+    io.ioreq = server;
+    return 0;
   }
 
   /** dom0's balloon driver giving `pages` back (what xend's balloon.free asks for). */
