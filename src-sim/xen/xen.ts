@@ -17,6 +17,7 @@ import { IoApicAck } from './arch/x86/io_apic.ts';
 import { IrqTable } from './arch/x86/irq.ts';
 import { PciConf } from './arch/x86/pci.ts';
 import type { VtdIommu } from './drivers/passthrough/vtd/iommu.ts';
+import type { GuestIrqs } from './arch/x86/irq_guest.ts';
 
 export interface XenWorld {
   sim: Simulation;
@@ -68,6 +69,8 @@ export class Xen {
     ignored: [],
   };
   vtd?: VtdIommu;
+  /** Guest-bound machine IRQs (set up with the IO-APIC at boot). */
+  guestIrqs!: GuestIrqs;
   /** max_page: machine frames Xen manages. */
   maxPage = 0;
   booted = false;

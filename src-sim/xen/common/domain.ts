@@ -9,6 +9,9 @@ import type { FrameRange } from './page_alloc.ts';
 import { RangeSet } from './rangeset.ts';
 import type { P2m } from '../arch/x86/mm/p2m.ts';
 import type { HvmIo } from '../arch/x86/hvm/io.ts';
+import type { Vpic } from '../arch/x86/hvm/vpic.ts';
+import type { HvmIrq } from '../arch/x86/hvm/irq.ts';
+import { newDpciState, type DpciState } from '../drivers/passthrough/io.ts';
 
 export const DOMID_SELF = 0x7ff0;
 
@@ -62,6 +65,11 @@ export class Domain {
   hvmIo?: HvmIo;
   /** What runs when the domain's vCPU 0 is first scheduled (the guest's firmware and OS). */
   vcpuEntry?: () => void;
+  /** The virtual 8259 pair and INTx wiring (HVM only). */
+  vpic?: Vpic;
+  hvmIrq?: HvmIrq;
+  /** Passthrough interrupt state (hvm_irq_dpci). */
+  readonly dpci: DpciState = newDpciState();
   /** vCPU 0 has been scheduled once. */
   started = false;
 

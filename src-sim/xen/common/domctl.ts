@@ -12,6 +12,9 @@ import { archDoDomctl, type ArchDomctl } from '../arch/x86/domctl.ts';
 import { domainDestroy } from './domain-destroy.ts';
 import { P2m } from '../arch/x86/mm/p2m.ts';
 import { HvmIo } from '../arch/x86/hvm/io.ts';
+import { Vpic } from '../arch/x86/hvm/vpic.ts';
+import { HvmIrq, hvmIsaIrqToGsi } from '../arch/x86/hvm/irq.ts';
+import { hvmDpciEoi } from '../drivers/passthrough/io.ts';
 import type { Xen } from '../xen.ts';
 
 /** XEN_DOMCTL_INTERFACE_VERSION of the era. */
@@ -117,6 +120,10 @@ function createDomain(xen: Xen, hvm: boolean, handle?: string): DomctlResult {
     d.p2m = new P2m(xen.world.pc.mem, { allocPage: () => trackedPage(xen, d) });
     xen.vtd?.setPgd(d);
     d.hvmIo = new HvmIo(xen, d);
+    const vpic = new Vpic(xen.world.sim.tracer, d.domid);
+    d.vpic = vpic;
+    d.hvmIrq = new HvmIrq(() => d.pciLinkRoute, (isa, level) => vpic.pic.setIrq(isa, level));
+    vpic.onSpecificEoi = (isa) => hvmDpciEoi(xen, d, hvmIsaIrqToGsi(isa));
   }
   xen.domains.set(d.domid, d);
   return { rc: 0, domid: d.domid };

@@ -126,6 +126,7 @@ function bindPtIrq(xen: Xen, caller: number, op: Extract<ArchDomctl, { cmd: 'bin
   d.mirq.set(op.machineIrq, binding);
   d.girq.set(guestGsi, binding);
   const bound = xen.era === '2007' || first ? xen.irqs.bind(d.domid, op.machineIrq, true, caller) : 0;
+  if (!bound) xen.guestIrqs.startup(op.machineIrq);
   if (later && bound) {
     d.mirq.delete(op.machineIrq);
     d.girq.delete(guestGsi);

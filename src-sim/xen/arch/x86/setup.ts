@@ -14,6 +14,8 @@ import { acpiParseDmar, type DmarInfo } from '../../drivers/passthrough/vtd/dmar
 import { VtdIommu } from '../../drivers/passthrough/vtd/iommu.ts';
 import type { IommuParams, Xen } from '../../xen.ts';
 import { PCI_VENDOR_ID } from './pci.ts';
+import { MachineIoApic } from './io_apic.ts';
+import { GuestIrqs } from './irq_guest.ts';
 
 /** The parameters of the era's hypervisor (boolean_param / custom_param registrations). */
 function xenParams(xen: Xen): XenParam[] {
@@ -70,6 +72,7 @@ export function startXen(xen: Xen, cmdline: string): void {
   xen.con.printk('warning', `Command line: ${cmdline}`);
 
   const dmar = acpiDmarInit(xen);
+  setupIoApic(xen);
   xen.ioapicAck.report();
 
   const dom0 = new Domain(0, false);
@@ -79,6 +82,17 @@ export function startXen(xen: Xen, cmdline: string): void {
   iommuSetup(xen, dom0);
   constructDom0(xen, dom0);
   xen.booted = true;
+}
+
+/** setup_IO_APIC: every GSI masked with its vector; Xen takes the IO-APIC's messages from now on. */
+function setupIoApic(xen: Xen): void {
+  const pc = xen.world.pc;
+  const ioapic = new MachineIoApic(pc.mmio, pc.gsi.length, (vector) => pc.ioapic.eoi(vector));
+  ioapic.setup();
+  xen.guestIrqs = new GuestIrqs(xen, ioapic);
+  pc.onInterruptMessage((m) => {
+    if (m.from === 'ioapic') xen.guestIrqs.doIrq(m.message.vector);
+  });
 }
 
 /** acpi_dmar_init: nothing (silently) when the switch is off; the units when the table has some. */

@@ -34,6 +34,7 @@ export class HvmIo {
   ) {}
 
   portRead(port: number, size: 1 | 2 | 4): number {
+    if (this.d.vpic?.claims(port)) return this.d.vpic.read(port, size);
     const m = this.dpciIoportIntercept(port, size);
     if (m !== undefined) {
       this.counters.dpciPortio++;
@@ -44,6 +45,7 @@ export class HvmIo {
   }
 
   portWrite(port: number, size: 1 | 2 | 4, value: number): void {
+    if (this.d.vpic?.claims(port)) return this.d.vpic.write(port, size, value);
     const m = this.dpciIoportIntercept(port, size);
     if (m !== undefined) {
       this.counters.dpciPortio++;
