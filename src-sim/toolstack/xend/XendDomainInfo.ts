@@ -7,7 +7,7 @@
 import { machineBdf } from '../../xen/arch/x86/domctl.ts';
 import { atLeast } from '../../xen/common/version.ts';
 import { QemuDm } from '../../qemu/ioemu/vl.ts';
-import { hvmloaderPciSetup } from '../../guest/hvmloader/hvmloader.ts';
+import { installHvmImage } from '../guest-image.ts';
 import { deviceModelArgs } from './image.ts';
 import { checkOwnership, readPciDevice, setupPciDevice, slotName, VmError } from './server/pciif.ts';
 import type { Xend, XendDomain } from './xend.ts';
@@ -74,11 +74,11 @@ function buildMemory(xend: Xend, domid: number, cfg: XmConfig, hvm: boolean): vo
   }
   if (!hvm) return;
   if (xc.hvmBuildMemory(domid, cfg.memory) < 0) throw new VmError(`HVM builder failed: errno ${xc.errno}`);
-  // xc_hvm_build loads hvmloader: it is what vCPU 0 runs first.
-  const d = xend.xen.domain(domid)!;
-  d.vcpuEntry = () => {
-    if (d.hvmIo) hvmloaderPciSetup(d.hvmIo);
-  };
+  // xc_hvm_build loads hvmloader: it is what vCPU 0 runs first, then the guest's OS.
+  installHvmImage(xend.xen, xend.xen.domain(domid)!, (os) => {
+    const dom = xend.domains.get(domid);
+    if (dom) dom.guest = os;
+  });
 }
 
 function startDeviceModel(xend: Xend, dom: XendDomain, cfg: XmConfig): void {

@@ -10,6 +10,7 @@ import type { QemuDm } from '../../qemu/ioemu/vl.ts';
 import type { LibpciDev } from '../../qemu/ioemu/hw/pass-through.ts';
 import { XendLog } from '../log.ts';
 import type { XmConfig } from '../xm/config.ts';
+import type { Fc5Guest } from '../../guest/linux/hvm-guest.ts';
 
 /** What xend (and the qemu-dm it starts) can see of dom0: sysfs and libpci. */
 export interface XendDom0 {
@@ -26,6 +27,8 @@ export interface XendDomain {
   state: 'paused' | 'running';
   /** The PCI functions this domain was created with (canonical names). */
   pci: string[];
+  /** The guest OS, once vCPU 0 has booted it. */
+  guest?: Fc5Guest;
 }
 
 export class Xend {

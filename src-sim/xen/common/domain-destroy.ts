@@ -11,6 +11,8 @@ import type { Xen } from '../xen.ts';
 export function domainDestroy(xen: Xen, d: Domain, current: number): void {
   d.state = 'dying';
   for (const t of d.dpci.timers.values()) t.cancel();
+  d.dpci.kick?.cancel();
+  d.intrTimer?.cancel();
   xen.guestIrqs?.forget(d);
   for (const irq of d.mirq.keys()) xen.irqs.unbind(d.domid, irq);
   d.mirq.clear();

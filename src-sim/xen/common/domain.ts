@@ -4,6 +4,7 @@
  * (iomem, ioports, irqs), the VT-d state (`hvm_iommu`: AGAW, page-table root, the devices the
  * domain owns, the guest→machine I/O-port list) and the passthrough IRQ tables (`hvm_irq_dpci`).
  */
+import type { Timer } from '../../engine/index.ts';
 import type { Bdf } from '../../../src-shared/units/bdf.ts';
 import type { FrameRange } from './page_alloc.ts';
 import { RangeSet } from './rangeset.ts';
@@ -70,6 +71,10 @@ export class Domain {
   hvmIrq?: HvmIrq;
   /** Passthrough interrupt state (hvm_irq_dpci). */
   readonly dpci: DpciState = newDpciState();
+  /** The guest kernel's interrupt entry (its IDT), called with the injected vector. */
+  interruptHandler?: (vector: number) => void;
+  /** vmx_intr_assist's timer: injects on vCPU 0's next entry while the vPIC's INTR is high. */
+  intrTimer?: Timer;
   /** vCPU 0 has been scheduled once. */
   started = false;
 

@@ -15,6 +15,7 @@ import { HvmIo } from '../arch/x86/hvm/io.ts';
 import { Vpic } from '../arch/x86/hvm/vpic.ts';
 import { HvmIrq, hvmIsaIrqToGsi } from '../arch/x86/hvm/irq.ts';
 import { hvmDpciEoi } from '../drivers/passthrough/io.ts';
+import { attachIntrAssist } from '../arch/x86/hvm/vmx/intr.ts';
 import type { Xen } from '../xen.ts';
 
 /** XEN_DOMCTL_INTERFACE_VERSION of the era. */
@@ -124,6 +125,7 @@ function createDomain(xen: Xen, hvm: boolean, handle?: string): DomctlResult {
     d.vpic = vpic;
     d.hvmIrq = new HvmIrq(() => d.pciLinkRoute, (isa, level) => vpic.pic.setIrq(isa, level));
     vpic.onSpecificEoi = (isa) => hvmDpciEoi(xen, d, hvmIsaIrqToGsi(isa));
+    attachIntrAssist(xen, d);
   }
   xen.domains.set(d.domid, d);
   return { rc: 0, domid: d.domid };

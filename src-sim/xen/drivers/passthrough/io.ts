@@ -28,8 +28,9 @@ export interface DpciState {
   injected: number;
   eois: number;
   timeouts: number;
-  /** vcpu_kick sequence (names the kick's one-shot timer). */
+  /** vcpu_kicks so far, and the timer that runs vmx_dirq_assist on vCPU 0's next entry. */
   kicks: number;
+  kick?: Timer;
 }
 
 export function newDpciState(): DpciState {
@@ -50,8 +51,14 @@ export function hvmDoIrqDpci(xen: Xen, d: Domain, mirq: number): boolean {
   st.pending.add(mirq);
   if (atLeast(xen.era, '3.2')) timerFor(xen, d, mirq).armIn(PT_IRQ_TIME_OUT_NS);
   // vcpu_kick: vCPU 0 takes it on its next VM entry.
-  xen.world.sim.engine.timer(`d${d.domid}.vcpu0.kick.${st.kicks++}`, () => dirqAssist(xen, d)).armIn(0);
+  st.kicks++;
+  kickTimer(xen, d).armIn(0);
   return true;
+}
+
+function kickTimer(xen: Xen, d: Domain): Timer {
+  d.dpci.kick ??= xen.world.sim.engine.timer(`d${d.domid}.vcpu0.dirq_assist`, () => dirqAssist(xen, d));
+  return d.dpci.kick;
 }
 
 function timerFor(xen: Xen, d: Domain, mirq: number): Timer {
