@@ -27,6 +27,8 @@ export function eventLine(r: TraceRecord, verbose = false): EventLine | undefine
       return { t: r.t, source: 'xend', text: `${f.level} ${f.line}` };
     case 'log.xm':
       return { t: r.t, source: f.stream === 'stderr' ? 'xm!' : 'xm', text: String(f.line) };
+    case 'log.sim':
+      return { t: r.t, source: 'sim', text: `${f.domain} ${f.line}` };
     case 'xen.hypercall':
       return { t: r.t, source: 'hypercall', text: r.text };
     default:

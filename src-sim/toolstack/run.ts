@@ -12,7 +12,7 @@ import { XenPanic } from '../xen/arch/x86/setup.ts';
 import { BootError, bootFromGrub, type XenHost } from './host.ts';
 import { EventLog } from './event-log.ts';
 
-export type RunUntil = 'create' | 'destroy';
+export type RunUntil = 'create' | 'first-packet' | 'destroy';
 
 export interface RunFile {
   name: string;
@@ -29,7 +29,7 @@ export interface RunOptions {
 }
 
 export interface RunFailure {
-  stage: 'era' | 'boot' | 'create' | 'assign';
+  stage: 'era' | 'boot' | 'create' | 'assign' | 'first-packet';
   message: string;
   file?: string;
 }
@@ -86,7 +86,25 @@ function steps(world: { sim: Simulation; pc: Pc }, opts: RunOptions, state: { ho
       return { stage: 'assign', message: `${missing.join(', ')} not in ${dom.name}'s VT-d domain${why.length ? ': ' + why.join('; ') : ' (Xen accepted the assignment but did nothing)'}`, file: f.name };
     }
   }
-  if (opts.until === 'destroy') for (const name of created.reverse()) host.xm.destroy(name);
+  if (opts.until === 'create') return undefined;
+  const packet = firstPacket(world, host);
+  if (packet) return packet;
+  for (const name of created.reverse()) host.xm.destroy(name);
+  return undefined;
+}
+
+/** How long the link partner's first frames may take to reach the guest's driver. */
+const FIRST_PACKET_WAIT_NS = 10_000_000;
+
+/** The link partner sends to each assigned NIC; every guest driver must receive a frame. */
+function firstPacket(world: { sim: Simulation; pc: Pc }, host: XenHost): RunFailure | undefined {
+  for (const nic of world.pc.nics) nic.partner.startStream({ dst: nic.nic.macAddress, count: 1, payloadBytes: 100 });
+  world.sim.engine.runFor(FIRST_PACKET_WAIT_NS);
+  for (const dom of host.xend.domains.values()) {
+    if (!dom.pci.length) continue;
+    const stats = dom.guest?.nic?.stats;
+    if (!stats?.rxFrames) return { stage: 'first-packet', message: `${dom.name}: no frame reached the guest's e1000 driver within ${FIRST_PACKET_WAIT_NS / 1e6} ms (${stats ? `${stats.interrupts} interrupts, ${stats.spurious} spurious` : 'no e1000 driver bound'})` };
+  }
   return undefined;
 }
 

@@ -1,6 +1,6 @@
 /**
  * Golden event logs of the seed's recipe: power-on from grub.conf, `xm create hvm.conf`,
- * hvmloader's PCI setup, `xm list`, `xm destroy`, as one ordered log (Xen console, dom0 kernel, xend, xm, qemu-dm,
+ * hvmloader's PCI setup, the guest's e1000 up, the first frame received, `xm list`, `xm destroy`, as one ordered log (Xen console, dom0 kernel, xend, xm, qemu-dm,
  * hypercalls). Regenerate deliberately with
  * `UPDATE_GOLDEN=1 npx vitest run --project node test/scenarios/xen-golden.test.ts` and review
  * the diff like code.
@@ -33,15 +33,18 @@ function run(era: XenEra, grub: string): { log: string; hash: string } {
   const events = new EventLog(pc.sim.tracer);
   const host = bootFromGrub({ sim: pc.sim, pc }, grub, era);
   host.xm.create('/etc/xen/hvm.conf', SEED_HVM);
-  // hvmloader runs once vCPU 0 is scheduled.
+  // hvmloader and the guest's kernel run once vCPU 0 is scheduled; then one frame arrives on the wire.
   pc.sim.engine.runFor(1_000_000);
+  const nic = pc.nics[0];
+  nic.partner.startStream({ dst: nic.nic.macAddress, count: 1, payloadBytes: 100 });
+  pc.sim.engine.runFor(2_000_000);
   host.xm.list();
   host.xm.destroy('fc5-vtd');
   return { log: events.text(), hash: pc.sim.tracer.hash };
 }
 
 describe('golden event logs', () => {
-  it('2007: the seed grub.conf and hvm.conf, create to destroy', () => {
+  it('2007: the seed grub.conf and hvm.conf, power-on to first packet to destroy', () => {
     golden('seed-2007-create-destroy.log', run('2007', SEED_GRUB).log);
   });
 

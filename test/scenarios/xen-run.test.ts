@@ -52,3 +52,16 @@ describe('a headless run', () => {
     expect(run({ until: 'create' }).traceHash).not.toBe(run({}).traceHash);
   });
 });
+
+describe('a run until the first packet', () => {
+  it('succeeds for the seed files', () => {
+    const r = run({ until: 'first-packet' });
+    expect(r.failure).toBeUndefined();
+    expect(r.events.some((l) => l.includes('sim        dom1 eth0: first frame received'))).toBe(true);
+  });
+
+  it('stops before the first packet when 2007 Xen silently did not assign the NIC (VT-d off)', () => {
+    const r = run({ until: 'first-packet', grub: { name: 'grub.conf', text: grubWith('ioapic_ack=old dom0_mem=1024M') } });
+    expect(r.failure?.stage).toBe('assign');
+  });
+});

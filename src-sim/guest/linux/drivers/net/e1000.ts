@@ -124,7 +124,8 @@ export class GuestE1000 {
       this.stats.rxBytes += len;
       if (this.stats.firstRxNs === undefined) {
         this.stats.firstRxNs = this.now();
-        this.log.printk(KERN_INFO, `${this.name}: first frame received (${len} bytes)`);
+        // Not a Linux message: the simulator marks the milestone in the event log.
+        this.log.milestone(`${this.name}: first frame received (${len} bytes)`);
       }
       this.bus.memWrite(d + 8, 4, 0);
       this.bus.memWrite(d + 12, 4, 0);
