@@ -74,4 +74,17 @@ describe('hvmloader and the pass-through BARs (2007)', () => {
     expect(io.portRead(0xc024, 4)).toBe(0xffffffff);
     expect(host.xen.con.ring).toContain('(XEN) io.c:d1 Error: access to gport=0xc024 denied!');
   });
+
+  it('moves the mapping when the guest moves BAR0: the old gfns removed, the new ones added', () => {
+    const { io, d, host } = runningGuest();
+    io.portWrite(0xcf8, 4, 0x80000000 | (0x18 << 8) | 0x10);
+    io.portWrite(0xcfc, 4, 0xf5000000);
+    const maps = host.xen.hypercalls.records.filter((r) => r.op === 'XEN_DOMCTL_memory_mapping').slice(-2);
+    expect(maps.map((r) => [r.args.first_gfn, r.args.add_mapping])).toEqual([
+      ['0xf2020', 0],
+      ['0xf5000', 1],
+    ]);
+    expect(d.p2m!.get(0xf2020)).toBeUndefined();
+    expect(io.memRead(0xf5000000 + 8, 4)).toBe(host.pc.mmio.read(0xfe8e0000 + 8, 4));
+  });
 });

@@ -82,34 +82,34 @@ export class PtDevice extends PciDevice {
   /** pt_iomem_map: remove the old gfn range (not on the first map), add the new one. */
   iomemMap(r: PciIoRegion, ePhys: number): void {
     const b = this.bases[r.index];
-    const oldBase = b.ePhys;
-    const first = b.eSize === 0;
-    b.ePhys = ePhys;
-    b.eSize = r.size;
-    this.ctx.log.pt('pt_iomem_map', `e_phys=${h8(ePhys)} maddr=${h8(b.machine)} type=${r.type} len=${h8(r.size)} index=${r.index}`);
     const nr = Math.floor((r.size + 0xfff) / 0x1000);
-    const xc = this.ctx.xc;
-    if (!first && xc.domainMemoryMapping(this.ctx.domid, Math.floor(oldBase / 0x1000), Math.floor(b.machine / 0x1000), nr, DPCI_REMOVE_MAPPING) !== 0) {
-      this.ctx.log.pt('pt_iomem_map', 'Error: remove old mapping failed!');
-      return;
-    }
-    if (xc.domainMemoryMapping(this.ctx.domid, Math.floor(ePhys / 0x1000), Math.floor(b.machine / 0x1000), nr, DPCI_ADD_MAPPING) !== 0) this.ctx.log.pt('pt_iomem_map', 'Error: create new mapping failed!');
+    const mfn = Math.floor(b.machine / 0x1000);
+    this.remap('pt_iomem_map', r, ePhys, `e_phys=${h8(ePhys)} maddr=${h8(b.machine)} type=${r.type} len=${h8(r.size)} index=${r.index}`, (at, add) =>
+      this.ctx.xc.domainMemoryMapping(this.ctx.domid, Math.floor(at / 0x1000), mfn, nr, add),
+    );
   }
 
   /** pt_ioport_map: the same for an I/O BAR. */
   ioportMap(r: PciIoRegion, ePhys: number): void {
     const b = this.bases[r.index];
+    this.remap('pt_ioport_map', r, ePhys, `e_phys=${h4(ePhys)} pio_base=${h4(b.machine)} len=${h4(r.size)} index=${r.index}`, (at, add) =>
+      this.ctx.xc.domainIoportMapping(this.ctx.domid, at, b.machine, r.size, add),
+    );
+  }
+
+  /** The shared body of both: record the new base, log, remove the old mapping unless first, add the new. */
+  private remap(fn: string, r: PciIoRegion, ePhys: number, line: string, mapping: (at: number, add: number) => number): void {
+    const b = this.bases[r.index];
     const oldBase = b.ePhys;
     const first = b.eSize === 0;
     b.ePhys = ePhys;
     b.eSize = r.size;
-    this.ctx.log.pt('pt_ioport_map', `e_phys=${h4(ePhys)} pio_base=${h4(b.machine)} len=${h4(r.size)} index=${r.index}`);
-    const xc = this.ctx.xc;
-    if (!first && xc.domainIoportMapping(this.ctx.domid, oldBase, b.machine, r.size, DPCI_REMOVE_MAPPING) !== 0) {
-      this.ctx.log.pt('pt_ioport_map', 'Error: remove old mapping failed!');
+    this.ctx.log.pt(fn, line);
+    if (!first && mapping(oldBase, DPCI_REMOVE_MAPPING) !== 0) {
+      this.ctx.log.pt(fn, 'Error: remove old mapping failed!');
       return;
     }
-    if (xc.domainIoportMapping(this.ctx.domid, ePhys, b.machine, r.size, DPCI_ADD_MAPPING) !== 0) this.ctx.log.pt('pt_ioport_map', 'Error: create new mapping failed!');
+    if (mapping(ePhys, DPCI_ADD_MAPPING) !== 0) this.ctx.log.pt(fn, 'Error: create new mapping failed!');
   }
 }
 
