@@ -92,6 +92,7 @@ function setupIoApic(xen: Xen): void {
   xen.guestIrqs = new GuestIrqs(xen, ioapic);
   pc.onInterruptMessage((m) => {
     if (m.from === 'ioapic') xen.guestIrqs.doIrq(m.message.vector);
+    else xen.vtd?.faultInterrupt(m.data & 0xff);
   });
 }
 

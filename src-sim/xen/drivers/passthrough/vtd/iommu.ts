@@ -17,6 +17,7 @@ import { atLeast, type XenEra } from '../../../common/version.ts';
 import { PCI_CLASS_DEVICE, PCI_SECONDARY_BUS, PCI_SUBORDINATE_BUS, type PciConf } from '../../../arch/x86/pci.ts';
 import { DmarUnit, DmarUnitTimeout, FLUSH_DEVICE, FLUSH_DOMAIN, FLUSH_GLOBAL } from './dmar-unit.ts';
 import { findDrhdUnit, type DmarInfo, type DrhdUnit } from './dmar.ts';
+import { iommuPageFault, type LoggedFault } from './fault.ts';
 import { DMA_PTE_READ, DMA_PTE_WRITE, dmaPteClear, dmaPteMap, fillLeafEntries } from './dma-pte.ts';
 
 const FILE = 'intel-iommu.c';
@@ -45,6 +46,8 @@ const hexBdf = (b: Bdf) => `${b.bus.toString(16)}:${b.device.toString(16)}:${b.f
 
 export class VtdIommu {
   readonly units: VtdUnitRecord[];
+  /** Every fault Xen's handler has logged, oldest first. */
+  readonly faults: LoggedFault[] = [];
   /** bus2bridge[]: secondary bus → the bridge first seen in front of it (filled by the dom0 scan). */
   private readonly bus2bridge = new Map<number, Bdf>();
 
@@ -322,6 +325,16 @@ export class VtdIommu {
       if (u.hw.cap.cm) u.hw.flushIotlbPages(d.domid, addr, pages);
       else if (u.hw.cap.rwbf) u.hw.writeBufferFlush();
     }
+  }
+
+  /** The fault-event MSI with `vector` arrived: run iommu_page_fault for the unit it belongs to. */
+  faultInterrupt(vector: number): LoggedFault[] {
+    const i = (vector - FIRST_DMA_MSI_VECTOR) / 8;
+    const u = Number.isInteger(i) ? this.units[i] : undefined;
+    if (!u) return [];
+    const faults = iommuPageFault(u.hw, this.w.con);
+    this.faults.push(...faults);
+    return faults;
   }
 
   /** Who owns `b` in the VT-d lists (the domain whose pdev list holds it). */
