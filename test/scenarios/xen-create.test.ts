@@ -5,7 +5,7 @@
  * domain and its IRQ bound; then `xm destroy` gives it back.
  */
 import { describe, expect, it } from 'vitest';
-import { bootSeedHost, hypercallLines, SEED_HVM } from './support/seed-host.ts';
+import { bootSeedHost, grubWith, hypercallLines, SEED_HVM } from './support/seed-host.ts';
 
 describe('xm create of the seed hvm.conf on the seed host (2007)', () => {
   it('boots Xen with VT-d and dom0 with the NIC held by pciback', () => {
@@ -75,5 +75,19 @@ describe('xm create of the seed hvm.conf on the seed host (2007)', () => {
     const again = host.xm.create('/etc/xen/hvm.conf', SEED_HVM);
     expect(again.exitCode).toBe(0);
     expect(host.xen.domain(2)?.iommu.pdevs).toEqual([{ segment: 0, bus: 2, device: 0, fn: 0 }]);
+  });
+});
+
+describe('xm pci-list', () => {
+  it('does not exist in 2007', () => {
+    const host = bootSeedHost();
+    host.xm.create('/etc/xen/hvm.conf', SEED_HVM);
+    expect(host.xm.pciList('fc5-vtd')).toMatchObject({ exitCode: 1, stderr: ['Error: Subcommand pci-list not found!'] });
+  });
+
+  it('lists the guest’s function and virtual slot from 3.3', () => {
+    const host = bootSeedHost({ era: '3.3', grub: grubWith('iommu=1 dom0_mem=1024M') });
+    host.xm.create('/etc/xen/hvm.conf', SEED_HVM);
+    expect(host.xm.pciList('fc5-vtd').stdout).toEqual(['VSlt domain   bus   slot   func', '0x03    0x0000  0x02   0x00    0x0    ']);
   });
 });

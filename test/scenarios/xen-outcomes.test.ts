@@ -56,6 +56,8 @@ const rows: Row[] = [
   { mistake: 'the same device in two guests', era: '3.4', twice: true, xm: "Error: fail to assign device(2:0.0): maybe it has already been assigned to other domain, or maybe it doesn't exist." },
   { mistake: 'the same device in two guests', era: '4.0', twice: true, xm: 'Error: failed to assign device 0000:02:00.0 that has already been assigned to other domain.' },
   { mistake: 'no device model for an HVM guest', era: '2007', hvm: { device_model: "''" }, xm: 'Error: hvm: missing device model' },
+  { mistake: 'a PV guest with pci=', era: '2007', hvm: { builder: "'linux'" }, xm: STARTED, assigned: false },
+  { mistake: 'a PV guest with pci=', era: '3.4', hvm: { builder: "'linux'" }, xm: 'Error: Failed to assign device to IOMMU (2:0.0)' },
 ];
 
 describe('the outcome matrix', () => {
@@ -68,6 +70,8 @@ describe('the outcome matrix', () => {
       expect(out.stdout).toContain(STARTED);
       const guest = host.xen.domain(host.xend.byName('fc5-vtd')!.domid)!;
       expect(guest.iommu.pdevs.some((b) => b.bus === 2)).toBe(row.assigned);
+      // A PV guest gets the device the old way: the permissions, no VT-d (its DMA is untranslated).
+      if (row.hvm?.builder) expect(guest.iomemCaps.contains(0xfe8e0, 0xfe8ff)).toBe(true);
     } else {
       expect(out.exitCode).toBe(1);
       expect(out.stderr.join('\n')).toBe(row.xm);

@@ -33,6 +33,7 @@ export function createDomain(xend: Xend, cfg: XmConfig): XendDomain {
     xc.domainMaxVcpus(domid, cfg.vcpus);
     buildMemory(xend, domid, cfg, hvm);
     for (const p of cfg.pci) setupPciDevice(xend.dom0, xc, domid, p, atLeast(xend.xen.era, '4.0'));
+    if (!hvm) assignPv(xend, domid, cfg);
     if (hvm) startDeviceModel(xend, dom, cfg);
   } catch (e) {
     xc.domainDestroy(domid);
@@ -59,6 +60,14 @@ function testAssign(xend: Xend, domid: number, cfg: XmConfig): void {
     if (atLeast(era, '4.0') && xend.xc.errno !== 38) throw new VmError(`failed to assign device ${slotName(p)} that has already been assigned to other domain.`);
     if (atLeast(era, '3.4')) throw new VmError(`fail to assign device(${at}): maybe it has already been assigned to other domain, or maybe it doesn't exist.`);
     throw new VmError(`Fail to assign device(${at}): maybe VT-d is not enabled, or the device is not exist, or it has already been assigned to other domain`);
+  }
+}
+
+/** 3.4+: xend itself puts a PV guest's devices behind the IOMMU (needs iommu=pv); 2007/3.2 never did. */
+function assignPv(xend: Xend, domid: number, cfg: XmConfig): void {
+  if (!atLeast(xend.xen.era, '3.4')) return;
+  for (const p of cfg.pci) {
+    if (xend.xc.assignDevice(domid, machineBdf({ bus: p.bus, device: p.slot, fn: p.func })) < 0) throw new VmError(`Failed to assign device to IOMMU (${hexf(p.bus, p.slot, p.func)})`);
   }
 }
 

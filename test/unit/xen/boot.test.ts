@@ -21,6 +21,11 @@ describe('Xen 2007 (vtd=1 era) boot', () => {
     expect(xen.ioapicAck.ackNew).toBe(false);
   });
 
+  it('overrides ioapic_ack=new when it finds remapping units (fake-vector acknowledgement)', () => {
+    expect(bootXen('2007', 'vtd=1 ioapic_ack=new').xen.ioapicAck.ackNew).toBe(false);
+    expect(bootXen('2007', 'ioapic_ack=new').xen.ioapicAck.ackNew).toBe(true);
+  });
+
   it('prints INFO lines too with loglvl=all', () => {
     const { xen } = bootXen('2007', 'vtd=1 loglvl=all guest_loglvl=all');
     expect(consoleText(xen)).toContain('ACPI DMAR:Host address width 35');
