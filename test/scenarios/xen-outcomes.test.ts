@@ -101,3 +101,22 @@ describe('the outcome matrix', () => {
     ]);
   });
 });
+
+describe('the same NIC in two 2007 guests, both running', () => {
+  it('the second guest’s driver takes the NIC over, but its DMA is translated by the first guest’s p2m: frames land in guest 1’s memory', () => {
+    const host = bootSeedHost({ era: '2007', grub: grubWith(XEN_LINE['2007']) });
+    host.xm.create('/etc/xen/first.conf', hvmWith({ name: '"first"' }));
+    host.pc.sim.engine.runFor(1_000_000);
+    host.xm.create('/etc/xen/hvm.conf', SEED_HVM);
+    host.pc.sim.engine.runFor(1_000_000);
+    const [first, second] = [host.xend.byName('first')!, host.xend.byName('fc5-vtd')!];
+    const nic = host.pc.nics[0];
+    nic.partner.startStream({ dst: nic.nic.macAddress, count: 1, payloadBytes: 100 });
+    host.pc.sim.engine.runFor(2_000_000);
+    expect(second.guest!.nic!.stats.rxFrames).toBe(0);
+    // The NIC wrote where guest 2 said (gpa 0x01001000), through context DID 1: into guest 1's frame for that gpa.
+    const g1 = host.xen.domain(first.domid)!;
+    const m = g1.p2m!.get(0x01001)!.mfn * 0x1000;
+    expect(host.pc.mem.readU8(m)).toBe(parseInt(nic.nic.macAddress.slice(0, 2), 16));
+  });
+});
