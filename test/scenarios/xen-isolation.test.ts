@@ -78,3 +78,21 @@ describe('destroy and re-create', () => {
     expect([...host.xen.domains.keys()]).toEqual([0]);
   });
 });
+
+describe('after xm destroy (2007: no function-level reset)', () => {
+  it('the NIC still has bus mastering and its rings: a late frame is written 1:1 into host memory at the guest’s old addresses', () => {
+    const { host, nic } = running();
+    host.xm.destroy('fc5-vtd');
+    const rxRing = 0x0100_0000;
+    const owner = [...host.xen.domains.values()].find((d) => d.frames.some((r) => r.mfn <= rxRing / 0x1000 && rxRing / 0x1000 < r.mfn + r.count));
+    // In this host's layout that machine page is Xen's own heap (no domain owns it).
+    expect(owner).toBeUndefined();
+    const before = host.pc.mem.readU8(rxRing + 12);
+    nic.partner.startStream({ dst: nic.nic.macAddress, count: 1, payloadBytes: 100 });
+    host.pc.sim.engine.runFor(2_000_000);
+    // The descriptor write-back (DD) landed there: translated by dom0's 1:1 table, so no fault stops it.
+    expect(before & 1).toBe(0);
+    expect(host.pc.mem.readU8(rxRing + 12) & 1).toBe(1);
+    expect(host.xen.vtd!.faults).toEqual([]);
+  });
+});
