@@ -3,7 +3,7 @@
  * assigned 8257x needs: probe through config space (BARs, IRQ line, bus mastering), reset, the
  * receive and transmit rings in the guest's own memory (guest-physical addresses: VT-d turns them
  * into machine addresses), interrupts on, and the interrupt handler that reads ICR, reaps
- * received frames and refills the ring. It reaches the NIC only through the guest's MMIO.
+ * received frames and refills the ring, and transmit (e1000_xmit_frame, cleaned on TXDW). It reaches the NIC only through the guest's MMIO.
  */
 import * as R from '../../../../hw/net/e1000/e1000x_regs.ts';
 import { KERN_INFO, type KernelLog } from '../../printk.ts';
@@ -31,6 +31,8 @@ const BUF = 2048;
 export class GuestE1000 {
   readonly stats: E1000Stats = { rxFrames: 0, rxBytes: 0, txFrames: 0, interrupts: 0, spurious: 0 };
   private rxNext = 0;
+  private txNext = 0;
+  private txClean = 0;
   mac = '';
 
   constructor(
@@ -63,6 +65,10 @@ export class GuestE1000 {
 
   private rxBuf(i: number): number {
     return this.dmaBase + 0x1000 + BUF * i;
+  }
+
+  private txBuf(i: number): number {
+    return this.dmaBase + 0x1000 + BUF * RX_DESCS + BUF * i;
   }
 
   /** e1000_probe + e1000_open: reset, MAC, rings, receiver and transmitter on, interrupts on. */
@@ -101,6 +107,39 @@ export class GuestE1000 {
     this.bus.memWrite(gpa + 4, 4, Math.floor(v / 0x1_0000_0000));
   }
 
+  /**
+   * e1000_xmit_frame: copy the frame into the next TX buffer, one descriptor (EOP, insert FCS,
+   * report status), ring the TDT doorbell. Returns false when the ring is full (NETDEV_TX_BUSY).
+   */
+  transmit(frame: Uint8Array): boolean {
+    const i = this.txNext;
+    if ((i + 1) % TX_DESCS === this.txClean) return false;
+    const buf = this.txBuf(i);
+    for (let k = 0; k < frame.length; k += 4) {
+      let v = 0;
+      for (let j = Math.min(3, frame.length - k - 1); j >= 0; j--) v = v * 256 + frame[k + j];
+      this.bus.memWrite(buf + k, 4, v);
+    }
+    const d = this.txRing + 16 * i;
+    this.writeU64(d, buf);
+    this.bus.memWrite(d + 8, 4, frame.length | ((R.TXD_CMD_EOP | R.TXD_CMD_IFCS | R.TXD_CMD_RS) << 24));
+    this.bus.memWrite(d + 12, 4, 0);
+    this.txNext = (i + 1) % TX_DESCS;
+    this.wr(R.TDT, this.txNext);
+    return true;
+  }
+
+  /** e1000_clean_tx_irq: descriptors the NIC reported done (DD) are free again. */
+  private cleanTx(): void {
+    while (this.txClean !== this.txNext) {
+      const d = this.txRing + 16 * this.txClean;
+      if (!(this.bus.memRead(d + 12, 1) & 1)) break;
+      this.stats.txFrames++;
+      this.bus.memWrite(d + 12, 4, 0);
+      this.txClean = (this.txClean + 1) % TX_DESCS;
+    }
+  }
+
   /** e1000_intr: returns false for IRQ_NONE. */
   interrupt(): boolean {
     const icr = this.rd(R.ICR);
@@ -110,6 +149,7 @@ export class GuestE1000 {
     }
     this.stats.interrupts++;
     if (icr & (R.ICR_RXT0 | R.ICR_RXDMT0)) this.cleanRx();
+    if (icr & R.ICR_TXDW) this.cleanTx();
     return true;
   }
 
