@@ -25,11 +25,11 @@ export function guestCpu(xen: Xen, d: Domain): GuestCpu {
 }
 
 /** Installs the boot sequence; returns the guest OS once it is created. */
-export function installHvmImage(xen: Xen, d: Domain, onBoot: (os: Fc5Guest) => void): void {
+export function installHvmImage(xen: Xen, d: Domain, apic: boolean, onBoot: (os: Fc5Guest) => void): void {
   d.vcpuEntry = () => {
     const cpu = guestCpu(xen, d);
     hvmloaderPciSetup(cpu);
-    const os = new Fc5Guest(cpu, xen.world.sim.tracer, d.domid);
+    const os = new Fc5Guest(cpu, xen.world.sim.tracer, d.domid, apic);
     onBoot(os);
     os.boot();
   };

@@ -5,7 +5,7 @@
  * the guest's own memory, its interrupt delivered through the virtual PIC.
  */
 import { describe, expect, it } from 'vitest';
-import { bootSeedHost, grubWith, SEED_HVM } from './support/seed-host.ts';
+import { bootSeedHost, grubWith, hvmWith, SEED_HVM } from './support/seed-host.ts';
 
 function running(grub?: string) {
   const host = bootSeedHost(grub ? { grub } : {});
@@ -67,5 +67,22 @@ describe('the guest transmitting on the assigned NIC (2007)', () => {
     expect(nic.partner.counters.badFcs).toBe(0);
     expect(e1000.stats.txFrames).toBe(4);
     expect(host.xen.vtd!.faults).toEqual([]);
+  });
+});
+
+describe('apic = 1 with the seed’s patch (2007: "current patch only works with PIC")', () => {
+  it('the guest runs in IO-APIC mode with its 8259s masked: frames reach its memory, but no interrupt ever reaches its driver', () => {
+    const host = bootSeedHost();
+    host.xm.create('/etc/xen/hvm.conf', hvmWith({ acpi: '1', apic: '1' }));
+    host.pc.sim.engine.runFor(1_000_000);
+    const dom = host.xend.byName('fc5-vtd')!;
+    const nic = host.pc.nics[0];
+    nic.partner.startStream({ dst: nic.nic.macAddress, count: 3, payloadBytes: 100 });
+    host.pc.sim.engine.runFor(5_000_000);
+    const e1000 = dom.guest!.nic!;
+    expect(e1000.stats).toMatchObject({ rxFrames: 0, interrupts: 0 });
+    // Xen did take the machine interrupt and raised the virtual INTx; only the masked vPIC input saw it.
+    expect(host.xen.guestIrqs.counters.get(16)?.count).toBe(1);
+    expect(host.xen.domain(dom.domid)!.dpci.injected).toBe(1);
   });
 });

@@ -1,6 +1,8 @@
 /**
  * The seed's HVM guest: 32-bit Fedora Core 5 (Linux 2.6.16) in PIC mode (acpi=0, apic=0), as far
- * as the assigned NIC sees it. It boots after hvmloader: programs its two 8259s (vectors 0x20 and
+ * as the assigned NIC sees it. With apic=1 it keeps its 8259s masked and waits for the IO-APIC;
+ * the virtual IO-APIC is not modelled yet, so such a guest gets no device interrupts — which is
+ * what the seed's PIC-only patch gave it. It boots after hvmloader: programs its two 8259s (vectors 0x20 and
  * 0x28), finds the e1000 by a PCI scan through 0xCF8/0xCFC (which qemu-dm answers), turns bus
  * mastering on (written through to the real device), and opens it. Its interrupt entry does
  * what i8259.c's handler does: mask the line and send the *specific* EOI at once
@@ -32,6 +34,11 @@ export class Fc5Guest {
     private readonly cpu: GuestCpu,
     tracer: Tracer,
     domid: number,
+    /**
+     * hvmloader's hvm_info (acpi/apic from the config): with APIC tables the kernel runs in
+     * IO-APIC mode — the 8259s fully masked, device interrupts expected from the IO-APIC.
+     */
+    private readonly apicMode = false,
   ) {
     this.log = new KernelLog(tracer, `dom${domid}`);
   }
@@ -50,7 +57,8 @@ export class Fc5Guest {
     const out = (p: number, v: number) => this.cpu.portWrite(p, 1, v);
     [0x11, 0x20, 0x04, 0x01].forEach((v, i) => out(i ? 0x21 : 0x20, v));
     [0x11, 0x28, 0x02, 0x01].forEach((v, i) => out(i ? 0xa1 : 0xa0, v));
-    this.imr = [0xff & ~(1 << 2), 0xff];
+    // PIC mode leaves the cascade open; IO-APIC mode (init_IO_APIC_traps) masks the 8259s entirely.
+    this.imr = this.apicMode ? [0xff, 0xff] : [0xff & ~(1 << 2), 0xff];
     out(0x21, this.imr[0]);
     out(0xa1, this.imr[1]);
     this.cpu.setInterruptHandler((v) => this.doIrq(v));
@@ -80,7 +88,8 @@ export class Fc5Guest {
   }
 
   private enableIrq(irq: number): void {
-    this.setImr(irq, false);
+    // In IO-APIC mode the line is enabled at the (virtual) IO-APIC, never at the 8259s.
+    if (!this.apicMode) this.setImr(irq, false);
   }
 
   /** do_IRQ for a PIC vector: mask_and_ack_8259A (specific EOI), the handler, end_8259A_irq. */
