@@ -16,7 +16,7 @@ import { Simulation } from '../../src-sim/engine/simulation.ts';
 import { IrqLine } from '../../src-sim/hw/intc/wire.ts';
 import { RemappedDmaPort } from '../../src-sim/hw/memory/dma.ts';
 import { IntelIommu } from '../../src-sim/hw/vtd/iommu.ts';
-import { XenVtdDriver, q35Caps, PERM_R, PERM_W } from '../unit/vtd/xen-vtd-driver.ts';
+import { xenDriver, q35Caps, PERM_R, PERM_W } from '../unit/vtd/vtd-host.ts';
 import { PhysicalMemory } from '../../src-sim/hw/memory/phys-mem.ts';
 import { E1000 } from '../../src-sim/hw/net/e1000/e1000.ts';
 import * as R from '../../src-sim/hw/net/e1000/e1000x_regs.ts';
@@ -39,7 +39,7 @@ const NIC_SID = 0x0200;
 /** A Q35 remapping unit with 02:00.0 in a domain whose [0, 16 MiB) maps to host [16, 32) MiB. */
 function remappingUnit(mem: PhysicalMemory): IntelIommu {
   const unit = new IntelIommu({ id: 'dmar1', mem, caps: q35Caps(), hostAddressWidthBits: 36 });
-  const xen = new XenVtdDriver(unit, mem);
+  const xen = xenDriver(unit, mem);
   xen.setRootTable();
   const asr = xen.newDomainTable();
   for (let gpa = 0; gpa < DOMAIN_BYTES; gpa += 0x1000) xen.mapPage(asr, 3, gpa, HOST_OFFSET + gpa, PERM_R | PERM_W);

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Pc } from '../../../src-sim/hw/pc/pc.ts';
 import { parseHostProfile, type HostProfile } from '../../../src-sim/hw/host-profile.ts';
-import { XenVtdDriver, PERM_R, PERM_W } from '../../unit/vtd/xen-vtd-driver.ts';
+import { DmarUnit, xenDriver, PERM_R, PERM_W } from '../../unit/vtd/vtd-host.ts';
 import { cf8Read } from '../../unit/pci/machine.ts';
 import { E1000Driver, RX_BUFS, type DriverMemory } from '../../unit/e1000/e1000-driver.ts';
 
@@ -29,7 +29,7 @@ export { cf8Read } from '../../unit/pci/machine.ts';
 
 export class SeedRig {
   readonly pc: Pc;
-  readonly xen: XenVtdDriver;
+  readonly xen: DmarUnit;
   readonly bar0: number;
   /** The guest's driver, in guest-physical addresses (its pages live at GUEST_BASE + gpa). */
   readonly driver: E1000Driver;
@@ -39,7 +39,7 @@ export class SeedRig {
     const unit = this.pc.unitFor(NIC)!;
     const base = unit.registerBase;
     const mmio = this.pc.mmio;
-    this.xen = new XenVtdDriver({ read: (off, size) => mmio.read(base + off, size), write: (off, size, v) => mmio.write(base + off, size, v) }, this.pc.mem);
+    this.xen = xenDriver({ read: (off, size) => mmio.read(base + off, size), write: (off, size, v) => mmio.write(base + off, size, v) }, this.pc.mem);
     this.bar0 = (cf8Read(this.pc.io, 2, 0, 0, 0x10) & ~0xf) >>> 0;
     const m = this.pc.mem;
     const guest: DriverMemory = {

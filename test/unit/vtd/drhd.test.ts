@@ -11,7 +11,7 @@ import { RemappedDmaPort } from '../../../src-sim/hw/memory/dma.ts';
 import { PhysicalMemory } from '../../../src-sim/hw/memory/phys-mem.ts';
 import { createRemappingUnits, remappingUnitFor } from '../../../src-sim/hw/vtd/index.ts';
 import { requesterId } from '../../../src-shared/units/bdf.ts';
-import { PERM_R, PERM_W, XenVtdDriver } from './xen-vtd-driver.ts';
+import { PERM_R, PERM_W, xenDriver } from './vtd-host.ts';
 import { fixture } from '../../fixtures/paths.ts';
 
 const table = parseDmar(new Uint8Array(readFileSync(fixture('dmar', 'vtdw-q35-desktop-e1000.aml'))));
@@ -33,7 +33,7 @@ describe('remapping units built from the seed host DMAR table', () => {
     const nic = { segment: 0, bus: 2, device: 0, fn: 0 };
     const u = remappingUnitFor(units, table, nic, tree)!;
     expect(u.unit.unit).toBe('dmar1');
-    const xen = new XenVtdDriver(u.unit, mem);
+    const xen = xenDriver(u.unit, mem);
     xen.setRootTable();
     xen.flushAll();
     const asr = xen.newDomainTable();

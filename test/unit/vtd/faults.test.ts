@@ -8,7 +8,7 @@ import { RemappedDmaPort } from '../../../src-sim/hw/memory/dma.ts';
 import { requesterId } from '../../../src-shared/units/bdf.ts';
 import { PhysicalMemory } from '../../../src-sim/hw/memory/phys-mem.ts';
 import { IntelIommu } from '../../../src-sim/hw/vtd/index.ts';
-import { makeHost, MEM_SIZE, PERM_R, PERM_W, q35Caps, XenVtdDriver, type Bench } from './xen-vtd-driver.ts';
+import { makeHost, MEM_SIZE, PERM_R, PERM_W, q35Caps, xenDriver, type Bench } from './vtd-host.ts';
 
 const NIC = requesterId({ bus: 2, device: 0, fn: 0 });
 const PPF = 1 << 1;
@@ -177,7 +177,7 @@ describe('fault collapsing (QEMU behaviour, off by default)', () => {
   it('with collapseFaults, a pending record from the same requester absorbs further faults instead of overflowing', () => {
     const mem = new PhysicalMemory(MEM_SIZE);
     const unit = new IntelIommu({ id: 'dmar0', mem, caps: q35Caps(), hostAddressWidthBits: 36, collapseFaults: true });
-    const xen = new XenVtdDriver(unit, mem);
+    const xen = xenDriver(unit, mem);
     xen.setRootTable();
     xen.mapContext(NIC, { did: 1, aw: 1, asr: xen.newDomainTable() });
     xen.enableTranslation();

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { Simulation } from '../../../src-sim/engine/simulation.ts';
 import { PhysicalMemory } from '../../../src-sim/hw/memory/phys-mem.ts';
 import { IntelIommu, capabilitiesToHex, chooseCapabilities, encodeCap, decodeCap, type VtdCapabilities } from '../../../src-sim/hw/vtd/index.ts';
-import { makeHost, q35Caps, x58Caps } from './xen-vtd-driver.ts';
+import { makeHost, q35Caps, x58Caps } from './vtd-host.ts';
 
 function unitWith(caps: VtdCapabilities, sim = new Simulation()): IntelIommu {
   return new IntelIommu({ id: 'dmar0', mem: new PhysicalMemory(0x100000), caps, hostAddressWidthBits: 36, tracer: sim.tracer });

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { requesterId } from '../../../src-shared/units/bdf.ts';
 import { Simulation } from '../../../src-sim/engine/simulation.ts';
 import { IntelIommu } from '../../../src-sim/hw/vtd/index.ts';
-import { makeHost, PERM_R, PERM_W, q35Caps, type Bench } from './xen-vtd-driver.ts';
+import { makeHost, PERM_R, PERM_W, q35Caps, type Bench } from './vtd-host.ts';
 
 const NIC = requesterId({ bus: 2, device: 0, fn: 0 });
 const RW = PERM_R | PERM_W;

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { RemappedDmaPort } from '../../../src-sim/hw/memory/dma.ts';
 import { requesterId } from '../../../src-shared/units/bdf.ts';
-import { makeHost, PERM_R, PERM_W, x58Caps, type Bench } from './xen-vtd-driver.ts';
+import { makeHost, PERM_R, PERM_W, x58Caps, type Bench } from './vtd-host.ts';
 
 const NIC = requesterId({ bus: 2, device: 0, fn: 0 });
 const DOMID = 1;

@@ -1,0 +1,107 @@
+/**
+ * The seed's HVM guest: 32-bit Fedora Core 5 (Linux 2.6.16) in PIC mode (acpi=0, apic=0), as far
+ * as the assigned NIC sees it. With apic=1 it keeps its 8259s masked and waits for the IO-APIC;
+ * the virtual IO-APIC is not modelled yet, so such a guest gets no device interrupts — which is
+ * what the seed's PIC-only patch gave it. It boots after hvmloader: programs its two 8259s (vectors 0x20 and
+ * 0x28), finds the e1000 by a PCI scan through 0xCF8/0xCFC (which qemu-dm answers), turns bus
+ * mastering on (written through to the real device), and opens it. Its interrupt entry does
+ * what i8259.c's handler does: mask the line and send the *specific* EOI at once
+ * (mask_and_ack_8259A), run the driver's handler, then unmask.
+ */
+import type { Tracer } from '../../engine/index.ts';
+import { KernelLog } from './printk.ts';
+import { GuestE1000, type GuestBus } from './drivers/net/e1000.ts';
+
+export interface GuestCpu extends GuestBus {
+  portRead(port: number, size: 1 | 2 | 4): number;
+  portWrite(port: number, size: 1 | 2 | 4, value: number): void;
+  /** Installs the kernel's interrupt entry (IDT + sti). */
+  setInterruptHandler(handler: (vector: number) => void): void;
+  now(): number;
+}
+
+/** e1000_pci_tbl ids of the 8257x parts (82571EB / 82572EI). */
+const E1000_IDS = new Set([0x105e, 0x105f, 0x1060, 0x107d, 0x107e, 0x107f, 0x10b9]);
+/** Where the kernel's DMA-able allocations for the NIC start (guest-physical). */
+const DMA_POOL = 0x0100_0000;
+
+export class Fc5Guest {
+  readonly log: KernelLog;
+  nic?: GuestE1000;
+  private imr = [0xff, 0xff];
+
+  constructor(
+    private readonly cpu: GuestCpu,
+    tracer: Tracer,
+    domid: number,
+    /**
+     * hvmloader's hvm_info (acpi/apic from the config): with APIC tables the kernel runs in
+     * IO-APIC mode — the 8259s fully masked, device interrupts expected from the IO-APIC.
+     */
+    private readonly apicMode = false,
+  ) {
+    this.log = new KernelLog(tracer, `dom${domid}`);
+  }
+
+  private cfgRead(devfn: number, reg: number, size: 1 | 2 | 4): number {
+    this.cpu.portWrite(0xcf8, 4, (0x80000000 | (devfn << 8) | (reg & 0xfc)) >>> 0);
+    return this.cpu.portRead(0xcfc + (reg & 3), size) >>> 0;
+  }
+
+  private cfgWrite(devfn: number, reg: number, size: 1 | 2 | 4, value: number): void {
+    this.cpu.portWrite(0xcf8, 4, (0x80000000 | (devfn << 8) | (reg & 0xfc)) >>> 0);
+    this.cpu.portWrite(0xcfc + (reg & 3), size, value);
+  }
+
+  boot(): void {
+    const out = (p: number, v: number) => this.cpu.portWrite(p, 1, v);
+    [0x11, 0x20, 0x04, 0x01].forEach((v, i) => out(i ? 0x21 : 0x20, v));
+    [0x11, 0x28, 0x02, 0x01].forEach((v, i) => out(i ? 0xa1 : 0xa0, v));
+    // PIC mode leaves the cascade open; IO-APIC mode (init_IO_APIC_traps) masks the 8259s entirely.
+    this.imr = this.apicMode ? [0xff, 0xff] : [0xff & ~(1 << 2), 0xff];
+    out(0x21, this.imr[0]);
+    out(0xa1, this.imr[1]);
+    this.cpu.setInterruptHandler((v) => this.doIrq(v));
+    for (let devfn = 0; devfn < 256; devfn += 1) {
+      const id = this.cfgRead(devfn, 0, 4);
+      if (id === 0xffffffff || (id & 0xffff) !== 0x8086 || !E1000_IDS.has(id >>> 16)) continue;
+      this.probeE1000(devfn);
+      break;
+    }
+  }
+
+  private probeE1000(devfn: number): void {
+    const bar0 = this.cfgRead(devfn, 0x10, 4) & ~0xf;
+    const irq = this.cfgRead(devfn, 0x3c, 1);
+    // pci_enable_device + pci_set_master.
+    this.cfgWrite(devfn, 0x04, 2, this.cfgRead(devfn, 0x04, 2) | 0x7);
+    this.nic = new GuestE1000(this.cpu, this.log, 'eth0', bar0 >>> 0, irq, DMA_POOL, () => this.cpu.now());
+    this.nic.open();
+    this.enableIrq(irq);
+  }
+
+  private setImr(irq: number, masked: boolean): void {
+    const chip = irq < 8 ? 0 : 1;
+    const bit = 1 << (irq & 7);
+    this.imr[chip] = masked ? this.imr[chip] | bit : this.imr[chip] & ~bit;
+    this.cpu.portWrite(chip ? 0xa1 : 0x21, 1, this.imr[chip]);
+  }
+
+  private enableIrq(irq: number): void {
+    // In IO-APIC mode the line is enabled at the (virtual) IO-APIC, never at the 8259s.
+    if (!this.apicMode) this.setImr(irq, false);
+  }
+
+  /** do_IRQ for a PIC vector: mask_and_ack_8259A (specific EOI), the handler, end_8259A_irq. */
+  private doIrq(vector: number): void {
+    const irq = vector - 0x20;
+    if (irq < 0 || irq > 15) return;
+    this.setImr(irq, true);
+    if (irq >= 8) {
+      this.cpu.portWrite(0xa0, 1, 0x60 + (irq & 7));
+      this.cpu.portWrite(0x20, 1, 0x62);
+    } else this.cpu.portWrite(0x20, 1, 0x60 + irq);
+    if (this.nic && irq === this.nic.irq) this.nic.interrupt();
+    this.setImr(irq, false);
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * The simulated host from power-on: GRUB reads grub.conf and loads the default entry's
+ * hypervisor and modules; Xen boots with the `kernel` line's options; dom0 Linux boots with the
+ * first module's command line; xend starts. The world (Simulation + Pc) is the caller's.
+ */
+import { analyzeGrub } from '../../src-shared/config/index.ts';
+import { defaultEntry, xenBoot } from '../../src-shared/config/grub-parser.ts';
+import type { CmdOption } from '../../src-shared/config/xen-cmdline.ts';
+import { Xen, type XenWorld } from '../xen/xen.ts';
+import { startXen } from '../xen/arch/x86/setup.ts';
+import type { XenEra } from '../xen/common/version.ts';
+import { Dom0Linux } from '../guest/linux/dom0.ts';
+import type { LibpciDev } from '../qemu/ioemu/hw/pass-through.ts';
+import { Xend, type XendDom0 } from './xend/xend.ts';
+import { Xm } from './xm/main.ts';
+
+export class BootError extends Error {}
+
+export interface XenHost {
+  xen: Xen;
+  dom0: Dom0Linux;
+  xend: Xend;
+  xm: Xm;
+  /** The entry GRUB booted. */
+  title: string;
+}
+
+const words = (opts: CmdOption[]) => opts.map((o) => (o.value === undefined ? o.name : `${o.name}=${o.value}`)).join(' ');
+
+export function bootFromGrub(world: XenWorld, grubText: string, era: XenEra): XenHost {
+  const grub = analyzeGrub(grubText);
+  const entry = defaultEntry(grub);
+  if (!entry) throw new BootError('grub.conf has no boot entry: GRUB stops at its menu');
+  const boot = xenBoot(entry);
+  if (!boot) throw new BootError(`the default entry "${entry.title}" does not load a Xen hypervisor (kernel /…/xen.gz)`);
+  if (!boot.dom0) throw new BootError(`the default entry "${entry.title}" has no module line: Xen has no dom0 kernel to start`);
+  const xen = new Xen(world, era);
+  startXen(xen, words(boot.xenOptions));
+  const dom0 = new Dom0Linux({ io: world.pc.io, tracer: world.sim.tracer });
+  dom0.boot(words(boot.dom0Options));
+  const xend = new Xend(xen, dom0View(dom0), world.sim.rng.stream('xend'));
+  return { xen, dom0, xend, xm: new Xm(xend), title: entry.title };
+}
+
+/** sysfs and libpci as xend and qemu-dm read them in dom0. */
+function dom0View(dom0: Dom0Linux): XendDom0 {
+  return {
+    sysfsRead: (p) => dom0.sysfs.read(p),
+    sysfsReadlink: (p) => dom0.sysfs.readlink(p),
+    libpci: () =>
+      dom0.devices.map((d): LibpciDev => ({
+        bus: d.bdf.bus,
+        dev: d.bdf.device,
+        func: d.bdf.fn,
+        irq: d.irq,
+        baseAddr: d.resources.slice(0, 6).map((r) => (r.flags ? r.start + (r.flags & 0x100 ? 1 : 0) + (r.flags & 0x2000 ? 8 : 0) : 0)),
+        size: d.resources.slice(0, 6).map((r) => (r.flags ? r.end - r.start + 1 : 0)),
+        romBaseAddr: 0,
+        romSize: 0,
+        readConfig: (off, len) => dom0.cfg.read(d.bdf, off, len),
+        writeConfig: (off, len, v) => dom0.cfg.write(d.bdf, off, len, v),
+      })),
+  };
+}
