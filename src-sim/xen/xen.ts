@@ -17,7 +17,7 @@ import { IoApicAck } from './arch/x86/io_apic.ts';
 import { IrqTable } from './arch/x86/irq.ts';
 import { PciConf } from './arch/x86/pci.ts';
 import type { VtdIommu } from './drivers/passthrough/vtd/iommu.ts';
-import type { GuestIrqs } from './arch/x86/irq_guest.ts';
+import type { GuestIrqHandling } from './arch/x86/irq_guest-api.ts';
 
 export interface XenWorld {
   sim: Simulation;
@@ -70,7 +70,7 @@ export class Xen {
   };
   vtd?: VtdIommu;
   /** Guest-bound machine IRQs (set up with the IO-APIC at boot). */
-  guestIrqs!: GuestIrqs;
+  guestIrqs!: GuestIrqHandling;
   /** max_page: machine frames Xen manages. */
   maxPage = 0;
   booted = false;

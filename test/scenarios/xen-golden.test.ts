@@ -1,37 +1,25 @@
 /**
  * Golden event logs of the seed's recipe: power-on from grub.conf, `xm create hvm.conf`,
  * hvmloader's PCI setup, the guest's e1000 up, the first frame received, `xm list`, `xm destroy`, as one ordered log (Xen console, dom0 kernel, xend, xm, qemu-dm,
- * hypercalls). Regenerate deliberately with
- * `UPDATE_GOLDEN=1 npx vitest run --project node test/scenarios/xen-golden.test.ts` and review
- * the diff like code.
+ * hypercalls). Regenerate deliberately with `npm run test:golden` and review the diff like code.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Pc } from '../../src-sim/hw/pc/pc.ts';
+import { World } from '../../src-sim/world/world.ts';
+import { expectGolden } from '../golden/golden.ts';
 import { bootFromGrub } from '../../src-sim/toolstack/host.ts';
 import { EventLog } from '../../src-sim/toolstack/event-log.ts';
 import type { XenEra } from '../../src-sim/xen/common/version.ts';
 import { hostProfile } from './support/xen-host.ts';
 import { grubWith, SEED_GRUB, SEED_HVM } from './support/seed-host.ts';
 
-const GOLDEN = resolve(import.meta.dirname, '../golden/xen');
-const UPDATE = process.env.UPDATE_GOLDEN === '1';
-
-function golden(name: string, actual: string): void {
-  const file = join(GOLDEN, name);
-  if (UPDATE || !existsSync(file)) {
-    if (!UPDATE) throw new Error(`missing golden ${name}; create it with UPDATE_GOLDEN=1`);
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, actual);
-  }
-  expect(actual).toBe(readFileSync(file, 'utf8'));
-}
+const golden = (name: string, actual: string) => expectGolden(`xen/${name}`, actual);
 
 function run(era: XenEra, grub: string): { log: string; hash: string } {
-  const pc = new Pc(hostProfile('seed-core2-q35'), { seed: 2007 });
+  // One world, as the simulator process holds it: the Simulation, the PC, then Xen on top.
+  const world = new World(hostProfile('seed-core2-q35'), { seed: 2007 });
+  const { pc } = world;
   const events = new EventLog(pc.sim.tracer);
-  const host = bootFromGrub({ sim: pc.sim, pc }, grub, era);
+  const host = bootFromGrub(world, grub, era);
   host.xm.create('/etc/xen/hvm.conf', SEED_HVM);
   // hvmloader and the guest's kernel run once vCPU 0 is scheduled; then one frame arrives on the wire.
   pc.sim.engine.runFor(1_000_000);

@@ -9,10 +9,10 @@ import type { Bdf } from '../../../src-shared/units/bdf.ts';
 import type { FrameRange } from './page_alloc.ts';
 import { RangeSet } from './rangeset.ts';
 import type { P2m } from '../arch/x86/mm/p2m.ts';
-import type { HvmIo } from '../arch/x86/hvm/io.ts';
+import type { HvmIoAccess } from '../arch/x86/hvm/ioreq.ts';
 import type { Vpic } from '../arch/x86/hvm/vpic.ts';
 import type { HvmIrq } from '../arch/x86/hvm/irq.ts';
-import { newDpciState, type DpciState } from '../drivers/passthrough/io.ts';
+import { newDpciState, type DpciState } from '../drivers/passthrough/dpci-state.ts';
 import type { Scope } from '../../engine/scope.ts';
 
 export const DOMID_SELF = 0x7ff0;
@@ -64,7 +64,7 @@ export class Domain {
   /** PIIX3 PCI link → ISA IRQ (0 = not routed), as the guest last programmed it. */
   readonly pciLinkRoute = [0, 0, 0, 0];
   /** The guest's port and memory access path (HVM only), set up at creation. */
-  hvmIo?: HvmIo;
+  hvmIo?: HvmIoAccess;
   /** What runs when the domain's vCPU 0 is first scheduled (the guest's firmware and OS). */
   vcpuEntry?: () => void;
   /** The virtual 8259 pair and INTx wiring (HVM only). */

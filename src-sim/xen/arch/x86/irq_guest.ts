@@ -9,15 +9,12 @@ import type { Domain } from '../../common/domain.ts';
 import { hvmDoIrqDpci } from '../../drivers/passthrough/io.ts';
 import type { Xen } from '../../xen.ts';
 import type { MachineIoApic } from './io_apic.ts';
+import type { GuestIrqHandling, IrqCounters } from './irq_guest-api.ts';
 
-export interface IrqCounters {
-  /** Interrupts Xen took on this IRQ. */
-  count: number;
-  /** Interrupts delivered to each guest. */
-  perDomain: Map<number, number>;
-}
+export type { IrqCounters } from './irq_guest-api.ts';
 
-export class GuestIrqs {
+
+export class GuestIrqs implements GuestIrqHandling {
   readonly counters = new Map<number, IrqCounters>();
   /** Guests each in-flight IRQ is still waiting for. */
   private readonly inFlight = new Map<number, Set<number>>();

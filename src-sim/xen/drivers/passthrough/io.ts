@@ -19,24 +19,6 @@ import type { Xen } from '../../xen.ts';
 /** PT_IRQ_TIME_OUT (xen/include/asm-x86/iommu.h, 2007-10 on). */
 export const PT_IRQ_TIME_OUT_NS = 8_000_000;
 
-export interface DpciState {
-  /** dirq_mask: machine IRQs pending injection. */
-  pending: Set<number>;
-  /** Machine IRQs the guest has been given and not EOI'd yet. */
-  inGuest: Set<number>;
-  timers: Map<number, Timer>;
-  injected: number;
-  eois: number;
-  timeouts: number;
-  /** vcpu_kicks so far, and the timer that runs vmx_dirq_assist on vCPU 0's next entry. */
-  kicks: number;
-  kick?: Timer;
-}
-
-export function newDpciState(): DpciState {
-  return { pending: new Set(), inGuest: new Set(), timers: new Map(), injected: 0, eois: 0, timeouts: 0, kicks: 0 };
-}
-
 /** Returns true when the IRQ was taken for the domain's passthrough device. */
 export function hvmDoIrqDpci(xen: Xen, d: Domain, mirq: number): boolean {
   const b = d.mirq.get(mirq);

@@ -10,18 +10,14 @@
 import type { Domain } from '../../../common/domain.ts';
 import { P2M_MMIO_DIRECT, P2M_RAM_RW, P2M_RAM_RO, P2M_RAM_LOGDIRTY } from '../mm/p2m.ts';
 import type { Xen } from '../../../xen.ts';
+import type { HvmIoAccess, IoreqServer } from './ioreq.ts';
 
-/** What Xen forwards to the device model (an ioreq_t of type IOREQ_TYPE_PIO / IOREQ_TYPE_COPY). */
-export interface IoreqServer {
-  portRead(port: number, size: 1 | 2 | 4): number;
-  portWrite(port: number, size: 1 | 2 | 4, value: number): void;
-  mmioRead(gpa: number, size: 1 | 2 | 4): number;
-  mmioWrite(gpa: number, size: 1 | 2 | 4, value: number): void;
-}
+export type { IoreqServer } from './ioreq.ts';
+
 
 const ALL_ONES = { 1: 0xff, 2: 0xffff, 4: 0xffffffff } as const;
 
-export class HvmIo {
+export class HvmIo implements HvmIoAccess {
   /** The device model's ioreq channel, once qemu-dm has attached. */
   ioreq?: IoreqServer;
   private line = '';
