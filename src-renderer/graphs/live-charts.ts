@@ -8,8 +8,10 @@ import type { StreamSpec } from './stream-model.ts';
 import { tidy } from './live-charts-shared.ts';
 
 
-const perSecond = (v: number) => formatSi(v, '/s');
-const rateTick = (v: number) => formatSi(v);
+/** A rate as people read it: "0 /s" rather than "0.00 /s" while nothing moves. */
+const perSecond = (v: number) => (v === 0 ? '0 /s' : formatSi(v, '/s'));
+/** Ticks: plain below a thousand (0, 0.5, 1), SI prefixes above (1.50 k). */
+const rateTick = (v: number) => (Math.abs(v) < 1000 ? tidy(v) : formatSi(v));
 
 export const HEARTBEAT: StreamSpec = {
   series: 'heartbeat',
@@ -18,10 +20,10 @@ export const HEARTBEAT: StreamSpec = {
   counters: false,
   axes: [
     { scale: 'rate', label: 'events / wall s', side: 'left', tick: rateTick },
-    { scale: 'speed', label: 'virtual s per wall s', side: 'right', tick: (v) => `${tidy(v)}×` },
+    { scale: 'speed', label: 'virtual s per wall s', side: 'right', tick: (v) => `${tidy(v)}×`, headroom: 1.6 },
   ],
   lines: [
-    { label: 'events/s', scale: 'rate', format: (v) => formatSi(v, 'ev/s'), columns: [0] },
+    { label: 'events/s', scale: 'rate', format: (v) => `${formatSi(v)} events/s`, columns: [0] },
     { label: 'achieved speed', scale: 'speed', format: (v) => `${v.toFixed(3)}×`, dash: [6, 4], columns: [1] },
   ],
   flatText: 'No events dispatched: the run is idle.',

@@ -9,6 +9,8 @@ import uPlot from 'uplot';
 export interface Plot {
   setData(data: uPlot.AlignedData): void;
   setSize(size: { width: number; height: number }): void;
+  /** Shows the values at a sample in the legend. */
+  setLegend(opts: { idx: number }): void;
   destroy(): void;
 }
 

@@ -9,6 +9,7 @@ import { chartPalette } from './palette.ts';
 import { CURSOR_SYNC_KEY, tidy } from './live-charts-shared.ts';
 
 const TICK_GAP = 6;
+const AXIS_TITLE_FONT = '600 12px system-ui, sans-serif';
 
 /** Width of a y axis: its longest tick label plus tick and gap (uPlot adds the title's labelSize). */
 export function axisSize(self: uPlot, values: string[] | null, axisIdx: number, cycleNum: number): number {
@@ -28,7 +29,10 @@ export function axisSize(self: uPlot, values: string[] | null, axisIdx: number, 
 export function plotOptions(width: number, height: number, axes: readonly AxisSpec[], lines: readonly LineSpec[]): uPlot.Options {
   const pal = chartPalette();
   const scales: uPlot.Scales = { x: { time: false } };
-  for (const a of axes) scales[a.scale] = { auto: true, range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.1 : 1] };
+  for (const a of axes) {
+    const headroom = a.headroom ?? 1.1;
+    scales[a.scale] = { auto: true, range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * headroom : 1] };
+  }
   return {
     width,
     height,
@@ -47,7 +51,7 @@ export function plotOptions(width: number, height: number, axes: readonly AxisSp
       })),
     ],
     axes: [
-      { stroke: pal.axis, grid: { stroke: pal.grid }, ticks: { stroke: pal.grid }, label: 'virtual time (s)', values: (_u, ticks) => ticks.map(tidy) },
+      { stroke: pal.axis, grid: { stroke: pal.grid }, ticks: { stroke: pal.grid, size: 4 }, size: 24, label: 'virtual time (s)', labelSize: 16, labelFont: AXIS_TITLE_FONT, values: (_u, ticks) => ticks.map(tidy) },
       ...axes.map((a) => ({
         scale: a.scale,
         side: a.side === 'right' ? 1 : 3,
@@ -58,7 +62,7 @@ export function plotOptions(width: number, height: number, axes: readonly AxisSp
         size: axisSize,
         label: a.label,
         labelSize: 20,
-        labelFont: 'bold 12px system-ui, sans-serif',
+        labelFont: AXIS_TITLE_FONT,
       })),
     ],
     legend: { live: true },

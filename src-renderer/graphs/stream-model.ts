@@ -12,6 +12,8 @@ export interface AxisSpec {
   label: string;
   side: 'left' | 'right';
   tick: (v: number) => string;
+  /** Room above the highest value, as a factor (1.1 unless said). */
+  headroom?: number;
 }
 
 export interface LineSpec {
