@@ -46,7 +46,8 @@ export interface ChartView {
   data: [number[], ...(number | null)[][]];
 }
 
-export type StreamState = 'waiting' | 'flat' | 'moving';
+/** No sample yet; all zero so far; all zero in the window after something moved; something moving. */
+export type StreamState = 'waiting' | 'flat' | 'quiet' | 'moving';
 
 /** About a minute of samples at the simulator's 20 samples per wall second. */
 export const RING_CAPACITY = 1200;
@@ -56,6 +57,8 @@ export class StreamModel {
   private readonly rates: CounterRates;
   /** Samples received (all of them, including those a paused run adds nothing for). */
   received = 0;
+  /** Something moved since this machine's clock started (a quiet chart is then not "yet" flat). */
+  private moved = false;
 
   constructor(
     readonly spec: StreamSpec,
@@ -86,7 +89,8 @@ export class StreamModel {
 
   state(): StreamState {
     if (this.ring.size === 0) return 'waiting';
-    return this.ring.totals().some((t) => t !== 0) ? 'moving' : 'flat';
+    if (this.ring.totals().some((t) => t !== 0)) return 'moving';
+    return this.moved ? 'quiet' : 'flat';
   }
 
   view(): ChartView {
@@ -100,20 +104,31 @@ export class StreamModel {
     return lines.map((l) => ({ label: l.label, value: last ? l.format(l.columns.reduce((s, k) => s + last[k], 0)) : '—' }));
   }
 
+  /** Another machine or simulator: its clock and counters start again, and so does the chart. */
+  private restart(): void {
+    this.ring.clear();
+    this.moved = false;
+  }
+
+  private keep(x: number, values: number[]): void {
+    this.ring.push(x, values);
+    this.moved ||= values.some((v) => v !== 0);
+  }
+
   private pushGauge(virtualNs: number, values: number[]): number {
     const x = virtualNs / 1e9;
     const ext = this.ring.extent();
-    if (ext && x < ext[1]) this.ring.clear();
+    if (ext && x < ext[1]) this.restart();
     else if (ext && x === ext[1]) return 0; // a paused run: virtual time stands still
-    this.ring.push(x, values);
+    this.keep(x, values);
     return 1;
   }
 
   private pushRate(virtualNs: number, values: number[]): number {
     const r = this.rates.push(virtualNs, values);
-    if (r.kind === 'reset') this.ring.clear();
+    if (r.kind === 'reset') this.restart();
     if (r.kind !== 'rate') return 0;
-    this.ring.push(r.step.x, r.step.rates);
+    this.keep(r.step.x, r.step.rates);
     return 1;
   }
 

@@ -61,13 +61,18 @@ describe('a live chart model', () => {
     expect(fast.latest(fast.view().lines)).toEqual(slow.latest(slow.view().lines));
   });
 
-  it('says it is waiting, then flat, then moving', () => {
-    const m = new StreamModel(NIC);
+  it('says it is waiting, then flat, then moving, then quiet once what moved has left the window', () => {
+    const m = new StreamModel(NIC, 3);
     expect(m.state()).toBe('waiting');
     m.ingest(nicFrame([[0, 0, 0], [50 * MS, 0, 0]]));
     expect(m.state()).toBe('flat');
     m.ingest(nicFrame([[100 * MS, 3, 0]]));
     expect(m.state()).toBe('moving');
+    m.ingest(nicFrame([[150 * MS, 3, 0], [200 * MS, 3, 0], [250 * MS, 3, 0]]));
+    expect(m.state()).toBe('quiet');
+    // Another machine: its counters start at zero and nothing has moved on it yet.
+    m.ingest(nicFrame([[10 * MS, 0, 0], [60 * MS, 0, 0]]));
+    expect(m.state()).toBe('flat');
   });
 
   it('keeps at most its capacity of points, the newest ones', () => {
