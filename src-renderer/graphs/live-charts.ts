@@ -20,7 +20,7 @@ export const HEARTBEAT: StreamSpec = {
   counters: false,
   axes: [
     { scale: 'rate', label: 'events / wall s', side: 'left', tick: rateTick },
-    { scale: 'speed', label: 'virtual s per wall s', side: 'right', tick: (v) => `${tidy(v)}×`, headroom: 1.6 },
+    { scale: 'speed', label: 'virtual s per wall s', side: 'right', tick: (v) => `${rateTick(v)}×`, headroom: 1.6 },
   ],
   lines: [
     { label: 'events/s', scale: 'rate', format: (v) => `${formatSi(v)} events/s`, columns: [0] },

@@ -97,10 +97,21 @@ describe('the Live area', () => {
     await expect.poll(pointsReceived, { timeout: 10_000 }).toBeGreaterThan(p0 + 2);
     await page.waitForTimeout(300);
     await page.screenshot({ path: join(ensureResultsDir(), `live-${width}x${height}-${scheme}.png`) });
+    await page.getByTestId('chart-heartbeat').screenshot({ path: join(ensureResultsDir(), `live-heartbeat-${width}x${height}-${scheme}.png`) });
     // The area scrolls inside the window: its lower part too.
     await page.locator('.live .totals').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(ensureResultsDir(), `live-${width}x${height}-${scheme}-lower.png`) });
     await page.locator('.live h1').scrollIntoViewIfNeeded();
+  });
+
+  it('fits its axes at full speed too (events in millions, speeds in the hundreds)', async () => {
+    await page.setViewportSize({ width: 1024, height: 640 });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.getByTestId('speed-max').click();
+    await expect.poll(async () => (await page.getByTestId('chart-heartbeat-values').locator('td').allTextContents())[1], { timeout: 10_000 }).toMatch(/^\d{2,}\.\d{3}×$/);
+    await page.waitForTimeout(2500);
+    await page.getByTestId('chart-heartbeat').screenshot({ path: join(ensureResultsDir(), 'live-heartbeat-max-1024x640-dark.png') });
+    await page.getByTestId('speed-1').click();
   });
 
   it('had no page or console errors', () => {
