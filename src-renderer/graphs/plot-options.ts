@@ -6,7 +6,7 @@
 import uPlot from 'uplot';
 import type { AxisSpec, LineSpec } from './stream-model.ts';
 import { chartPalette } from './palette.ts';
-import { CURSOR_SYNC_KEY, tidy } from './live-charts-shared.ts';
+import { CURSOR_SYNC_KEY, timeTick, timeValue } from './live-charts-shared.ts';
 
 const TICK_GAP = 6;
 const AXIS_TITLE_FONT = '600 12px system-ui, sans-serif';
@@ -39,7 +39,7 @@ export function plotOptions(width: number, height: number, axes: readonly AxisSp
     scales,
     cursor: { sync: { key: CURSOR_SYNC_KEY, scales: ['x', null] }, drag: { x: false, y: false } },
     series: [
-      { label: 'virtual time', value: (_u, v) => (v == null ? '—' : `${v.toFixed(3)} s`) },
+      { label: 'virtual time', value: (_u, v) => (v == null ? '—' : timeValue(v)) },
       ...lines.map((l, i) => ({
         label: l.label,
         scale: l.scale,
@@ -51,7 +51,7 @@ export function plotOptions(width: number, height: number, axes: readonly AxisSp
       })),
     ],
     axes: [
-      { stroke: pal.axis, grid: { stroke: pal.grid }, ticks: { stroke: pal.grid, size: 4 }, size: 24, label: 'virtual time (s)', labelSize: 16, labelFont: AXIS_TITLE_FONT, values: (_u, ticks) => ticks.map(tidy) },
+      { stroke: pal.axis, grid: { stroke: pal.grid }, ticks: { stroke: pal.grid, size: 4 }, size: 24, label: 'virtual time', labelSize: 16, labelFont: AXIS_TITLE_FONT, values: (_u, ticks) => ticks.map(timeTick) },
       ...axes.map((a) => ({
         scale: a.scale,
         side: a.side === 'right' ? 1 : 3,

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type uPlot from 'uplot';
 import { axisSize, plotOptions } from '../../../src-renderer/graphs/plot-options.ts';
 import { HEARTBEAT } from '../../../src-renderer/graphs/live-charts.ts';
+import { timeTick } from '../../../src-renderer/graphs/live-charts-shared.ts';
 
 /** A plot whose canvas measures 7 px per character, whatever the font. */
 function measuringPlot(settled?: number) {
@@ -35,5 +36,9 @@ describe('the width of a live chart axis', () => {
   it('labels speeds without float noise, and thousands with a prefix', () => {
     const speed = HEARTBEAT.axes[1].tick;
     expect([0.30000000000000004, 1.5, 20000].map(speed)).toEqual(['0.3×', '1.5×', '20.0 k×']);
+  });
+
+  it('labels virtual time in seconds for a short run and as a clock for a long one', () => {
+    expect([0.5, 2, 599.5, 3600, 65_400].map(timeTick)).toEqual(['0.5 s', '2 s', '599.5 s', '1:00:00', '18:10:00']);
   });
 });
