@@ -3,6 +3,7 @@
  * redraws all of them together at most 60 times a second, on one virtual-time range, so their
  * axes line up under the shared cursor. Freezing (the button, or the pointer over a chart) stops
  * redrawing only: the charts keep collecting samples and show them when the view follows again.
+ * The same holds while the Live area is hidden behind another area.
  */
 import { computed, inject, ref, type InjectionKey } from 'vue';
 
@@ -30,7 +31,9 @@ export class LiveTimeline {
   readonly frozen = ref(false);
   /** Frozen while the pointer is over a chart, so the cursor's readout holds still. */
   readonly hovering = ref(false);
-  readonly paused = computed(() => this.frozen.value || this.hovering.value);
+  /** Not on screen (the Live area is kept alive behind another area): nothing to draw for. */
+  readonly hidden = ref(false);
+  readonly paused = computed(() => this.frozen.value || this.hovering.value || this.hidden.value);
   /** Frames drawn so far (for tests and the record). */
   framesDrawn = 0;
   private readonly charts = new Set<TimelineChart>();
@@ -54,6 +57,11 @@ export class LiveTimeline {
 
   setFrozen(f: boolean): void {
     this.frozen.value = f;
+    if (!this.paused.value) this.invalidate();
+  }
+
+  setHidden(h: boolean): void {
+    this.hidden.value = h;
     if (!this.paused.value) this.invalidate();
   }
 

@@ -83,6 +83,20 @@ describe('the Live area', () => {
     await page.getByTestId('chart-hover-paused').waitFor({ state: 'detached' });
   });
 
+  it('keeps collecting samples while another area is shown, and draws them on return', async () => {
+    const before = await pointsReceived();
+    const away = await valuesCaption('heartbeat');
+    await page.keyboard.press('Control+1');
+    await page.getByRole('tab', { name: 'Configuration', selected: true }).waitFor();
+    await page.waitForTimeout(1500);
+    await page.keyboard.press('Control+3');
+    await page.getByRole('tab', { name: 'Live', selected: true }).waitFor();
+    // About 20 samples a second arrived while away (counted on return, not after).
+    expect(await pointsReceived()).toBeGreaterThan(before + 15);
+    await expect.poll(() => valuesCaption('heartbeat'), { timeout: 10_000 }).not.toBe(away);
+    expect(await page.getByTestId('chart-heartbeat').getAttribute('data-state')).toBe('moving');
+  });
+
   const SIZES = [
     { width: 1440, height: 900 },
     { width: 1024, height: 640 },

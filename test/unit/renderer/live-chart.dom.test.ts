@@ -166,6 +166,17 @@ describe('a live chart', () => {
     expect(plots.made.at(-1)!.legendIdx).toBe(9);
   });
 
+  it('draws nothing while the Live area is hidden, and catches up when shown', () => {
+    const { frames, plots, send, timeline } = setup(NIC);
+    timeline.setHidden(true);
+    send(nicRows([[0, 0], [50 * MS, 0], [100 * MS, 5]]));
+    frames.tick(1000);
+    expect(plots.made.at(-1)!.setData).toBe(0);
+    timeline.setHidden(false);
+    frames.tick(1100);
+    expect(plots.made.at(-1)!.data[0]).toEqual([0.05, 0.1]);
+  });
+
   it('holds the view while the pointer is on it', async () => {
     const { frames, plots, send, timeline, w } = setup(HEARTBEAT);
     await w.get('.plot-wrap').trigger('pointerenter');
