@@ -37,7 +37,7 @@ export function plotOptions(width: number, height: number, axes: readonly AxisSp
     width,
     height,
     scales,
-    cursor: { sync: { key: CURSOR_SYNC_KEY, scales: ['x', null] }, drag: { x: false, y: false } },
+    cursor: { sync: { key: CURSOR_SYNC_KEY, scales: ['x', null] }, drag: { x: false, y: false }, y: false },
     series: [
       { label: 'virtual time', value: (_u, v) => (v == null ? '—' : timeValue(v)) },
       ...lines.map((l, i) => ({

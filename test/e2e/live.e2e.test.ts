@@ -76,9 +76,14 @@ describe('the Live area', () => {
     await expect.poll(() => valuesCaption('heartbeat'), { timeout: 10_000 }).not.toBe(held);
   });
 
-  it('holds the view while the pointer is on a chart', async () => {
+  it('holds the view while the pointer is on a chart, with one cursor across all charts', async () => {
     await page.getByTestId('chart-nic').locator('.u-over').hover();
     await page.getByTestId('chart-hover-paused').waitFor();
+    const cursorTime = (s: string) => page.getByTestId(`chart-${s}`).locator('.u-legend .u-series').first().locator('.u-value').innerText();
+    const here = await cursorTime('nic');
+    expect(here).toMatch(/^\d+\.\d{3} s$/);
+    for (const s of ['heartbeat', 'interrupts', 'iotlb']) expect(Math.abs(parseFloat(await cursorTime(s)) - parseFloat(here))).toBeLessThan(0.1);
+    await page.screenshot({ path: join(ensureResultsDir(), 'live-shared-cursor.png') });
     await page.mouse.move(2, 2);
     await page.getByTestId('chart-hover-paused').waitFor({ state: 'detached' });
   });
