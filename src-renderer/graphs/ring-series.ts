@@ -51,10 +51,47 @@ export class RingSeries {
     this.lastX = x;
   }
 
+  /** Empties the ring (another machine: its clock starts again). */
+  clear(): void {
+    this.start = 0;
+    this.count = 0;
+    this.offset = 0;
+    this.lastRawX = Number.NEGATIVE_INFINITY;
+    this.lastX = Number.NEGATIVE_INFINITY;
+    this.gapPending = false;
+  }
+
+  /** First and last x held, or null when empty. */
+  extent(): [number, number] | null {
+    if (this.count === 0) return null;
+    return [this.xs[this.start], this.lastX];
+  }
+
+  /** The newest sample's values, or null when empty. */
+  last(): number[] | null {
+    if (this.count === 0) return null;
+    const i = (this.start + this.count - 1) % this.capacity;
+    return this.ys.map((col) => col[i]);
+  }
+
+  /** Each column's sum over the samples held (what a top-N pick ranks by). */
+  totals(): number[] {
+    return this.ys.map((col) => {
+      let sum = 0;
+      for (let n = 0; n < this.count; n++) sum += col[(this.start + n) % this.capacity];
+      return sum;
+    });
+  }
+
   /** Columns in time order, with null before each segment start so uPlot draws a break. */
   toColumns(): [number[], ...(number | null)[][]] {
+    return this.view(this.names.map((_, k) => [k]));
+  }
+
+  /** Like toColumns, but each output column is the sum of a group of columns. */
+  view(groups: readonly (readonly number[])[]): [number[], ...(number | null)[][]] {
     const xs: number[] = [];
-    const ys: (number | null)[][] = this.names.map(() => []);
+    const ys: (number | null)[][] = groups.map(() => []);
     for (let n = 0; n < this.count; n++) {
       const i = (this.start + n) % this.capacity;
       if (this.gap[i] && n > 0) {
@@ -62,7 +99,11 @@ export class RingSeries {
         ys.forEach((col) => col.push(null));
       }
       xs.push(this.xs[i]);
-      ys.forEach((col, k) => col.push(this.ys[k][i]));
+      groups.forEach((group, g) => {
+        let sum = 0;
+        for (const k of group) sum += this.ys[k][i];
+        ys[g].push(sum);
+      });
     }
     return [xs, ...ys];
   }

@@ -56,6 +56,8 @@ describe('the Host panel in Assign device', () => {
     const { page } = app;
     await page.keyboard.press('Control+3');
     await expect.poll(() => page.getByTestId('live-host').innerText(), { timeout: 15_000 }).toBe('seed-core2-q35');
+    // The totals the charts' rates come from sit in a disclosure below the charts.
+    await page.getByText('Cumulative counters').click();
     await expect.poll(() => page.getByTestId('series-nic-rxFrames').innerText(), { timeout: 10_000 }).toBe('0');
     await expect.poll(() => page.getByTestId('series-iotlb-iotlbHits').innerText(), { timeout: 10_000 }).toBe('0');
     await page.screenshot({ path: join(ensureResultsDir(), 'live-machine.png'), fullPage: true });

@@ -51,7 +51,7 @@ describe('the app shell in browser mode', () => {
 
   it('streams the heartbeat into the chart while virtual time advances', async () => {
     await page.keyboard.press('Control+3');
-    await page.locator('.uplot canvas').waitFor({ timeout: 10_000 });
+    await page.getByTestId('chart-heartbeat').locator('.uplot canvas').waitFor({ timeout: 10_000 });
     const t0 = await virtualTime();
     const p0 = await pointsReceived();
     await expect.poll(pointsReceived, { timeout: 10_000 }).toBeGreaterThan(p0 + 5);
