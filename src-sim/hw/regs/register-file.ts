@@ -178,6 +178,7 @@ export class RegisterFile {
     }
     this.byName.set(d.name, d);
     const put = (v: DataView, m: number | readonly [number, number] | undefined) => {
+      if (m === undefined || m === 0) return; // the masks start all zero
       if (d.size === 8) {
         v.setUint32(d.offset, lo(m), true);
         v.setUint32(d.offset + 4, hi(m), true);
