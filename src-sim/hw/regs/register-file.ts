@@ -229,12 +229,15 @@ export class RegisterFile {
       if (!h) throw new Error(`register ${reg} names ${kind} hook "${name}", which the device does not supply`);
       return h;
     };
-    for (const row of this.rows) {
-      const d = row.def;
-      row.onWrite = pick(hooks.write, d.onWrite, d.name, 'write');
-      row.onRead = pick(hooks.read, d.onRead, d.name, 'read');
-      row.afterRead = pick(hooks.read, d.afterRead, d.name, 'read');
-    }
+    // Resolved kind by kind over all rows, so the first missing write hook is the one reported.
+    const writes = this.rows.map((r) => pick(hooks.write, r.def.onWrite, r.def.name, 'write'));
+    const reads = this.rows.map((r) => pick(hooks.read, r.def.onRead, r.def.name, 'read'));
+    const afterReads = this.rows.map((r) => pick(hooks.read, r.def.afterRead, r.def.name, 'read'));
+    this.rows.forEach((row, i) => {
+      row.onWrite = writes[i];
+      row.onRead = reads[i];
+      row.afterRead = afterReads[i];
+    });
   }
 
   def(name: string): RegisterDef {
