@@ -12,7 +12,8 @@ import { WebSocketServer } from 'ws';
 import { rendererCsp } from '../../src-shared/csp.ts';
 import { RequestGuard } from './guard.ts';
 import { loadStatic } from './static.ts';
-import { bridgePage, CLOSE_HOST_STOPPING, type SimLaunch } from './sim-bridge.ts';
+import { CLOSE_HOST_STOPPING, type SimLaunch } from './sim-bridge.ts';
+import { SimPool } from './sim-pool.ts';
 import { handleFilesApi } from './files-api.ts';
 import { FileAccess } from '../files/file-access.ts';
 import { StateStore, defaultStateDir } from '../files/state-store.ts';
@@ -44,7 +45,7 @@ export interface BrowserHost {
   token: string;
   /** The workspace root, absolute. */
   root: string;
-  /** Live simulator children, one per connected page. */
+  /** Live simulator children, one per connected page (the spare waiting for the next is not one). */
   readonly sims: ReadonlySet<ChildProcess>;
   close(): Promise<void>;
 }
@@ -56,7 +57,6 @@ export class PortInUseError extends HostStartError {}
 export async function startBrowserHost(opts: BrowserHostOptions): Promise<BrowserHost> {
   const log = opts.log ?? ((l: string) => process.stderr.write(`[vtdw] ${l}\n`));
   const token = randomBytes(18).toString('base64url');
-  const sims = new Set<ChildProcess>();
   const server = createServer();
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   wss.on('error', (err) => log(`WebSocket server error: ${err.message}`));
@@ -73,6 +73,8 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   };
 
   const port = await listen(server, opts.port ?? 0);
+  // The first page's simulator builds its world now, while the browser is still loading the page.
+  const pool = new SimPool(opts.sim, maxSims, log);
   const guard = new RequestGuard(token, port);
   const csp = rendererCsp({ websocketOrigins: guard.allowedHosts.map((h) => `ws://${h}`) });
 
@@ -140,14 +142,11 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      if (sims.size >= maxSims) {
-        const why = `this host runs at most ${maxSims} simulators (one per page); close a page or raise --max-sims`;
-        log(`page refused: ${why}`);
-        ws.on('error', () => undefined);
-        ws.close(CLOSE_TOO_MANY_SIMS, why);
-        return;
-      }
-      bridgePage(ws, opts.sim, log, (child, alive) => (alive ? sims.add(child) : sims.delete(child)));
+      if (pool.take(ws)) return;
+      const why = `this host runs at most ${maxSims} simulators (one per page); close a page or raise --max-sims`;
+      log(`page refused: ${why}`);
+      ws.on('error', () => undefined);
+      ws.close(CLOSE_TOO_MANY_SIMS, why);
     });
   });
 
@@ -156,12 +155,10 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     port,
     token,
     root: root.dir,
-    sims,
+    sims: pool.pages,
     async close() {
       for (const ws of wss.clients) ws.close(CLOSE_HOST_STOPPING, 'host stopping');
-      const exits = [...sims].map((c) => new Promise<void>((r) => (c.exitCode !== null || c.signalCode !== null ? r() : c.once('exit', () => r()))));
-      for (const c of sims) c.kill('SIGTERM');
-      await Promise.all(exits);
+      await pool.close();
       wss.close();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));

@@ -5,7 +5,7 @@
  * error naming the limit (the simulator validates the rest). Frames that break RFC 6455 (bad
  * UTF-8, unknown opcode, unmasked, bad close code) or are too big to take in at all
  * (MAX_FRAME_BYTES) close this one socket with the code the RFC names, and a log line.
- * Page messages are held until the child's first message, because a Node child drops IPC
+ * Page messages are held until the child says it stands by, because a Node child drops IPC
  * messages that arrive before it listens.
  * When the child dies the socket closes with code 4001 and the reason, and the page reconnects.
  */
@@ -99,26 +99,67 @@ export class SimOutbox {
   }
 }
 
-export function bridgePage(ws: WebSocket, launch: SimLaunch, log: (line: string) => void, onChild: (c: ChildProcess, alive: boolean) => void): void {
-  const child = fork(launch.entry, launch.args, { execArgv: launch.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  onChild(child, true);
-  log(`simulator started (pid ${child.pid})`);
-  const outbox = new SimOutbox(child, (err) => log(`simulator (pid ${child.pid}): message not delivered: ${err.message}`));
+/** The child's word that it is built and listening (never forwarded to a page). */
+const STANDBY = 'standby';
 
-  child.on('message', (msg) => {
-    outbox.listening();
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
-  });
+/**
+ * One simulator child, started `--standby`: it builds its world before any page needs it and
+ * runs from the moment a page is attached. The host may start one ahead of the first page (or
+ * the next one), so a page gets a simulator that is ready at once.
+ */
+export class SimChild {
+  readonly child: ChildProcess;
+  private readonly outbox: SimOutbox;
+  private ws: WebSocket | undefined;
 
-  child.on('exit', (code, signal) => {
-    onChild(child, false);
-    const why = signal ? `killed by ${signal}` : `exited with code ${code}`;
-    log(`simulator (pid ${child.pid}) ${why}`);
-    if (ws.readyState === ws.OPEN) ws.close(CLOSE_SIM_EXITED, `simulator ${why}`.slice(0, 120));
-  });
+  constructor(
+    launch: SimLaunch,
+    private readonly log: (line: string) => void,
+    onExit: (sim: SimChild) => void,
+  ) {
+    this.child = fork(launch.entry, [...launch.args, '--standby'], { execArgv: launch.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.outbox = new SimOutbox(this.child, (err) => log(`simulator (pid ${this.child.pid}): message not delivered: ${err.message}`));
+    this.child.on('message', (msg) => {
+      if ((msg as { type?: unknown }).type === STANDBY) return this.outbox.listening();
+      if (this.pageOpen()) this.ws!.send(JSON.stringify(msg));
+    });
+    this.child.on('exit', (code, signal) => {
+      onExit(this);
+      const why = signal ? `killed by ${signal}` : `exited with code ${code}`;
+      log(`simulator (pid ${this.child.pid}) ${why}`);
+      if (this.pageOpen()) this.ws!.close(CLOSE_SIM_EXITED, `simulator ${why}`.slice(0, 120));
+    });
+    this.child.on('error', (err) => log(`simulator (pid ${this.child.pid}) error: ${err.message}`));
+  }
 
-  child.on('error', (err) => log(`simulator (pid ${child.pid}) error: ${err.message}`));
+  private pageOpen(): boolean {
+    return this.ws !== undefined && this.ws.readyState === this.ws.OPEN;
+  }
 
+  get alive(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Gives this simulator to the page on `ws`: its run starts now, and the page's frames reach it. */
+  attach(ws: WebSocket): void {
+    this.ws = ws;
+    this.log(`simulator started (pid ${this.child.pid})`);
+    // Held until the child says it listens, then sent ahead of every page message.
+    this.outbox.push({ type: 'attach' }, 0);
+    bridgeFrames(ws, this.outbox, this.log);
+    ws.on('close', () => this.stop());
+  }
+
+  /** Disconnecting lets the sim exit on its own; it is killed if it does not. */
+  stop(): void {
+    if (!this.alive) return;
+    if (this.child.connected) this.child.disconnect();
+    setTimeout(() => this.child.kill('SIGKILL'), 2000).unref();
+  }
+}
+
+/** A page's frames, checked, on their way into the outbox; refusals go back to the page. */
+function bridgeFrames(ws: WebSocket, outbox: SimOutbox, log: (line: string) => void): void {
   const refuse = (message: string) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'response', id: null, ok: false, error: { code: 'malformed', message } }));
   };
@@ -134,13 +175,5 @@ export function bridgePage(ws: WebSocket, launch: SimLaunch, log: (line: string)
     if (typeof msg === 'string') return refuse(msg);
     const refusal = outbox.push(msg.value, bytes);
     if (refusal) refuse(refusal);
-  });
-
-  ws.on('close', () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      // Disconnecting lets the sim exit on its own; kill it if it does not.
-      if (child.connected) child.disconnect();
-      setTimeout(() => child.kill('SIGKILL'), 2000).unref();
-    }
   });
 }

@@ -67,15 +67,23 @@ export class IrqLine {
     const level = this.pins.some((p) => p.level);
     if (level === this.levelNow) return;
     this.levelNow = level;
-    this.edges.push(level);
-    if (this.delivering) return;
+    if (this.delivering) {
+      this.edges.push(level);
+      return;
+    }
     this.delivering = true;
     try {
-      for (let i = 0; i < this.edges.length; i++) for (const l of this.listeners) l(this.edges[i]);
+      this.tell(level);
+      // Edges raised by listeners meanwhile, in order (nearly always none).
+      for (let i = 0; i < this.edges.length; i++) this.tell(this.edges[i]);
     } finally {
       this.edges.length = 0;
       this.delivering = false;
     }
+  }
+
+  private tell(level: boolean): void {
+    for (const l of this.listeners) l(level);
   }
 
   private readonly edges: boolean[] = [];

@@ -74,17 +74,19 @@ export class LayoutBuilder {
     for (let n = 2; this.names.has(unique); n++) unique = `${name}#${n}`;
     this.names.add(unique);
     this.claimed.fill(1, offset, offset + size);
-    this.put(offset, size, writable, this.wmask);
-    this.put(offset, size, w1c, this.w1c);
-    this.defs.push(onWrite ? { name: unique, offset, size, reset: 0, onWrite } : { name: unique, offset, size, reset: 0 });
+    // Unclaimed bytes have zero masks already: most rows (raw, read-only) need no mask written.
+    if (writable) this.put(offset, size, writable, this.wmask);
+    if (w1c) this.put(offset, size, w1c, this.w1c);
+    // Reset and masks are read back from the image at finish().
+    this.defs.push(onWrite ? { name: unique, offset, size, reset: 0, writable: 0, w1c: 0, onWrite } : { name: unique, offset, size, reset: 0, writable: 0, w1c: 0 });
     return true;
   }
 
   /** Remaining bytes become read-only raw registers holding their image bytes. */
   fillRaw(from: number, to: number): void {
     for (let off = from; off < to; ) {
-      const size = ([4, 2, 1] as const).find((s) => off + s <= to && this.free(off, s));
-      if (size === undefined) {
+      const size = this.rawSizeAt(off, to);
+      if (size === 0) {
         off++;
         continue;
       }
@@ -93,10 +95,20 @@ export class LayoutBuilder {
     }
   }
 
+  /** The widest free, aligned register (4, 2 or 1 bytes) that starts at `off` and ends by `to`; 0 if none. */
+  private rawSizeAt(off: number, to: number): 0 | 1 | 2 | 4 {
+    if (off + 4 <= to && this.free(off, 4)) return 4;
+    if (off + 2 <= to && this.free(off, 2)) return 2;
+    return off + 1 <= to && this.free(off, 1) ? 1 : 0;
+  }
+
   finish(size: number, bars: BarInfo[], romSize: number): ConfigLayout {
-    const defs = this.defs
-      .map((d) => ({ ...d, reset: this.get(d.offset, d.size), writable: this.get(d.offset, d.size, this.wmask), w1c: this.get(d.offset, d.size, this.w1c) }))
-      .sort((a, b) => a.offset - b.offset);
+    for (const d of this.defs) {
+      d.reset = this.get(d.offset, d.size);
+      d.writable = this.get(d.offset, d.size, this.wmask);
+      d.w1c = this.get(d.offset, d.size, this.w1c);
+    }
+    const defs = this.defs.sort((a, b) => a.offset - b.offset);
     return { size, defs, bars, romSize, headerType: this.image[R.PCI_HEADER_TYPE] };
   }
 }

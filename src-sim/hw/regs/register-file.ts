@@ -84,6 +84,37 @@ function hi(m: number | readonly [number, number] | undefined): number {
   return m === undefined || typeof m === 'number' ? 0 : m[1] >>> 0;
 }
 
+/**
+ * A row compiled for the access path: one shape for every row (the declared rows are object
+ * literals of many shapes, which would make every property read on the hot path megamorphic),
+ * with its hooks bound and its `readClearAlso` partner resolved to an offset once.
+ */
+class Row {
+  /** Modelled in full (no partial/unimplemented/forward fidelity): no unassigned report. */
+  readonly full: boolean;
+  readonly forward: boolean;
+  /** Bytes compared for `old`/`now` around a write (the low dword of an 8-byte register). */
+  readonly valueSize: 1 | 2 | 4;
+  readonly readClear: boolean;
+  /** The partner a read also clears (`readClearAlso`), or -1. */
+  alsoOffset = -1;
+  alsoSize = 0;
+  onWrite: WriteHook | undefined = undefined;
+  onRead: ReadHook | undefined = undefined;
+  afterRead: ReadHook | undefined = undefined;
+
+  constructor(
+    readonly def: RegisterDef,
+    readonly offset: number,
+    readonly size: 1 | 2 | 4 | 8,
+  ) {
+    this.full = def.fidelity === undefined || def.fidelity === 'full';
+    this.forward = def.fidelity === 'forward';
+    this.valueSize = size === 8 ? 4 : size;
+    this.readClear = def.readClear === true;
+  }
+}
+
 export interface RegisterFileState {
   version: 1;
   /**
@@ -106,12 +137,10 @@ export class RegisterFile {
   private readonly owner: Int32Array;
   private readonly defs: RegisterDef[];
   private readonly byName = new Map<string, RegisterDef>();
+  private readonly rows: Row[];
   hooks: AccessHooks = {};
   /** Where `forward` rows go; unset, such an access is unassigned (reads 0). */
   forward: ForwardTarget | undefined;
-  private writeHooks: (WriteHook | undefined)[] = [];
-  private readHooks: (ReadHook | undefined)[] = [];
-  private afterReadHooks: (ReadHook | undefined)[] = [];
 
   constructor(
     readonly size: number,
@@ -128,6 +157,13 @@ export class RegisterFile {
     this.owner = new Int32Array(size).fill(-1);
     this.defs = [...defs];
     this.defs.forEach((d, i) => this.declare(d, i));
+    this.rows = this.defs.map((d) => new Row(d, d.offset, d.size));
+    for (const row of this.rows) {
+      if (row.def.readClearAlso === undefined) continue;
+      const also = this.def(row.def.readClearAlso);
+      row.alsoOffset = also.offset;
+      row.alsoSize = also.size;
+    }
     this.reset();
   }
 
@@ -142,6 +178,7 @@ export class RegisterFile {
     }
     this.byName.set(d.name, d);
     const put = (v: DataView, m: number | readonly [number, number] | undefined) => {
+      if (m === undefined || m === 0) return; // the masks start all zero
       if (d.size === 8) {
         v.setUint32(d.offset, lo(m), true);
         v.setUint32(d.offset + 4, hi(m), true);
@@ -192,9 +229,15 @@ export class RegisterFile {
       if (!h) throw new Error(`register ${reg} names ${kind} hook "${name}", which the device does not supply`);
       return h;
     };
-    this.writeHooks = this.defs.map((d) => pick(hooks.write, d.onWrite, d.name, 'write'));
-    this.readHooks = this.defs.map((d) => pick(hooks.read, d.onRead, d.name, 'read'));
-    this.afterReadHooks = this.defs.map((d) => pick(hooks.read, d.afterRead, d.name, 'read'));
+    // Resolved kind by kind over all rows, so the first missing write hook is the one reported.
+    const writes = this.rows.map((r) => pick(hooks.write, r.def.onWrite, r.def.name, 'write'));
+    const reads = this.rows.map((r) => pick(hooks.read, r.def.onRead, r.def.name, 'read'));
+    const afterReads = this.rows.map((r) => pick(hooks.read, r.def.afterRead, r.def.name, 'read'));
+    this.rows.forEach((row, i) => {
+      row.onWrite = writes[i];
+      row.onRead = reads[i];
+      row.afterRead = afterReads[i];
+    });
   }
 
   def(name: string): RegisterDef {
@@ -216,35 +259,42 @@ export class RegisterFile {
 
   /** A guest read of 1, 2 or 4 bytes at `offset`. */
   read(offset: number, size: 1 | 2 | 4): number {
-    const i = offset >= 0 && offset < this.size ? this.owner[offset] : -1;
-    const reg = i >= 0 ? this.defs[i] : undefined;
-    if (reg?.fidelity === 'forward' && this.forward) return this.forward.read(offset, size) >>> 0;
-    if (!reg || (reg.fidelity && reg.fidelity !== 'full')) this.hooks.onUnassigned?.(offset, size, false, reg);
-    if (!reg || offset + size > this.size) return 0;
-    if (this.hooks.onRead) this.hooks.onRead(reg);
-    this.readHooks[i]?.(reg, offset, size);
-    const value = this.getN(this.view, offset, size) & ~this.getN(this.woview, offset, size);
-    if (reg.readClear) this.clearRange(reg.offset, reg.size);
-    if (reg.readClearAlso) {
-      const other = this.def(reg.readClearAlso);
-      this.clearRange(other.offset, other.size);
+    const row = this.rowAt(offset);
+    if (row === undefined || !row.full) {
+      if (row?.forward && this.forward) return this.forward.read(offset, size) >>> 0;
+      this.hooks.onUnassigned?.(offset, size, false, row?.def);
+      if (row === undefined) return 0;
     }
-    this.afterReadHooks[i]?.(reg, offset, size);
+    if (offset + size > this.size) return 0;
+    const reg = row.def;
+    if (this.hooks.onRead) this.hooks.onRead(reg);
+    if (row.onRead) row.onRead(reg, offset, size);
+    const value = this.getN(this.view, offset, size) & ~this.getN(this.woview, offset, size);
+    if (row.readClear) this.clearRange(row.offset, row.size);
+    if (row.alsoOffset >= 0) this.clearRange(row.alsoOffset, row.alsoSize);
+    if (row.afterRead) row.afterRead(reg, offset, size);
     return value >>> 0;
   }
 
   /** A guest write: keeps read-only bits, takes writable bits, clears W1C bits written as 1. */
   write(offset: number, size: 1 | 2 | 4, value: number): void {
-    const i = offset >= 0 && offset < this.size ? this.owner[offset] : -1;
-    const reg = i >= 0 ? this.defs[i] : undefined;
-    if (reg?.fidelity === 'forward' && this.forward) return this.forward.write(offset, size, value);
-    if (!reg || (reg.fidelity && reg.fidelity !== 'full')) this.hooks.onUnassigned?.(offset, size, true, reg);
-    if (!reg || offset + size > this.size) return;
-    const old = this.getN(this.view, reg.offset, reg.size === 8 ? 4 : reg.size);
+    const row = this.rowAt(offset);
+    if (row === undefined || !row.full) {
+      if (row?.forward && this.forward) return this.forward.write(offset, size, value);
+      this.hooks.onUnassigned?.(offset, size, true, row?.def);
+      if (row === undefined) return;
+    }
+    if (offset + size > this.size) return;
+    const old = this.getN(this.view, row.offset, row.valueSize);
     this.land(offset, size, value);
-    const now = this.getN(this.view, reg.offset, reg.size === 8 ? 4 : reg.size);
-    this.hooks.onWrite?.(reg, old, now, offset - reg.offset);
-    this.writeHooks[i]?.(reg, old, now, offset - reg.offset, size);
+    const now = this.getN(this.view, row.offset, row.valueSize);
+    this.hooks.onWrite?.(row.def, old, now, offset - row.offset);
+    if (row.onWrite) row.onWrite(row.def, old, now, offset - row.offset, size);
+  }
+
+  private rowAt(offset: number): Row | undefined {
+    const i = offset >= 0 && offset < this.size ? this.owner[offset] : -1;
+    return i >= 0 ? this.rows[i] : undefined;
   }
 
   /**
@@ -252,18 +302,17 @@ export class RegisterFile {
    * masks, then the row's hook runs once, seeing the whole new value.
    */
   write64(offset: number, lo: number, hi: number): void {
-    const i = offset >= 0 && offset < this.size ? this.owner[offset] : -1;
-    const reg = i >= 0 ? this.defs[i] : undefined;
-    if (!reg || reg.size !== 8 || reg.offset !== offset) {
-      throw new RangeError(`write64 at 0x${offset.toString(16)}: ${reg ? `${reg.name} is not an 8-byte register starting there` : 'no register'}`);
+    const row = this.rowAt(offset);
+    if (!row || row.size !== 8 || row.offset !== offset) {
+      throw new RangeError(`write64 at 0x${offset.toString(16)}: ${row ? `${row.def.name} is not an 8-byte register starting there` : 'no register'}`);
     }
-    if (reg.fidelity && reg.fidelity !== 'full') this.hooks.onUnassigned?.(offset, 8, true, reg);
+    if (!row.full) this.hooks.onUnassigned?.(offset, 8, true, row.def);
     const old = this.view.getUint32(offset, true);
     this.land(offset, 4, lo);
     this.land(offset + 4, 4, hi);
     const now = this.view.getUint32(offset, true);
-    this.hooks.onWrite?.(reg, old, now, 0);
-    this.writeHooks[i]?.(reg, old, now, 0, 8);
+    this.hooks.onWrite?.(row.def, old, now, 0);
+    if (row.onWrite) row.onWrite(row.def, old, now, 0, 8);
   }
 
   /** Keeps read-only bits, takes writable bits, clears W1C bits written as 1. */
