@@ -82,7 +82,7 @@ export const xenMethods = {
   'xm.list': { params: v.strictObject({}), result: v.strictObject({ booted: v.boolean(), domains: v.pipe(v.array(XmDomain), v.maxLength(256)) }) },
   'xm.pciList': {
     params: v.strictObject({ domain: DomainRef }),
-    result: v.strictObject({ devices: v.pipe(v.array(v.strictObject({ vslot: Count, bdf: v.pipe(v.string(), v.maxLength(40)) })), v.maxLength(64)) }),
+    result: v.strictObject({ functions: v.pipe(v.array(v.strictObject({ vslot: Count, bdf: v.pipe(v.string(), v.maxLength(40)) })), v.maxLength(64)) }),
   },
   /** The hypercall log from record `from` on (at most 1000 a call; `total` says how many exist). */
   'xen.hypercalls': {
