@@ -5,7 +5,7 @@
  * and the last failure with its file and line. A view cache: the simulator is the model.
  */
 import { defineStore } from 'pinia';
-import { computed, ref, shallowRef, triggerRef, type ShallowRef } from 'vue';
+import { computed, ref, shallowRef, type ShallowRef } from 'vue';
 import type { EventData, EventLine, HypercallEntry, RunFailure, XmDomain } from '../../src-shared/protocol/index.ts';
 import type { SimClient } from '../sim-client/index.ts';
 import { useDocumentsStore, type DocMeta } from './documents.ts';
@@ -49,11 +49,10 @@ export const useXenHostStore = defineStore('xen-host', () => {
 
   /** Appends a batch, or starts again when the simulator's log starts again (a new machine). */
   function append<T>(list: ShallowRef<T[]>, first: number, items: T[]): void {
+    // A new array each batch: views derive filtered lists from it and must see it change.
     if (first === 0) list.value = [...items];
-    else if (first === list.value.length) {
-      list.value.push(...items);
-      triggerRef(list);
-    } else if (first > list.value.length) void refetch();
+    else if (first === list.value.length) list.value = list.value.concat(items);
+    else if (first > list.value.length) void refetch();
   }
 
   function bind(c: SimClient): void {

@@ -18,7 +18,7 @@ const owner = () => page.getByTestId('host-device-0000:02:00.0').locator('td').n
 const shot = (name: string) => page.screenshot({ path: join(ensureResultsDir(), name), fullPage: true });
 
 beforeAll(async () => {
-  app = await openApp({ env: freshState() });
+  app = await openApp({ env: freshState(), viewport: { width: 1280, height: 1500 } });
   page = app.page;
 });
 
@@ -45,7 +45,7 @@ describe('running the seed files in Assign device', () => {
     }
     await page.getByTestId('console-source').selectOption('sim');
     await expect.poll(() => page.getByTestId('console-lines').innerText(), { timeout: 10_000 }).toContain('dom1 eth0: first frame received');
-    await page.getByTestId('hypercalls-panel').scrollIntoViewIfNeeded();
+    await page.getByTestId('run-panel').evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await shot('xen-run-first-packet.png');
     await page.getByTestId('console-source').selectOption('');
   });
@@ -71,6 +71,9 @@ describe('running the seed files in Assign device', () => {
     await banner.waitFor({ timeout: 30_000 });
     expect(await banner.innerText()).toMatch(/The guest’s first packet failed in hvm\.conf:32/);
     expect(await page.getByTestId('run-failure-message').innerText()).toMatch(/no frame reached the guest's e1000 driver .*apic = 1 puts the guest in IO-APIC mode/s);
+    await page.getByTestId('run-panel').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    // The Console follows the tail: the second guest's lines are in view.
+    await expect.poll(() => page.getByTestId('console-lines').innerText()).toMatch(/dom2 .*e1000_probe/);
     await shot('xen-run-apic-failure.png');
 
     await page.getByTestId('run-failure-open').click();
