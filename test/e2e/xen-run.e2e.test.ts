@@ -79,6 +79,7 @@ describe('running the seed files in Assign device', () => {
     await page.getByTestId('run-failure-open').click();
     await expect.poll(() => page.locator('#tab-configuration').getAttribute('aria-selected')).toBe('true');
     await expect.poll(() => page.evaluate(() => document.activeElement?.closest('.monaco-editor') !== null)).toBe(true);
+    await expect.poll(() => page.getByTestId('editor-cursor').innerText()).toBe('Ln 32, Col 1');
     await shot('xen-run-apic-editor.png');
     expect(app.errors).toEqual([]);
   });
