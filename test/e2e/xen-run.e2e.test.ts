@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { ensureResultsDir, freshState, openApp, type OpenApp } from './harness.ts';
 import { goToLineEnd, lineText } from './editor-helpers.ts';
+import { describeViolations, runAxe } from './axe.ts';
 
 let app: OpenApp;
 let page: Page;
@@ -75,8 +76,17 @@ describe('running the seed files in Assign device', () => {
     // The Console follows the tail: the second guest's lines are in view.
     await expect.poll(() => page.getByTestId('console-lines').innerText()).toMatch(/dom2 .*e1000_probe/);
     await shot('xen-run-apic-failure.png');
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      const bad = (await runAxe(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      expect(describeViolations(bad), `axe in the ${scheme} theme with the failure, Console and Hypercalls filled`).toEqual([]);
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
 
-    await page.getByTestId('run-failure-open').click();
+    // Keyboard only: Tab from Create guest reaches the link to the line; Enter follows it.
+    await page.getByTestId('run-create').focus();
+    for (let i = 0; i < 5 && !(await page.getByTestId('run-failure-open').evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('#tab-configuration').getAttribute('aria-selected')).toBe('true');
     await expect.poll(() => page.evaluate(() => document.activeElement?.closest('.monaco-editor') !== null)).toBe(true);
     await expect.poll(() => page.getByTestId('editor-cursor').innerText()).toBe('Ln 32, Col 1');
