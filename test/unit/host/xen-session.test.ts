@@ -6,46 +6,24 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
-import { SimRuntime } from '../../../src-sim/host/runtime.ts';
-import { SimSession } from '../../../src-sim/host/session.ts';
-import { parseSimMessage, PROTOCOL_VERSION, type EventData, type SimToClient } from '../../../src-shared/protocol/index.ts';
+import { describe, expect, it } from 'vitest';
+import type { EventData, SimToClient } from '../../../src-shared/protocol/index.ts';
+import { openSession, type Response } from './session-harness.ts';
 
 const sample = (name: string) => readFileSync(fileURLToPath(new URL(`../../../resources/samples/${name}`, import.meta.url)), 'utf8');
 const GRUB = { name: 'grub.conf', text: sample('grub.conf') };
 const HVM = { name: 'hvm.conf', text: sample('hvm.conf') };
 const lineOf = (text: string, re: RegExp) => text.split('\n').findIndex((l) => re.test(l)) + 1;
 
-let runtime: SimRuntime | undefined;
-afterEach(() => runtime?.dispose());
-
 function open() {
-  runtime = new SimRuntime({ paused: true });
-  const sent: SimToClient[] = [];
-  const session = new SimSession(runtime, (m) => {
-    const checked = parseSimMessage(JSON.parse(JSON.stringify(m)));
-    if (!checked.ok) throw new Error(`simulator sent an invalid message: ${checked.error.message}`);
-    sent.push(m);
-  });
-  let id = 1;
-  const call = async (method: string, params: unknown) => {
-    const my = ++id;
-    session.handle({ type: 'request', id: my, method, params });
-    for (let i = 0; i < 2000; i++) {
-      const r = sent.find((m) => m.type === 'response' && m.id === my);
-      if (r) return r as Extract<SimToClient, { type: 'response' }>;
-      await new Promise((res) => setTimeout(res, 5));
-    }
-    throw new Error(`no answer to ${method}`);
-  };
+  const { call, sent } = openSession({ paused: true }, 2000);
   const settle = () => new Promise((r) => setTimeout(r, 20));
   const events = <E extends 'events' | 'hypercalls' | 'ownership'>(e: E) =>
     sent.filter((m): m is Extract<SimToClient, { type: 'event' }> => m.type === 'event' && m.event === e).map((m) => m.data as EventData<E>);
-  session.handle({ type: 'request', id: 1, method: 'hello', params: { protocolVersion: PROTOCOL_VERSION, client: 't' } });
   return { call, settle, events, sent };
 }
 
-const result = (r: Extract<SimToClient, { type: 'response' }>) => (r.ok ? (r.result as Record<string, unknown>) : expect.unreachable(r.error.message));
+const result = (r: Response) => (r.ok ? (r.result as Record<string, unknown>) : expect.unreachable(r.error.message));
 
 describe('the Xen host over the protocol', () => {
   it('boots from grub.conf, creates the guest to its first packet, streams the logs and owners, and destroys it', async () => {
