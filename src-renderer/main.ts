@@ -4,6 +4,7 @@ import { createPinia } from 'pinia';
 import App from './App.vue';
 import { SimClient, defaultConnector, installSimClient } from './sim-client/index.ts';
 import { useSimStore } from './stores/sim.ts';
+import { useXenHostStore } from './stores/xen-host.ts';
 import { useDocumentsStore } from './stores/documents.ts';
 import { usePickerStore } from './stores/picker.ts';
 import { browserFileService, electronFileService } from './files/file-service.ts';
@@ -16,6 +17,7 @@ app.use(pinia);
 const client = new SimClient(defaultConnector());
 installSimClient(app, client);
 useSimStore(pinia).bind(client);
+useXenHostStore(pinia).bind(client);
 client.start();
 
 const files = window.vtdw ? electronFileService(window.vtdw.files) : browserFileService(usePickerStore(pinia).pick);

@@ -17,6 +17,7 @@ import {
   type SeriesName,
   type SimStatus,
   type EventData,
+  type EventName,
 } from '../../src-shared/protocol/index.ts';
 import type { Connector, Transport } from './transport.ts';
 
@@ -71,6 +72,7 @@ export class SimClient {
   private readonly invalidListeners = new Set<(e: ProtocolError) => void>();
   private readonly machineListeners = new Set<(d: EventData<'machine-changed'>) => void>();
   private readonly traceListeners = new Set<(d: EventData<'trace'>) => void>();
+  private readonly eventListeners = new Map<EventName, Set<(d: never) => void>>();
   private readonly clientName: string;
   private readonly protocolVersion: number;
   private readonly timeoutMs: number;
@@ -121,6 +123,14 @@ export class SimClient {
   onTrace(cb: (d: EventData<'trace'>) => void): () => void {
     this.traceListeners.add(cb);
     return () => this.traceListeners.delete(cb);
+  }
+
+  /** Any event of the table by name (the Xen host's `events`, `hypercalls`, `ownership` …). */
+  onEvent<E extends EventName>(event: E, cb: (d: EventData<E>) => void): () => void {
+    let set = this.eventListeners.get(event);
+    if (!set) this.eventListeners.set(event, (set = new Set()));
+    set.add(cb);
+    return () => set.delete(cb);
   }
 
   /** Messages that failed validation (they are dropped; this is for the UI to say so). */
@@ -276,7 +286,8 @@ export class SimClient {
         else if (msg.event === 'machine-changed') {
           for (const l of this.statusListeners) l(msg.data.status);
           for (const l of this.machineListeners) l(msg.data);
-        } else for (const l of this.traceListeners) l(msg.data);
+        } else if (msg.event === 'trace') for (const l of this.traceListeners) l(msg.data);
+        for (const l of this.eventListeners.get(msg.event) ?? []) (l as (d: unknown) => void)(msg.data);
         return;
       case 'series':
         this.byServerId.get(msg.subscription)?.onFrame(msg.columns);

@@ -229,5 +229,10 @@ export const useDocumentsStore = defineStore('documents', () => {
     return backups.length;
   }
 
-  return { docs, activeId, active, anyDirty, message, recent, problems, bind, useModels, newDocument, open, openRecent, save, saveAs, close, restore, refreshRecent, say, flushBackups };
+  /** A document's text as the editor holds it now (undefined before the editor loads, or for no such document). */
+  function textOf(id: string): string | undefined {
+    return models?.getModel(id)?.getValue();
+  }
+
+  return { docs, activeId, active, anyDirty, message, recent, problems, bind, useModels, newDocument, open, openRecent, save, saveAs, close, restore, refreshRecent, say, flushBackups, textOf };
 });

@@ -4,6 +4,8 @@
  */
 import * as v from 'valibot';
 import { SimStatus } from './common.ts';
+import { EventLine, HypercallEntry } from './methods/xen.ts';
+import { HostDevice } from './methods/host.ts';
 
 /** One trace record as the event log shows it. */
 export const TraceRecordData = v.strictObject({
@@ -16,6 +18,9 @@ export const TraceRecordData = v.strictObject({
 /** Records per trace event at most; the rest of a busy tick is counted in `dropped`. */
 export const MAX_TRACE_RECORDS_PER_EVENT = 200;
 
+/** Event-log lines or hypercalls per event at most; a busy moment sends several events. */
+export const MAX_LOG_ENTRIES_PER_EVENT = 500;
+
 export const events = {
   /** Run state, pushed on change and a few times a second while running. */
   status: SimStatus,
@@ -26,6 +31,12 @@ export const events = {
     records: v.pipe(v.array(TraceRecordData), v.maxLength(MAX_TRACE_RECORDS_PER_EVENT)),
     dropped: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
   }),
+  /** New event-log lines (Xen console, kernels, xend, xm, qemu-dm, hypercalls) in order; `first` is the index of the first. */
+  events: v.strictObject({ first: v.pipe(v.number(), v.safeInteger(), v.minValue(0)), lines: v.pipe(v.array(EventLine), v.maxLength(MAX_LOG_ENTRIES_PER_EVENT)) }),
+  /** New hypercall-log records in order; `first` is the index of the first. */
+  hypercalls: v.strictObject({ first: v.pipe(v.number(), v.safeInteger(), v.minValue(0)), records: v.pipe(v.array(HypercallEntry), v.maxLength(MAX_LOG_ENTRIES_PER_EVENT)) }),
+  /** Who holds a device changed (boot, create, destroy): the Host panel's table as it is now. */
+  ownership: v.strictObject({ host: v.pipe(v.string(), v.maxLength(200)), devices: v.pipe(v.array(HostDevice), v.maxLength(1024)) }),
 } as const;
 
 export type EventName = keyof typeof events;

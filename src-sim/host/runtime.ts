@@ -72,7 +72,15 @@ export class SimRuntime {
    */
   powerOn(name: string): SimStatus {
     if (name === this.current.profile.name) return this.status();
-    const next = new World(shippedHost(name), { seed: this.seed });
+    return this.install(new World(shippedHost(name), { seed: this.seed }));
+  }
+
+  /** Powers the running machine off and on again: a fresh world of the same profile (Xen boots once per power-on). */
+  powerCycle(): SimStatus {
+    return this.install(new World(this.current.profile, { seed: this.seed }));
+  }
+
+  private install(next: World): SimStatus {
     this.current = next;
     this.pacer.retarget(next.sim.engine);
     for (const l of this.machineListeners) l(next);

@@ -8,6 +8,7 @@
 import {
   MAX_SERIES_UPDATES_PER_SECOND,
   MAX_TRACE_RECORDS_PER_EVENT,
+  MAX_LOG_ENTRIES_PER_EVENT,
   parseRequest,
   type EventData,
   type EventName,
@@ -25,6 +26,8 @@ import { Failure, type Handler, type SessionContext } from './handlers/handler.t
 import { sessionHandlers } from './handlers/session-methods.ts';
 import { seriesHandlers } from './handlers/series-methods.ts';
 import { hostHandlers } from './handlers/host-methods.ts';
+import { xenHandlers } from './handlers/xen-methods.ts';
+import { xenRun } from './xen-run.ts';
 import { SERIES_SOURCES, type SeriesPoint, type SeriesSampler } from './series-sources.ts';
 import type { World } from '../world/world.ts';
 
@@ -53,12 +56,18 @@ export class SimSession implements SessionContext {
   private traceBuffer: TraceRecord[] | undefined;
   private traceDropped = 0;
   private stopFollowing: (() => void) | undefined;
+  /** How far this session has been sent the world's event and hypercall logs. */
+  private sentLines = 0;
+  private sentHypercalls = 0;
+  private logFlush: NodeJS.Immediate | undefined;
+  private ownershipDirty = false;
+  private detachRun: (() => void) | undefined;
 
   constructor(
     readonly runtime: SimRuntime,
     private readonly send: (msg: SimToClient) => void,
   ) {
-    this.handlers = { ...sessionHandlers(this), ...seriesHandlers(this), ...hostHandlers(this) };
+    this.handlers = { ...sessionHandlers(this), ...seriesHandlers(this), ...hostHandlers(this), ...xenHandlers(this) };
     this.disposers.push(runtime.pacer.onTick((wallMs) => this.onTick(wallMs)));
     this.disposers.push(runtime.onStatusChange((data) => this.event('status', data)));
     this.disposers.push(runtime.onMachineChange((w) => this.machineChanged(w)));
@@ -90,6 +99,8 @@ export class SimSession implements SessionContext {
 
   close(): void {
     this.closed = true;
+    this.detachRun?.();
+    if (this.logFlush) clearImmediate(this.logFlush);
     for (const d of this.disposers) d();
     this.stopFollowing?.();
     this.subscriptions.clear();
@@ -98,7 +109,9 @@ export class SimSession implements SessionContext {
   // ---- SessionContext ------------------------------------------------------------------------
 
   greet(): void {
+    if (this.greeted) return;
     this.greeted = true;
+    this.followRun(this.runtime.world);
   }
 
   subscribe(series: SeriesName, maxRateHz: number | undefined): number {
@@ -159,6 +172,42 @@ export class SimSession implements SessionContext {
       s.lastSampleMs = Number.NEGATIVE_INFINITY;
     }
     this.event('machine-changed', { host: w.profile.name, status: this.runtime.status() });
+    if (this.greeted) this.followRun(w);
+  }
+
+  /** Streams the world's Xen event log, hypercall log and device owners from their start. */
+  private followRun(w: World): void {
+    this.detachRun?.();
+    this.sentLines = this.sentHypercalls = 0;
+    this.detachRun = xenRun(w).on((what) => {
+      if (what === 'ownership') this.ownershipDirty = true;
+      this.logFlush ??= setImmediate(() => this.flushRun());
+    });
+    this.logFlush ??= setImmediate(() => this.flushRun());
+  }
+
+  /** Sends what is new, in batches, once per turn of the event loop however many lines came. */
+  private flushRun(): void {
+    this.logFlush = undefined;
+    const run = xenRun(this.runtime.world);
+    const lines = run.log.lines;
+    while (this.sentLines < lines.length) {
+      const first = this.sentLines;
+      const batch = lines.slice(first, first + MAX_LOG_ENTRIES_PER_EVENT).map((l) => ({ t: l.t, source: l.source, text: l.text.slice(0, 2000) }));
+      this.sentLines += batch.length;
+      this.event('events', { first, lines: batch });
+    }
+    const calls = run.hypercalls;
+    while (this.sentHypercalls < calls.length) {
+      const first = this.sentHypercalls;
+      const records = calls.slice(first, first + MAX_LOG_ENTRIES_PER_EVENT).map((r) => ({ ...r, args: { ...r.args } }));
+      this.sentHypercalls += records.length;
+      this.event('hypercalls', { first, records });
+    }
+    if (this.ownershipDirty) {
+      this.ownershipDirty = false;
+      this.event('ownership', { host: run.world.profile.name, devices: run.devices() });
+    }
   }
 
   private onTick(wallMs: number): void {

@@ -11,6 +11,7 @@ import type { HypercallRecord } from '../xen/common/hypercall-log.ts';
 import { XenPanic } from '../xen/arch/x86/setup.ts';
 import { BootError, bootFromGrub, type XenHost } from './host.ts';
 import { EventLog } from './event-log.ts';
+import type { XendDomain } from './xend/xend.ts';
 
 export type RunUntil = 'create' | 'first-packet' | 'destroy';
 
@@ -80,11 +81,8 @@ function steps(world: { sim: Simulation; pc: Pc }, opts: RunOptions, state: { ho
     if (out.exitCode !== 0) return { stage: 'create', message: out.stderr.join('\n'), file: f.name };
     const dom = [...host.xend.domains.values()].at(-1)!;
     created.push(dom.name);
-    const missing = dom.pci.filter((name) => !host.xen.domain(dom.domid)?.iommu.pdevs.some((b) => name.endsWith(`${hex2(b.bus)}:${hex2(b.device)}.${b.fn}`)));
-    if (missing.length) {
-      const why = dom.qemu?.log.lines.filter((l) => l.includes('Error')) ?? [];
-      return { stage: 'assign', message: `${missing.join(', ')} not in ${dom.name}'s VT-d domain${why.length ? ': ' + why.join('; ') : ' (Xen accepted the assignment but did nothing)'}`, file: f.name };
-    }
+    const missing = assignFailure(host, dom);
+    if (missing) return { stage: 'assign', message: missing, file: f.name };
   }
   if (opts.until === 'create') return undefined;
   const packet = firstPacket(world, host);
@@ -94,12 +92,30 @@ function steps(world: { sim: Simulation; pc: Pc }, opts: RunOptions, state: { ho
 }
 
 /** How long the link partner's first frames may take to reach the guest's driver. */
-const FIRST_PACKET_WAIT_NS = 10_000_000;
+export const FIRST_PACKET_WAIT_NS = 10_000_000;
 
 /** The link partner sends to each assigned NIC; every guest driver must receive a frame. */
 function firstPacket(world: { sim: Simulation; pc: Pc }, host: XenHost): RunFailure | undefined {
-  for (const nic of world.pc.nics) nic.partner.startStream({ dst: nic.nic.macAddress, count: 1, payloadBytes: 100 });
+  sendFirstFrames(world.pc);
   world.sim.engine.runFor(FIRST_PACKET_WAIT_NS);
+  return firstPacketFailure(host);
+}
+
+/** Each NIC's link partner sends it one small frame. */
+export function sendFirstFrames(pc: Pc): void {
+  for (const nic of pc.nics) nic.partner.startStream({ dst: nic.nic.macAddress, count: 1, payloadBytes: 100 });
+}
+
+/** Why a requested device is not in the domain's VT-d domain, or undefined when all are. */
+export function assignFailure(host: XenHost, dom: XendDomain): string | undefined {
+  const missing = dom.pci.filter((name) => !host.xen.domain(dom.domid)?.iommu.pdevs.some((b) => name.endsWith(`${hex2(b.bus)}:${hex2(b.device)}.${b.fn}`)));
+  if (!missing.length) return undefined;
+  const why = dom.qemu?.log.lines.filter((l) => l.includes('Error')) ?? [];
+  return `${missing.join(', ')} not in ${dom.name}'s VT-d domain${why.length ? ': ' + why.join('; ') : ' (Xen accepted the assignment but did nothing)'}`;
+}
+
+/** After the link partner's frames had their time: every guest with a device must have received one. */
+export function firstPacketFailure(host: XenHost): RunFailure | undefined {
   for (const dom of host.xend.domains.values()) {
     if (!dom.pci.length) continue;
     // 2007 (the seed) is PIC-only, so its apic=1 symptom is real; later eras would use the vIOAPIC.
@@ -111,6 +127,6 @@ function firstPacket(world: { sim: Simulation; pc: Pc }, host: XenHost): RunFail
 }
 
 /** Virtual time given to a new guest's hvmloader before the run goes on. */
-const GUEST_START_NS = 1_000_000;
+export const GUEST_START_NS = 1_000_000;
 
 const hex2 = (n: number) => n.toString(16).padStart(2, '0');

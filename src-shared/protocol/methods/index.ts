@@ -6,9 +6,11 @@
 import { sessionMethods } from './session.ts';
 import { seriesMethods } from './series.ts';
 import { hostMethods } from './host.ts';
+import { xenMethods } from './xen.ts';
 
 export const methods = {
   ...sessionMethods,
   ...seriesMethods,
   ...hostMethods,
+  ...xenMethods,
 } as const;

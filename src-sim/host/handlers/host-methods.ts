@@ -1,7 +1,7 @@
 /** host.*: which machine is powered on, powering on another, and its PCI devices. */
 import { Failure, type HandlerGroup, type SessionContext } from './handler.ts';
 import { SHIPPED_HOSTS } from '../host-profiles.ts';
-import { hostDevices } from '../../world/host-devices.ts';
+import { xenRun } from '../xen-run.ts';
 
 export function hostHandlers(ctx: SessionContext): HandlerGroup<'host.powerOn' | 'host.list' | 'host.devices'> {
   const rt = ctx.runtime;
@@ -13,6 +13,6 @@ export function hostHandlers(ctx: SessionContext): HandlerGroup<'host.powerOn' |
       return rt.powerOn(p.host);
     },
     'host.list': () => ({ hosts: [...SHIPPED_HOSTS], current: rt.world.profile.name }),
-    'host.devices': () => ({ host: rt.world.profile.name, devices: hostDevices(rt.world) }),
+    'host.devices': () => ({ host: rt.world.profile.name, devices: xenRun(rt.world).devices() }),
   };
 }

@@ -1,10 +1,8 @@
 /** hello and run control (sim.*): the handshake, speed, pause/resume, and running for a span. */
 import { PROTOCOL_VERSION } from '../../../src-shared/protocol/index.ts';
 import { APP_VERSION } from '../../../src-shared/app-version.ts';
+import { runInSlices } from '../run-slices.ts';
 import { Failure, type HandlerGroup, type SessionContext } from './handler.ts';
-
-/** Wall ms one slice of sim.runFor may take before yielding to I/O (other sessions, pings). */
-const RUN_SLICE_MS = 20;
 
 export function sessionHandlers(ctx: SessionContext): HandlerGroup<'hello' | 'sim.status' | 'sim.setSpeed' | 'sim.pause' | 'sim.resume' | 'sim.runFor'> {
   const rt = ctx.runtime;
@@ -25,14 +23,7 @@ export function sessionHandlers(ctx: SessionContext): HandlerGroup<'hello' | 'si
     'sim.resume': () => rt.resume(),
     'sim.runFor': async (p) => {
       if (rt.pacer.isRunning) return new Failure({ code: 'busy', message: 'sim.runFor: the simulation is running; pause it first' });
-      const engine = rt.sim.engine;
-      const until = engine.now + p.ns;
-      while (engine.now < until) {
-        const sliceStart = performance.now();
-        while (engine.now < until && performance.now() - sliceStart < RUN_SLICE_MS) engine.runUntil(until, 4096);
-        if (engine.now < until) await new Promise<void>((r) => setImmediate(r));
-        if (rt.sim.engine !== engine) return new Failure({ code: 'busy', message: 'sim.runFor: another machine was powered on meanwhile' });
-      }
+      if (!(await runInSlices(rt, p.ns))) return new Failure({ code: 'busy', message: 'sim.runFor: another machine was powered on meanwhile' });
       return rt.status();
     },
   };

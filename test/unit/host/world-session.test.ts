@@ -3,36 +3,16 @@
  * of the live PC, the series catalogue (a subscription gets exactly its series' columns),
  * methods that take virtual time, and the trace stream.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { SimRuntime } from '../../../src-sim/host/runtime.ts';
-import { SimSession } from '../../../src-sim/host/session.ts';
-import { parseSimMessage, PROTOCOL_VERSION, seriesColumns, type SimToClient } from '../../../src-shared/protocol/index.ts';
+import { describe, expect, it } from 'vitest';
+import type { SimRuntime } from '../../../src-sim/host/runtime.ts';
+import { openSession } from './session-harness.ts';
+import { seriesColumns, type SimToClient } from '../../../src-shared/protocol/index.ts';
 
 let runtime: SimRuntime | undefined;
-afterEach(() => runtime?.dispose());
-
-function open(opts: ConstructorParameters<typeof SimRuntime>[0] = { paused: true }) {
-  runtime = new SimRuntime(opts);
-  const sent: SimToClient[] = [];
-  const session = new SimSession(runtime, (m) => {
-    // Everything the simulator says must pass the client's own validation.
-    const checked = parseSimMessage(JSON.parse(JSON.stringify(m)));
-    if (!checked.ok) throw new Error(`simulator sent an invalid message: ${checked.error.message}`);
-    sent.push(m);
-  });
-  let id = 1;
-  const call = async (method: string, params: unknown) => {
-    const my = ++id;
-    session.handle({ type: 'request', id: my, method, params });
-    for (let i = 0; i < 200; i++) {
-      const r = sent.find((m) => m.type === 'response' && m.id === my);
-      if (r) return r as Extract<SimToClient, { type: 'response' }>;
-      await new Promise((res) => setTimeout(res, 5));
-    }
-    throw new Error(`no answer to ${method}`);
-  };
-  session.handle({ type: 'request', id: 1, method: 'hello', params: { protocolVersion: PROTOCOL_VERSION, client: 't' } });
-  return { session, sent, call, runtime };
+function open(opts?: Parameters<typeof openSession>[0]) {
+  const s = openSession(opts);
+  runtime = s.runtime;
+  return s;
 }
 
 describe('the world over the protocol', () => {

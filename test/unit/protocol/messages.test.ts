@@ -28,6 +28,19 @@ const valid: Record<MethodName, { params: unknown; result: unknown }> = {
       ],
     },
   },
+  'xen.boot': { params: { grub: { name: 'grub.conf', text: 'title Xen\n' }, era: '2007' }, result: { ok: false, failure: { stage: 'boot', message: 'no module', file: 'grub.conf', line: 1, column: 1 }, status } },
+  'xm.create': {
+    params: { hvm: { name: 'hvm.conf', text: "pci = [ '02:00.0' ]\n" } },
+    result: { ok: true, firstPacket: true, domain: { domid: 1, name: 'fc5-vtd', memoryMiB: 512, vcpus: 1, state: 'running', pci: ['0000:02:00.0'] }, stdout: ['Started domain fc5-vtd'], stderr: [], exitCode: 0 },
+  },
+  'xm.destroy': { params: { domain: 'fc5-vtd' }, result: { ok: true, stdout: [], stderr: [], exitCode: 0 } },
+  'xm.list': { params: {}, result: { booted: true, domains: [] } },
+  'xm.pciList': { params: { domain: '1' }, result: { functions: [{ vslot: 4, bdf: '02:00.0' }] } },
+  'xen.hypercalls': {
+    params: { from: 0 },
+    result: { records: [{ t: 5, caller: 0, hypercall: 'domctl', op: 'XEN_DOMCTL_assign_device', cmd: 37, domain: 1, args: { machine_bdf: '0x00020000' }, result: 0, errno: '0' }], total: 1 },
+  },
+  'xen.events': { params: {}, result: { lines: [{ t: 5, source: 'xen', text: '(XEN) Intel VT-d has been enabled' }], total: 1 } },
 };
 
 const heartbeatColumns = { wallMs: [1, 2], virtualNs: [3, 4], eventsPerSecond: [5, 6], achievedSpeed: [1, 1] };
@@ -48,6 +61,10 @@ describe('the protocol', () => {
     expect(parseSimMessage({ type: 'event', event: 'status', data: status }).ok).toBe(true);
     expect(parseSimMessage({ type: 'series', subscription: 1, series: 'heartbeat', columns: heartbeatColumns }).ok).toBe(true);
     expect(parseSimMessage({ type: 'event', event: 'machine-changed', data: { host: 'server-2drhd-5520', status } }).ok).toBe(true);
+    expect(parseSimMessage({ type: 'event', event: 'events', data: { first: 0, lines: [{ t: 5, source: 'xm', text: 'Using config file "hvm.conf".' }] } }).ok).toBe(true);
+    expect(parseSimMessage({ type: 'event', event: 'hypercalls', data: { first: 3, records: [] } }).ok).toBe(true);
+    expect(parseSimMessage({ type: 'event', event: 'ownership', data: { host: 'seed-core2-q35', devices: [] } }).ok).toBe(true);
+    expect(parseSimMessage({ type: 'event', event: 'events', data: { first: 0, lines: [{ t: -1, source: 'xm', text: '' }] } })).toMatchObject({ ok: false });
     expect(parseSimMessage({ type: 'event', event: 'trace', data: { records: [{ t: 5, source: 'pci.0000:02:00.0', name: 'e1000.irq', text: 'x' }], dropped: 0 } }).ok).toBe(true);
   });
 
@@ -62,7 +79,7 @@ describe('the protocol', () => {
 
   it('refuses an event the table does not declare, naming the known ones', () => {
     const r = parseSimMessage({ type: 'event', event: 'explode', data: {} });
-    expect(r).toMatchObject({ ok: false, error: { path: 'event', message: expect.stringContaining('known: status, machine-changed, trace') } });
+    expect(r).toMatchObject({ ok: false, error: { path: 'event', message: expect.stringContaining('known: status, machine-changed, trace, events, hypercalls, ownership') } });
     expect(parseSimMessage({ type: 'response', id: null, ok: false, error: { code: 'malformed', message: 'x', path: 'type' } }).ok).toBe(true);
   });
 
@@ -77,6 +94,11 @@ describe('the protocol', () => {
     ['a rate above 60 Hz', { type: 'request', id: 1, method: 'series.subscribe', params: { series: 'heartbeat', maxRateHz: 1000 } }, /params\.maxRateHz/, 'params.maxRateHz'],
     ['an extra params field', { type: 'request', id: 1, method: 'sim.pause', params: { now: true } }, /params\.now/, 'params.now'],
     ['missing params', { type: 'request', id: 1, method: 'sim.pause' }, /params/, 'params'],
+    ['an hvm.conf without its text', { type: 'request', id: 1, method: 'xm.create', params: { hvm: { name: 'hvm.conf' } } }, /params\.hvm\.text/, 'params.hvm.text'],
+    ['a grub.conf with an empty name', { type: 'request', id: 1, method: 'xen.boot', params: { grub: { name: '', text: '' }, era: '2007' } }, /params\.grub\.name/, 'params.grub.name'],
+    ['a boot without an era', { type: 'request', id: 1, method: 'xen.boot', params: { grub: { name: 'g', text: '' } } }, /params\.era/, 'params.era'],
+    ['an empty domain name to destroy', { type: 'request', id: 1, method: 'xm.destroy', params: { domain: '' } }, /params\.domain/, 'params.domain'],
+    ['a negative hypercall index', { type: 'request', id: 1, method: 'xen.hypercalls', params: { from: -1 } }, /params\.from/, 'params.from'],
   ];
 
   it.each(rejects)('rejects %s and names the field', (_what, raw, message, path) => {
