@@ -18,3 +18,4 @@ export { ANY, parseSlotFilter, parseIdFilter, filterMatches, type PciFilter } fr
 export { World, type WorldOptions } from '../world/world.ts';
 export { runVtd, type RunOptions, type RunResult, type RunFailure, type RunUntil, type RunFile } from '../toolstack/run.ts';
 export { eraRefusal, XEN_ERAS, type XenEra } from '../xen/common/version.ts';
+export { ATTACKS, attackText, type AttackKind, type AttackReport, type AttackAttempt } from '../toolstack/attack.ts';

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { UsageError, type CliIO, type Command } from '../io.ts';
 import { report } from '../file-errors.ts';
 import { hostArgPath, noSuchHost } from '../host-arg.ts';
-import { DEFAULT_SEED, eraRefusal, runVtd, World, XEN_ERAS, type HostProfile, type RunFile, type RunResult, type RunUntil } from '../../../src-sim/host/headless.ts';
+import { ATTACKS, attackText, DEFAULT_SEED, eraRefusal, runVtd, World, XEN_ERAS, type AttackKind, type HostProfile, type RunFile, type RunResult, type RunUntil } from '../../../src-sim/host/headless.ts';
 import { DEFAULT_ERA } from '../../../src-shared/config/era.ts';
 import { readConfig } from './parse.ts';
 import { readHost } from './lspci.ts';
@@ -38,7 +38,7 @@ async function readAll(files: string[], io: CliIO): Promise<RunFile[] | undefine
 
 /** The JSON document `--json` prints: the run's result as runVtd returns it. */
 export function runJson(r: RunResult): string {
-  const doc = { result: r.result, failure: r.failure ?? null, virtualNs: r.virtualNs, hypercalls: r.hypercalls, events: r.events, traceHash: r.traceHash };
+  const doc = { result: r.result, failure: r.failure ?? null, virtualNs: r.virtualNs, hypercalls: r.hypercalls, events: r.events, traceHash: r.traceHash, ...(r.attack ? { attack: r.attack } : {}) };
   return JSON.stringify(doc, null, 2) + '\n';
 }
 
@@ -58,6 +58,7 @@ export const run: Command = {
   summary: 'boot the simulated host, xm create the guests, run to the first packet or destroy',
   usage: `Usage: vtdw run --grub FILE --hvm FILE [--hvm FILE]... [--host PROFILE] [--era E]
                 --until first-packet|destroy [--seed N] [--trace] [--json]
+                [--attack dma|ioport|bar]
 
 Powers the simulated host on from grub.conf's default entry (Xen, dom0 and its pciback.hide),
 runs \`xm create\` for each hvm.conf in turn, lets the link partner send one frame to each
@@ -70,18 +71,27 @@ guests' kernel messages, xend, xm, qemu-dm and every hypercall, each with its vi
                   the same trace hash
   --trace         every trace record (hardware, interrupts, DMA) instead of the log lines alone
   --json          print { "result", "failure", "virtualNs", "hypercalls", "events", "traceHash" }
-Exit status: 0 the run reached --until, 1 boot, create, assignment or the first packet failed
+                  (and "attack" with --attack)
+  --attack KIND   the guest holding the assigned NIC runs a malicious driver instead of e1000:
+                  dma (receive DMA aimed at Xen's, dom0's and other guests' pages and past its
+                  RAM), ioport (machine ports it was not given), bar (foreign BARs mapped or
+                  touched); prints each attempt with the VT-d fault record or Xen's refusal and
+                  the hashes of all other memory before and after. --until defaults to destroy.
+Exit status: 0 the run reached --until (with --attack: every attempt blocked, no other memory
+changed), 1 boot, create, assignment or the first packet failed
 (the failing tool's own message is printed on stderr) or an input file is bad, 2 the command was
 called wrongly (including an era the simulator does not model).`,
   async run(argv: string[], io: CliIO) {
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { grub: { type: 'string' }, hvm: { type: 'string', multiple: true }, host: { type: 'string' }, era: { type: 'string' }, until: { type: 'string' }, seed: { type: 'string' }, trace: { type: 'boolean' }, json: { type: 'boolean' } },
+      options: { attack: { type: 'string' }, grub: { type: 'string' }, hvm: { type: 'string', multiple: true }, host: { type: 'string' }, era: { type: 'string' }, until: { type: 'string' }, seed: { type: 'string' }, trace: { type: 'boolean' }, json: { type: 'boolean' } },
     });
     if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}' (give files with --grub and --hvm)`);
     if (!values.grub) throw new UsageError('--grub FILE is required: the host boots from it');
     if (!values.hvm?.length) throw new UsageError('--hvm FILE is required: the guest to xm create');
+    if (values.attack !== undefined && !(ATTACKS as readonly string[]).includes(values.attack)) throw new UsageError(`--attack ${JSON.stringify(values.attack)}: expected one of ${ATTACKS.join(', ')}`);
+    if (values.until === undefined && values.attack) values.until = 'destroy';
     if (values.until === undefined) throw new UsageError(`--until is required: one of ${UNTIL.join(', ')}`);
     if (!(UNTIL as readonly string[]).includes(values.until)) throw new UsageError(`--until ${JSON.stringify(values.until)}: expected one of ${UNTIL.join(', ')}`);
     const era = values.era ?? DEFAULT_ERA;
@@ -95,9 +105,9 @@ called wrongly (including an era the simulator does not model).`,
     const hvm = await readAll(values.hvm, io);
     if (!hvm) return 1;
     const world = new World(profile, { seed });
-    const r = runVtd(world, { era, grub, hvm, until: values.until as RunUntil, trace: values.trace });
+    const r = runVtd(world, { era, grub, hvm, until: values.until as RunUntil, trace: values.trace, attack: values.attack as AttackKind | undefined });
     if (values.json) io.out(runJson(r));
-    else io.out(r.events.map((l) => l + '\n').join('') + `trace hash ${r.traceHash}, ${r.virtualNs} ns virtual\n`);
+    else io.out(r.events.map((l) => l + '\n').join('') + (r.attack ? attackText(r.attack) : '') + `trace hash ${r.traceHash}, ${r.virtualNs} ns virtual\n`);
     if (r.failure) io.err(failureText(r));
     return r.failure ? 1 : 0;
   },

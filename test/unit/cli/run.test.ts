@@ -70,6 +70,24 @@ describe('vtdw run with the seed files', () => {
   }, 120_000);
 });
 
+describe('vtdw run --attack', () => {
+  it('dma: prints each blocked attempt and the memory hashes before and after, exits 0', async () => {
+    const r = await vtdw(['run', '--grub', 'grub.conf', '--hvm', 'hvm.conf', '--attack', 'dma']);
+    expect(r).toMatchObject({ code: 0, err: '' });
+    expect(r.out).toMatch(/^ {2}FAULT {5}receive DMA to 0x40000000 \(far beyond its RAM\): VT-d fault record: DMA Write, source 02:00\.0, addr 0x40000000, reason 5 \(PTE Write access is not set\)$/m);
+    expect(r.out).toMatch(/^every attempt was blocked; no other memory changed$/m);
+    expectGolden('xen/vtdw-run-attack-dma.txt', r.out);
+  }, 60_000);
+
+  it('--json carries the attack report', async () => {
+    const r = await vtdw(['run', '--grub', 'grub.conf', '--hvm', 'hvm.conf', '--attack', 'bar', '--json']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.out);
+    expect(doc.attack).toMatchObject({ kind: 'bar', attacker: 1, blocked: true });
+    expect(doc.attack.before).toEqual(doc.attack.after);
+  }, 60_000);
+});
+
 describe('vtdw run when something fails', () => {
   it('dom0 kept the NIC (the seed’s pciback.hid typo): xm’s error on stderr, exit 1', async () => {
     const dir = withGrub('default=0\ntitle Xen\n kernel /boot/xen.gz vtd=1 ioapic_ack=old\n module /boot/vmlinuz ro pciback.hid=(02:00.0)\n');
@@ -100,6 +118,7 @@ describe('vtdw run called wrongly (exit 2)', () => {
     [[...SEED, '--until', 'forever'], 'vtdw run: --until "forever": expected one of first-packet, destroy\n'],
     [['run', '--hvm', 'hvm.conf', '--until', 'destroy'], 'vtdw run: --grub FILE is required: the host boots from it\n'],
     [['run', '--grub', 'grub.conf', '--until', 'destroy'], 'vtdw run: --hvm FILE is required: the guest to xm create\n'],
+    [[...SEED, '--attack', 'rowhammer'], 'vtdw run: --attack "rowhammer": expected one of dma, ioport, bar\n'],
     [[...SEED, '--until', 'destroy', '--seed=-1'], 'vtdw run: --seed "-1": expected a non-negative integer\n'],
   ];
   for (const [argv, err] of cases) {
