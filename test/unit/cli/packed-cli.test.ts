@@ -59,7 +59,7 @@ describe('the packed vtdw', () => {
     parse: { args: ['parse', 'hvm.conf', '--json'], expect: /"builder": "hvm"/ },
     dmar: { args: ['dmar', 'table.aml', '--json'], expect: /"registerBase": "0xfed93000"/ },
     lspci: { args: ['lspci', '--host', 'seed-core2-q35', '-vvv'], expect: /^02:00\.0 Ethernet controller: Intel Corporation 82572EI[^]*Capabilities: \[e0\] Express/m },
-    run: { args: ['run', '--grub', 'grub.conf', '--hvm', 'hvm.conf', '--until', 'destroy'], expect: /dom1 eth0: first frame received[^]*^trace hash / },
+    run: { args: ['run', '--grub', 'grub.conf', '--hvm', 'hvm.conf', '--until', 'destroy'], expect: /dom1 eth0: first frame received[^]*\ntrace hash / },
     host: { args: ['host', 'import', 'lspci-xxxx.txt', '--dmar', 'DMAR.dat', '-o', 'myhost.json'], expect: /^$/ },
   };
 
