@@ -15,3 +15,7 @@ export { configAccess } from '../hw/pci/pci-access.ts';
 export { plausibilityWarnings, type ProfileIssue } from '../hw/host-check.ts';
 export { scanJson, pathOffset, lineColumn } from '../hw/json-text.ts';
 export { ANY, parseSlotFilter, parseIdFilter, filterMatches, type PciFilter } from '../guest/lspci/filter.ts';
+export { World, type WorldOptions } from '../world/world.ts';
+export { runVtd, type RunOptions, type RunResult, type RunFailure, type RunUntil, type RunFile } from '../toolstack/run.ts';
+export { eraRefusal, XEN_ERAS, type XenEra } from '../xen/common/version.ts';
+export { ATTACKS, attackText, type AttackKind, type AttackReport, type AttackAttempt } from '../toolstack/attack.ts';

@@ -6,6 +6,7 @@
 import type { Xen } from '../xen/xen.ts';
 import type { Domain } from '../xen/common/domain.ts';
 import { guestInterruptsEnabled } from '../xen/arch/x86/hvm/vmx/intr.ts';
+import { doDomctl } from '../xen/common/domctl.ts';
 import { hvmloaderPciSetup } from '../guest/hvmloader/hvmloader.ts';
 import { Fc5Guest, type GuestCpu } from '../guest/linux/hvm-guest.ts';
 
@@ -21,16 +22,18 @@ export function guestCpu(xen: Xen, d: Domain): GuestCpu {
       guestInterruptsEnabled(d);
     },
     now: () => xen.now,
+    // A guest may issue domctl on itself; Xen's own checks decide (a guest is not privileged).
+    domctl: (op) => doDomctl(xen, d.domid, op.cmd === 'memory_mapping' ? { ...op, domain: d.domid, add: true } : { ...op, domain: d.domid, allow: true }).rc,
   };
 }
 
 /** Installs the boot sequence; returns the guest OS once it is created. */
-export function installHvmImage(xen: Xen, d: Domain, apic: boolean, onBoot: (os: Fc5Guest) => void): void {
+export function installHvmImage(xen: Xen, d: Domain, os: { apic: boolean; malicious: boolean }, onBoot: (os: Fc5Guest) => void): void {
   d.vcpuEntry = () => {
     const cpu = guestCpu(xen, d);
     hvmloaderPciSetup(cpu);
-    const os = new Fc5Guest(cpu, xen.world.sim.tracer, d.domid, apic);
-    onBoot(os);
-    os.boot();
+    const guest = new Fc5Guest(cpu, xen.world.sim.tracer, d.domid, os.apic, os.malicious);
+    onBoot(guest);
+    guest.boot();
   };
 }

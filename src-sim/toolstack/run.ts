@@ -12,6 +12,7 @@ import { XenPanic } from '../xen/arch/x86/setup.ts';
 import { BootError, bootFromGrub, type XenHost } from './host.ts';
 import { EventLog } from './event-log.ts';
 import type { XendDomain } from './xend/xend.ts';
+import { runAttack, type AttackKind, type AttackReport } from './attack.ts';
 
 export type RunUntil = 'create' | 'first-packet' | 'destroy';
 
@@ -27,10 +28,12 @@ export interface RunOptions {
   until: RunUntil;
   /** Include console lines Xen's log level drops, and every trace record. */
   trace?: boolean;
+  /** Run the malicious e1000 driver in the assigned guest and this attack instead of the first packet. */
+  attack?: AttackKind;
 }
 
 export interface RunFailure {
-  stage: 'era' | 'boot' | 'create' | 'assign' | 'first-packet';
+  stage: 'era' | 'boot' | 'create' | 'assign' | 'first-packet' | 'attack';
   message: string;
   file?: string;
 }
@@ -42,6 +45,8 @@ export interface RunResult {
   hypercalls: HypercallRecord[];
   events: string[];
   traceHash: string;
+  /** With `attack`: each attempt and its verdict, the memory hashes before and after. */
+  attack?: AttackReport;
 }
 
 /** Runs on the caller's world (a fresh Simulation + Pc of the chosen host profile). */
@@ -49,7 +54,7 @@ export function runVtd(world: { sim: Simulation; pc: Pc }, opts: RunOptions): Ru
   const log = new EventLog(world.sim.tracer, opts.trace);
   const traceLines: string[] = [];
   const off = opts.trace ? world.sim.tracer.on((r) => traceLines.push(`${r.t} ${r.name} ${r.text}`)) : undefined;
-  const state: { host?: XenHost } = {};
+  const state: RunState = {};
   const failure = steps(world, opts, state);
   off?.();
   log.detach();
@@ -60,10 +65,16 @@ export function runVtd(world: { sim: Simulation; pc: Pc }, opts: RunOptions): Ru
     hypercalls: state.host?.xen.hypercalls.records ?? [],
     events: opts.trace ? traceLines : log.lines.map((l) => EventLog.format(l)),
     traceHash: world.sim.tracer.hash,
+    ...(state.attack ? { attack: state.attack } : {}),
   };
 }
 
-function steps(world: { sim: Simulation; pc: Pc }, opts: RunOptions, state: { host?: XenHost }): RunFailure | undefined {
+interface RunState {
+  host?: XenHost;
+  attack?: AttackReport;
+}
+
+function steps(world: { sim: Simulation; pc: Pc }, opts: RunOptions, state: RunState): RunFailure | undefined {
   const refusal = eraRefusal(opts.era);
   if (refusal) return { stage: 'era', message: refusal };
   let host: XenHost;
@@ -74,6 +85,7 @@ function steps(world: { sim: Simulation; pc: Pc }, opts: RunOptions, state: { ho
     throw e;
   }
   const created: string[] = [];
+  host.xend.maliciousGuests = !!opts.attack;
   for (const f of opts.hvm) {
     const out = host.xm.create(f.name, f.text);
     // Let the new guest's vCPU run its firmware before the next step.
@@ -85,10 +97,17 @@ function steps(world: { sim: Simulation; pc: Pc }, opts: RunOptions, state: { ho
     if (missing) return { stage: 'assign', message: missing, file: f.name };
   }
   if (opts.until === 'create') return undefined;
-  const packet = firstPacket(world, host);
-  if (packet) return packet;
+  const outcome = opts.attack ? attack(world, host, opts.attack, state) : firstPacket(world, host);
+  if (outcome) return outcome;
   for (const name of created.reverse()) host.xm.destroy(name);
   return undefined;
+}
+
+function attack(world: { sim: Simulation; pc: Pc }, host: XenHost, kind: AttackKind, state: RunState): RunFailure | undefined {
+  const r = runAttack(world, host, kind);
+  if (typeof r === 'string') return { stage: 'attack', message: r };
+  state.attack = r;
+  return r.blocked ? undefined : { stage: 'attack', message: `the ${kind} attack was not contained: ${r.attempts.filter((a) => a.outcome === 'reached').map((a) => a.tried).join('; ') || 'memory outside the attacker changed'}` };
 }
 
 /** How long the link partner's first frames may take to reach the guest's driver. */

@@ -13,4 +13,5 @@ export const commands: Record<string, () => Promise<Command>> = {
   host: async () => (await import('./host.ts')).host,
   parse: async () => (await import('./parse.ts')).parse,
   check: async () => (await import('./check.ts')).check,
+  run: async () => (await import('./run.ts')).run,
 };

@@ -11,6 +11,7 @@
 import type { Tracer } from '../../engine/index.ts';
 import { KernelLog } from './printk.ts';
 import { GuestE1000, type GuestBus } from './drivers/net/e1000.ts';
+import { MaliciousE1000, type GuestDomctl } from './drivers/net/e1000-attack.ts';
 
 export interface GuestCpu extends GuestBus {
   portRead(port: number, size: 1 | 2 | 4): number;
@@ -18,6 +19,8 @@ export interface GuestCpu extends GuestBus {
   /** Installs the kernel's interrupt entry (IDT + sti). */
   setInterruptHandler(handler: (vector: number) => void): void;
   now(): number;
+  /** HYPERVISOR_domctl on itself (only the malicious driver uses it). */
+  domctl(op: GuestDomctl): number;
 }
 
 /** e1000_pci_tbl ids of the 8257x parts (82571EB / 82572EI). */
@@ -39,6 +42,8 @@ export class Fc5Guest {
      * IO-APIC mode — the 8259s fully masked, device interrupts expected from the IO-APIC.
      */
     private readonly apicMode = false,
+    /** Bind the malicious driver (e1000-attack.ts) to the NIC instead of e1000. */
+    private readonly malicious = false,
   ) {
     this.log = new KernelLog(tracer, `dom${domid}`);
   }
@@ -75,7 +80,8 @@ export class Fc5Guest {
     const irq = this.cfgRead(devfn, 0x3c, 1);
     // pci_enable_device + pci_set_master.
     this.cfgWrite(devfn, 0x04, 2, this.cfgRead(devfn, 0x04, 2) | 0x7);
-    this.nic = new GuestE1000(this.cpu, this.log, 'eth0', bar0 >>> 0, irq, DMA_POOL, () => this.cpu.now());
+    const Driver = this.malicious ? MaliciousE1000 : GuestE1000;
+    this.nic = new Driver(this.cpu, this.log, 'eth0', bar0 >>> 0, irq, DMA_POOL, () => this.cpu.now());
     this.nic.open();
     this.enableIrq(irq);
   }

@@ -38,6 +38,12 @@ export class Xend {
   /** Device-model pids xend would have got from fork/exec. */
   nextPid = 2000;
 
+  /**
+   * Not xend's: the simulator's switch for `vtdw run --attack`. HVM guests built while it is on
+   * boot with the malicious e1000 driver in place of the real one.
+   */
+  maliciousGuests = false;
+
   constructor(
     readonly xen: Xen,
     readonly dom0: XendDom0,

@@ -21,6 +21,8 @@ const work = mkdtempSync(join(tmpdir(), 'vtdw-odd-cli-'));
 const FIFO = join(work, 'pipe');
 execFileSync('mkfifo', [FIFO]);
 const DUMP = fixture('lspci', 'lkml-2004-82540EM-msi.vxxx');
+const SEED_GRUB = fileURLToPath(new URL('../../../resources/samples/grub.conf', import.meta.url));
+const SEED_HVM = fileURLToPath(new URL('../../../resources/samples/hvm.conf', import.meta.url));
 const vtdwJs = fileURLToPath(new URL('../../../src-main/cli/vtdw.js', import.meta.url));
 
 async function vtdw(argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -44,6 +46,10 @@ const CALLS: string[][] = [
   ['host', 'check', 'FILE'],
   ['host', 'check', 'FILE', '--json'],
   ['lspci', '--host', 'FILE', '-vvv'],
+  ['run', '--grub', 'FILE', '--hvm', SEED_HVM, '--until', 'destroy'],
+  ['run', '--grub', SEED_GRUB, '--hvm', 'FILE', '--until', 'destroy'],
+  ['run', '--grub', SEED_GRUB, '--hvm', SEED_HVM, '--hvm', 'FILE', '--until', 'first-packet'],
+  ['run', '--grub', SEED_GRUB, '--hvm', SEED_HVM, '--host', 'FILE', '--until', 'destroy'],
 ];
 
 const withFile = (call: string[], file: string) => call.map((a) => (a === 'FILE' ? file : a));
@@ -68,6 +74,7 @@ describe('vtdw commands given what is not a regular file', () => {
     writeFileSync(join(work, 'big.dump'), Buffer.alloc(MAX_INPUT_BYTES + 1, 0x20));
     expect(await vtdw(['parse', 'big.conf'])).toEqual({ code: 1, out: '', err: `vtdw parse: big.conf: cannot read: is larger than the ${MAX_TEXT_FILE_BYTES}-byte limit\n` });
     expect(await vtdw(['lspci', '--host', 'big.dump'])).toEqual({ code: 1, out: '', err: `vtdw lspci: big.dump: cannot read: is larger than the ${MAX_INPUT_BYTES}-byte limit\n` });
+    expect(await vtdw(['run', '--grub', 'big.conf', '--hvm', SEED_HVM, '--until', 'destroy'])).toEqual({ code: 1, out: '', err: `vtdw run: big.conf: cannot read: is larger than the ${MAX_TEXT_FILE_BYTES}-byte limit\n` });
   }, 30_000);
 
   it('as a real process too: `vtdw parse /dev/zero` and `vtdw dmar FIFO` end with status 1 and one line', async () => {

@@ -33,7 +33,7 @@ describe('the packed vtdw', () => {
 
   it('lists every subcommand under --help, through npx as the README shows it', { timeout: 60_000 }, () => {
     const help = execFileSync('npx', ['--no-install', 'vtdw', '--help'], { cwd: app, encoding: 'utf8', timeout: 60_000 });
-    for (const cmd of ['start', 'serve', 'dmar', 'lspci', 'host', 'parse', 'check']) expect(help).toMatch(new RegExp(`^\\s+${cmd}\\s`, 'm'));
+    for (const cmd of ['start', 'serve', 'dmar', 'lspci', 'host', 'parse', 'check', 'run']) expect(help).toMatch(new RegExp(`^\\s+${cmd}\\s`, 'm'));
   });
 
   it('decodes a real DMAR table to the same JSON as the repository copy does', () => {
@@ -59,6 +59,7 @@ describe('the packed vtdw', () => {
     parse: { args: ['parse', 'hvm.conf', '--json'], expect: /"builder": "hvm"/ },
     dmar: { args: ['dmar', 'table.aml', '--json'], expect: /"registerBase": "0xfed93000"/ },
     lspci: { args: ['lspci', '--host', 'seed-core2-q35', '-vvv'], expect: /^02:00\.0 Ethernet controller: Intel Corporation 82572EI[^]*Capabilities: \[e0\] Express/m },
+    run: { args: ['run', '--grub', 'grub.conf', '--hvm', 'hvm.conf', '--until', 'destroy'], expect: /dom1 eth0: first frame received[^]*\ntrace hash / },
     host: { args: ['host', 'import', 'lspci-xxxx.txt', '--dmar', 'DMAR.dat', '-o', 'myhost.json'], expect: /^$/ },
   };
 

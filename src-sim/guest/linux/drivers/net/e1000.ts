@@ -36,7 +36,7 @@ export class GuestE1000 {
   mac = '';
 
   constructor(
-    private readonly bus: GuestBus,
+    protected readonly bus: GuestBus,
     private readonly log: KernelLog,
     readonly name: string,
     /** Guest-physical address of BAR0 as the guest's PCI setup left it. */
@@ -55,7 +55,7 @@ export class GuestE1000 {
     this.bus.memWrite(this.mmio + off, 4, v >>> 0);
   }
 
-  private get rxRing(): number {
+  protected get rxRing(): number {
     return this.dmaBase;
   }
 
@@ -102,7 +102,7 @@ export class GuestE1000 {
     if (this.rd(R.STATUS) & R.STATUS_LU) this.log.printk(KERN_INFO, `e1000: ${this.name}: e1000_watchdog: NIC Link is Up 1000 Mbps Full Duplex`);
   }
 
-  private writeU64(gpa: number, v: number): void {
+  protected writeU64(gpa: number, v: number): void {
     this.bus.memWrite(gpa, 4, v % 0x1_0000_0000);
     this.bus.memWrite(gpa + 4, 4, Math.floor(v / 0x1_0000_0000));
   }
