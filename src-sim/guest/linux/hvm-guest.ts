@@ -7,11 +7,19 @@
  * mastering on (written through to the real device), and opens it. Its interrupt entry does
  * what i8259.c's handler does: mask the line and send the *specific* EOI at once
  * (mask_and_ack_8259A), run the driver's handler, then unmask.
+ *
+ * Its own views read what it sees, never host state: `lspci` through its config cycles (so
+ * qemu-dm's virtual bus and the assigned device's virtualised header) and /proc/interrupts from
+ * the counts its own interrupt entry kept.
  */
 import type { Tracer } from '../../engine/index.ts';
 import { KernelLog } from './printk.ts';
 import { GuestE1000, type GuestBus } from './drivers/net/e1000.ts';
 import { MaliciousE1000, type GuestDomctl } from './drivers/net/e1000-attack.ts';
+import { conf1Read, conf1Write, GuestConf1Access } from './arch/i386/pci/direct.ts';
+import { showInterrupts } from './fs/proc/interrupts.ts';
+import { lspci, type LspciOptions } from '../lspci/lspci.ts';
+import type { PciAccess } from '../lspci/ls-device.ts';
 
 export interface GuestCpu extends GuestBus {
   portRead(port: number, size: 1 | 2 | 4): number;
@@ -32,6 +40,10 @@ export class Fc5Guest {
   readonly log: KernelLog;
   nic?: GuestE1000;
   private imr = [0xff, 0xff];
+  /** kstat_cpu(0).irqs: counted by __do_IRQ on entry, handled or not. */
+  private readonly kstat = new Array<number>(16).fill(0);
+  /** irq_desc[].action names: setup_irq / request_irq in registration order. */
+  private readonly actions = new Map<number, string[]>();
 
   constructor(
     private readonly cpu: GuestCpu,
@@ -49,13 +61,47 @@ export class Fc5Guest {
   }
 
   private cfgRead(devfn: number, reg: number, size: 1 | 2 | 4): number {
-    this.cpu.portWrite(0xcf8, 4, (0x80000000 | (devfn << 8) | (reg & 0xfc)) >>> 0);
-    return this.cpu.portRead(0xcfc + (reg & 3), size) >>> 0;
+    return conf1Read(this.cpu, 0, devfn, reg, size);
   }
 
   private cfgWrite(devfn: number, reg: number, size: 1 | 2 | 4, value: number): void {
-    this.cpu.portWrite(0xcf8, 4, (0x80000000 | (devfn << 8) | (reg & 0xfc)) >>> 0);
-    this.cpu.portWrite(0xcfc + (reg & 3), size, value);
+    conf1Write(this.cpu, 0, devfn, reg, size, value);
+  }
+
+  /** The guest's PCI bus as its own config cycles read it (for lspci). */
+  pciAccess(): PciAccess {
+    return new GuestConf1Access(this.cpu);
+  }
+
+  /** `lspci [opts]` run inside the guest. */
+  lspci(opts: LspciOptions = {}): string {
+    return lspci(this.pciAccess(), opts);
+  }
+
+  /** Interrupts the guest's do_IRQ took on a PIC line (kstat_irqs). */
+  interruptCount(irq: number): number {
+    return this.kstat[irq] ?? 0;
+  }
+
+  /**
+   * `cat /proc/interrupts` in the guest: one CPU, the actions it registered. Timer ticks are
+   * counted like any other line, but qemu-dm's PIT is not modelled, so IRQ 0 only counts what
+   * really arrived (nothing yet); no NMI watchdog, no local APIC timer (apic=0), no spurious
+   * IRQ 7 (ERR) and no IO-APIC mismatch (MIS) occur in this model.
+   */
+  procInterrupts(): string {
+    const rows = [...this.actions].map(([irq, names]) => ({ irq, counts: [this.interruptCount(irq)], typename: this.chipName(irq), actions: names }));
+    return showInterrupts(1, rows, { nmi: [0], loc: [0], err: 0, mis: 0 });
+  }
+
+  /** The irq_chip typename: the 8259A in PIC mode; in IO-APIC mode PCI lines are level, ISA edge. */
+  private chipName(irq: number): string {
+    if (!this.apicMode) return 'XT-PIC';
+    return irq === this.nic?.irq ? 'IO-APIC-level' : 'IO-APIC-edge';
+  }
+
+  private setupIrq(irq: number, name: string): void {
+    this.actions.set(irq, [...(this.actions.get(irq) ?? []), name]);
   }
 
   boot(): void {
@@ -67,6 +113,9 @@ export class Fc5Guest {
     out(0x21, this.imr[0]);
     out(0xa1, this.imr[1]);
     this.cpu.setInterruptHandler((v) => this.doIrq(v));
+    // time_init's setup_irq(0, "timer"); the cascade action exists only without an IO-APIC.
+    this.setupIrq(0, 'timer');
+    if (!this.apicMode) this.setupIrq(2, 'cascade');
     for (let devfn = 0; devfn < 256; devfn += 1) {
       const id = this.cfgRead(devfn, 0, 4);
       if (id === 0xffffffff || (id & 0xffff) !== 0x8086 || !E1000_IDS.has(id >>> 16)) continue;
@@ -83,6 +132,8 @@ export class Fc5Guest {
     const Driver = this.malicious ? MaliciousE1000 : GuestE1000;
     this.nic = new Driver(this.cpu, this.log, 'eth0', bar0 >>> 0, irq, DMA_POOL, () => this.cpu.now());
     this.nic.open();
+    // e1000_open: request_irq(irq, e1000_intr, SA_SHIRQ, netdev->name).
+    this.setupIrq(irq, this.nic.name);
     this.enableIrq(irq);
   }
 
@@ -102,6 +153,7 @@ export class Fc5Guest {
   private doIrq(vector: number): void {
     const irq = vector - 0x20;
     if (irq < 0 || irq > 15) return;
+    this.kstat[irq]++;
     this.setImr(irq, true);
     if (irq >= 8) {
       this.cpu.portWrite(0xa0, 1, 0x60 + (irq & 7));
