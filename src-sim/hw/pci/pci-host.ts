@@ -74,9 +74,9 @@ export class PciHost {
 
   /** The bus a config cycle for `bus` in `segment` reaches now, or undefined (master abort). */
   routeBus(segment: number, bus: number): PciBus | undefined {
-    const list = this.roots.get(segment) ?? [];
-    const direct = list.find((b) => b.number === bus);
-    if (direct) return direct;
+    const list = this.roots.get(segment);
+    if (!list) return undefined;
+    for (const root of list) if (root.number === bus) return root;
     for (const root of list) {
       const hit = root.route(bus);
       if (hit) return hit;

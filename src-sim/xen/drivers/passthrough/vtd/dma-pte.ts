@@ -61,17 +61,19 @@ export function dmaPteRead(mem: PhysicalMemory, root: number, levels: number, io
 export function fillLeafEntries(mem: PhysicalMemory, alloc: PageSource, root: number, levels: number, iova: number, count: number, entryFor: (i: number) => number): void {
   const buf = new Uint8Array(PAGE);
   const view = new DataView(buf.buffer);
+  const firstPfn = Math.floor(iova / PAGE);
   let i = 0;
   while (i < count) {
-    const pfn = Math.floor(iova / PAGE) + i;
-    const table = addrToDmaPte(mem, alloc, root, levels, pfn * PAGE)! - 8 * (pfn % 512);
+    const pfn = firstPfn + i;
+    const slot = pfn % 512;
+    const table = addrToDmaPte(mem, alloc, root, levels, pfn * PAGE)! - 8 * slot;
     mem.read(table, buf);
-    const n = Math.min(512 - (pfn % 512), count - i);
-    for (let k = 0; k < n; k++) {
+    const n = Math.min(512 - slot, count - i);
+    for (let k = 0, at = 8 * slot; k < n; k++, at += 8) {
       const e = entryFor(i + k);
-      const at = 8 * ((pfn % 512) + k);
-      view.setUint32(at, e % 0x1_0000_0000, true);
-      view.setUint32(at + 4, Math.floor(e / 0x1_0000_0000), true);
+      const hi = Math.floor(e / 0x1_0000_0000);
+      view.setUint32(at, e - hi * 0x1_0000_0000, true);
+      view.setUint32(at + 4, hi, true);
     }
     mem.write(table, buf);
     i += n;

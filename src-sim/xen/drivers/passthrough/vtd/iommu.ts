@@ -132,7 +132,9 @@ export class VtdIommu {
     const first = this.units[0]?.hw;
     if (!first || first.ecap.pt) return;
     dom0.iommu.pgd = this.w.heap.allocPage();
-    fillLeafEntries(this.w.mem, this.w.heap, dom0.iommu.pgd, this.levels(dom0), 0, maxPage, (i) => i * 0x1000 + DMA_PTE_READ + DMA_PTE_WRITE);
+    // The permission is read once: the entry callback runs for every page of the map (a million for 4 GiB).
+    const perm = DMA_PTE_READ + DMA_PTE_WRITE;
+    fillLeafEntries(this.w.mem, this.w.heap, dom0.iommu.pgd, this.levels(dom0), 0, maxPage, (i) => i * 0x1000 + perm);
   }
 
   /** setup_dom0_devices: brute-force scan of every bus/device/function through CF8/CFC. */
