@@ -10,6 +10,9 @@ import { barBase, isSizingProbe, type BarMoveIntent } from './bar.ts';
 import type { BarInfo, ConfigHook, ConfigLayout } from './config-layout.ts';
 import * as R from './pci-regs.ts';
 
+/** Read once: `R.X` is a getter under a CommonJS transform, and routing reads the header type per config cycle. */
+const { PCI_HEADER_TYPE } = R;
+
 export interface ConfigListeners {
   /** A BAR now decodes somewhere else (not reported while it holds the sizing probe). */
   barMove?: (intent: BarMoveIntent) => void;
@@ -47,7 +50,7 @@ export class PciConfigSpace {
   }
 
   get headerType(): number {
-    return this.regs.bytes[R.PCI_HEADER_TYPE] & 0x7f;
+    return this.regs.bytes[PCI_HEADER_TYPE] & 0x7f;
   }
 
   get vendorId(): number {

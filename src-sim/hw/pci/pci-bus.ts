@@ -8,6 +8,8 @@ import type { PciFunction } from './pci-function.ts';
 
 export class PciBus {
   private readonly slots = new Map<number, PciFunction>();
+  /** The plugged functions by devfn, kept sorted at plug time: routing walks it on every config cycle. */
+  private readonly sorted: PciFunction[] = [];
 
   constructor(
     readonly segment: number,
@@ -19,7 +21,7 @@ export class PciBus {
 
   /** The number config cycles use for this bus now. */
   get number(): number {
-    return this.parentBridge ? this.parentBridge.busRange.secondary : this.rootNumber;
+    return this.parentBridge ? this.parentBridge.secondaryNumber : this.rootNumber;
   }
 
   get isRoot(): boolean {
@@ -29,6 +31,8 @@ export class PciBus {
   plug(fn: PciFunction): void {
     if (this.slots.has(fn.devfn)) throw new Error(`${fn.id}: slot already occupied`);
     this.slots.set(fn.devfn, fn);
+    this.sorted.push(fn);
+    this.sorted.sort((a, b) => a.devfn - b.devfn);
     fn.bus = this;
   }
 
@@ -37,7 +41,7 @@ export class PciBus {
   }
 
   get functions(): PciFunction[] {
-    return [...this.slots.values()].sort((a, b) => a.devfn - b.devfn);
+    return [...this.sorted];
   }
 
   /**
@@ -47,11 +51,8 @@ export class PciBus {
   route(target: number, depth = 0): PciBus | undefined {
     if (this.number === target) return this;
     if (depth > 32) return undefined;
-    for (const fn of this.functions) {
-      if (!fn.secondaryBus) continue;
-      const { secondary, subordinate } = fn.busRange;
-      if (secondary === 0 || target < secondary || target > subordinate) continue;
-      return fn.secondaryBus.route(target, depth + 1);
+    for (const fn of this.sorted) {
+      if (fn.secondaryBus && fn.forwardsBus(target)) return fn.secondaryBus.route(target, depth + 1);
     }
     return undefined;
   }

@@ -9,6 +9,10 @@ import { PciConfigSpace, type ConfigSpaceState } from './config-space.ts';
 import type { PciBus } from './pci-bus.ts';
 import * as R from './pci-regs.ts';
 
+// Module-local copies of the registers routing reads on every config cycle: under a CommonJS
+// transform (tsx, vitest) each `R.X` is a getter call, which showed in the boot profile.
+const { PCI_HEADER_TYPE_BRIDGE, PCI_HEADER_TYPE_CARDBUS, PCI_SECONDARY_BUS, PCI_SUBORDINATE_BUS } = R;
+
 export interface PciFunctionState {
   version: 1;
   config: ConfigSpaceState;
@@ -37,13 +41,26 @@ export class PciFunction {
   }
 
   get isBridge(): boolean {
-    return this.config.headerType === R.PCI_HEADER_TYPE_BRIDGE || this.config.headerType === R.PCI_HEADER_TYPE_CARDBUS;
+    const type = this.config.headerType;
+    return type === PCI_HEADER_TYPE_BRIDGE || type === PCI_HEADER_TYPE_CARDBUS;
   }
 
   /** Secondary and subordinate bus numbers as programmed now (0/0 for a non-bridge). */
   get busRange(): { secondary: number; subordinate: number } {
-    if (!this.isBridge) return { secondary: 0, subordinate: 0 };
-    return { secondary: this.config.regs.bytes[R.PCI_SECONDARY_BUS], subordinate: this.config.regs.bytes[R.PCI_SUBORDINATE_BUS] };
+    return { secondary: this.secondaryNumber, subordinate: this.isBridge ? this.config.regs.bytes[PCI_SUBORDINATE_BUS] : 0 };
+  }
+
+  /** The secondary bus number as programmed now (0 for a non-bridge); read on every routed config cycle, so it allocates nothing. */
+  get secondaryNumber(): number {
+    return this.isBridge ? this.config.regs.bytes[PCI_SECONDARY_BUS] : 0;
+  }
+
+  /** Whether this bridge forwards a type-1 cycle for bus `target` now ([secondary, subordinate], an unprogrammed 0 claims nothing). */
+  forwardsBus(target: number): boolean {
+    if (!this.isBridge) return false;
+    const bytes = this.config.regs.bytes;
+    const secondary = bytes[PCI_SECONDARY_BUS];
+    return secondary !== 0 && target >= secondary && target <= bytes[PCI_SUBORDINATE_BUS];
   }
 
   get command(): number {

@@ -74,9 +74,9 @@ export class PciHost {
 
   /** The bus a config cycle for `bus` in `segment` reaches now, or undefined (master abort). */
   routeBus(segment: number, bus: number): PciBus | undefined {
-    const list = this.roots.get(segment) ?? [];
-    const direct = list.find((b) => b.number === bus);
-    if (direct) return direct;
+    const list = this.roots.get(segment);
+    if (!list) return undefined;
+    for (const root of list) if (root.number === bus) return root;
     for (const root of list) {
       const hit = root.route(bus);
       if (hit) return hit;
@@ -124,21 +124,25 @@ export class PciHost {
     this.find(b)?.config.write(offset, size, value);
   }
 
-  private mechanism1Target(): { bdf: Bdf; reg: number } | undefined {
+  /**
+   * The function CONFIG_ADDRESS selects now (segment 0; bus, devfn), or undefined when the
+   * enable bit is clear or nothing answers. Decoded without building a Bdf: Xen's and dom0's
+   * brute-force scans run this 65536 times each.
+   */
+  private mechanism1Function(): PciFunction | undefined {
     const a = this.configAddress;
     if (!(a & 0x80000000)) return undefined;
-    return { bdf: { segment: 0, bus: (a >>> 16) & 0xff, device: (a >>> 11) & 0x1f, fn: (a >>> 8) & 7 }, reg: a & 0xfc };
+    return this.routeBus(0, (a >>> 16) & 0xff)?.at((a >>> 8) & 0xff);
   }
 
   private mechanism1Read(off: number, size: 1 | 2 | 4): number {
-    const t = this.mechanism1Target();
-    if (!t) return 0xffffffff >>> (32 - 8 * size);
-    return this.configRead(t.bdf, t.reg + off, size);
+    const fn = this.mechanism1Function();
+    if (!fn) return 0xffffffff >>> (32 - 8 * size);
+    return fn.config.read((this.configAddress & 0xfc) + off, size);
   }
 
   private mechanism1Write(off: number, size: 1 | 2 | 4, value: number): void {
-    const t = this.mechanism1Target();
-    if (t) this.configWrite(t.bdf, t.reg + off, size, value);
+    this.mechanism1Function()?.config.write((this.configAddress & 0xfc) + off, size, value);
   }
 
   // ---- BAR decoding: the host applies move intents ---------------------------------------------

@@ -26,6 +26,9 @@ export class OutOfMemory extends Error {
   }
 }
 
+/** The memset's source, shared: memory copies from it and nothing writes to it. */
+const ZERO_PAGE = new Uint8Array(PAGE_SIZE);
+
 export class FrameAllocator implements PageSource {
   private free: FrameRange[];
 
@@ -45,7 +48,7 @@ export class FrameAllocator implements PageSource {
   allocPage(): number {
     const [r] = this.allocFrames(1, 'xenheap page');
     const addr = r.mfn * PAGE_SIZE;
-    this.mem.write(addr, new Uint8Array(PAGE_SIZE));
+    this.mem.write(addr, ZERO_PAGE);
     return addr;
   }
 

@@ -53,27 +53,62 @@ export function dmaPteRead(mem: PhysicalMemory, root: number, levels: number, io
   return leaf === undefined ? 0 : mem.readU64(leaf);
 }
 
+/** Stores a 64-bit entry (below 2^53) little-endian at byte `at` of a table buffer. */
+function putEntry(view: DataView, at: number, e: number): void {
+  const hi = Math.floor(e / 0x1_0000_0000);
+  view.setUint32(at, e - hi * 0x1_0000_0000, true);
+  view.setUint32(at + 4, hi, true);
+}
+
+/**
+ * Walks the leaf tables covering `count` pages from `iova` (allocating missing levels), one
+ * read-modify-write per table: `fill(view, at, n, i)` writes `n` entries from byte `at`, the
+ * first being page `i` of the run.
+ */
+function fillLeafTables(
+  mem: PhysicalMemory,
+  alloc: PageSource,
+  root: number,
+  levels: number,
+  iova: number,
+  count: number,
+  fill: (view: DataView, at: number, n: number, i: number) => void,
+): void {
+  const buf = new Uint8Array(PAGE);
+  const view = new DataView(buf.buffer);
+  const firstPfn = Math.floor(iova / PAGE);
+  let i = 0;
+  while (i < count) {
+    const pfn = firstPfn + i;
+    const slot = pfn % 512;
+    const table = addrToDmaPte(mem, alloc, root, levels, pfn * PAGE)! - 8 * slot;
+    mem.read(table, buf);
+    const n = Math.min(512 - slot, count - i);
+    fill(view, 8 * slot, n, i);
+    mem.write(table, buf);
+    i += n;
+  }
+}
+
 /**
  * Fills leaf entries for `count` consecutive pages from `iova`, `entryFor(i)` giving each
  * page's 64-bit entry. One read-modify-write per leaf table: a 1:1 map of gigabytes (dom0's
  * table at iommu_setup) is the same result as `count` iommu_map_page calls, at table speed.
  */
 export function fillLeafEntries(mem: PhysicalMemory, alloc: PageSource, root: number, levels: number, iova: number, count: number, entryFor: (i: number) => number): void {
-  const buf = new Uint8Array(PAGE);
-  const view = new DataView(buf.buffer);
-  let i = 0;
-  while (i < count) {
-    const pfn = Math.floor(iova / PAGE) + i;
-    const table = addrToDmaPte(mem, alloc, root, levels, pfn * PAGE)! - 8 * (pfn % 512);
-    mem.read(table, buf);
-    const n = Math.min(512 - (pfn % 512), count - i);
-    for (let k = 0; k < n; k++) {
-      const e = entryFor(i + k);
-      const at = 8 * ((pfn % 512) + k);
-      view.setUint32(at, e % 0x1_0000_0000, true);
-      view.setUint32(at + 4, Math.floor(e / 0x1_0000_0000), true);
-    }
-    mem.write(table, buf);
-    i += n;
-  }
+  fillLeafTables(mem, alloc, root, levels, iova, count, (view, at, n, i) => {
+    for (let k = 0; k < n; k++) putEntry(view, at + 8 * k, entryFor(i + k));
+  });
+}
+
+/**
+ * The same fill for a contiguous run: page `i` maps `hpa + i` pages with `perm` (dom0's 1:1
+ * map, a range iommu_page_mapping). The entries are computed in the loop rather than through a
+ * callback shared with other callers, which kept the million-entry 1:1 map from being inlined.
+ */
+export function fillLeafRun(mem: PhysicalMemory, alloc: PageSource, root: number, levels: number, iova: number, count: number, hpa: number, perm: number): void {
+  const first = hpa - (hpa % PAGE) + perm;
+  fillLeafTables(mem, alloc, root, levels, iova, count, (view, at, n, i) => {
+    for (let k = 0, e = first + i * PAGE; k < n; k++, e += PAGE) putEntry(view, at + 8 * k, e);
+  });
 }

@@ -18,7 +18,7 @@ import { PCI_CLASS_DEVICE, PCI_SECONDARY_BUS, PCI_SUBORDINATE_BUS, type PciConf 
 import { DmarUnit, DmarUnitTimeout, FLUSH_DEVICE, FLUSH_DOMAIN, FLUSH_GLOBAL } from './dmar-unit.ts';
 import { findDrhdUnit, type DmarInfo, type DrhdUnit } from './dmar.ts';
 import { iommuPageFault, type LoggedFault } from './fault.ts';
-import { DMA_PTE_READ, DMA_PTE_WRITE, dmaPteClear, dmaPteMap, fillLeafEntries } from './dma-pte.ts';
+import { DMA_PTE_READ, DMA_PTE_WRITE, dmaPteClear, dmaPteMap, fillLeafRun } from './dma-pte.ts';
 
 const FILE = 'intel-iommu.c';
 const DEFAULT_DOMAIN_ADDRESS_WIDTH = 48;
@@ -132,7 +132,7 @@ export class VtdIommu {
     const first = this.units[0]?.hw;
     if (!first || first.ecap.pt) return;
     dom0.iommu.pgd = this.w.heap.allocPage();
-    fillLeafEntries(this.w.mem, this.w.heap, dom0.iommu.pgd, this.levels(dom0), 0, maxPage, (i) => i * 0x1000 + DMA_PTE_READ + DMA_PTE_WRITE);
+    fillLeafRun(this.w.mem, this.w.heap, dom0.iommu.pgd, this.levels(dom0), 0, maxPage, 0, DMA_PTE_READ + DMA_PTE_WRITE);
   }
 
   /** setup_dom0_devices: brute-force scan of every bus/device/function through CF8/CFC. */
@@ -292,7 +292,7 @@ export class VtdIommu {
     const first = Math.floor(hpa / 0x1000);
     const end = Math.ceil((hpa + size) / 0x1000);
     try {
-      fillLeafEntries(this.w.mem, this.w.heap, d.iommu.pgd, this.levels(d), start, end - first, (i) => (first + i) * 0x1000 + prot);
+      fillLeafRun(this.w.mem, this.w.heap, d.iommu.pgd, this.levels(d), start, end - first, first * 0x1000, prot);
     } catch {
       return -ENOMEM;
     }
