@@ -14,6 +14,7 @@ import { MAX_SEQUENCE, MUTATING_METHODS, builtin, callFunction, getAttribute, it
 import { NONE, PyError, asBigInt, bool, hashKey, int, isNumber, pyRepr, pyStr, str, toExactJson, truthy, typeName, type ExactJson, type PyValue } from './python-values.ts';
 import { binaryOp, compareOp, parseNumber } from './python-ops.ts';
 import { OpaqueCall, Return, XM_VARS, bindArguments, commandLineValue, exceptionClassName, isStandardError, makeDefCode, xmVarArgs, type DefCode, type XmVar } from './python-def.ts';
+import { keyRepr, seqIndex, sliceOf, subscript } from './python-subscript.ts';
 import { SourceText } from './source.ts';
 import { sentence } from './diagnostic.ts';
 
@@ -274,8 +275,8 @@ class Evaluator implements CallContext {
       if (key.t === 'unknown') return this.taint(obj, t);
       if (obj.t === 'dict') {
         const k = this.wrap(() => hashKey(key), t);
-        if (!obj.map.delete(k)) this.raise('KeyError', pyReprShort(key), t);
-      } else if (obj.t === 'list') obj.items.splice(this.seqIndex(obj.items.length, key, t), 1);
+        if (!obj.map.delete(k)) this.raise('KeyError', keyRepr(key), t);
+      } else if (obj.t === 'list') obj.items.splice(this.wrap(() => seqIndex('list', obj.items.length, key), t), 1);
       else this.raise('TypeError', `'${typeName(obj)}' object doesn't support item deletion`, t);
       return;
     }
@@ -371,7 +372,7 @@ class Evaluator implements CallContext {
         const key = this.eval(target.index);
         if (obj.t === 'unknown') return;
         if (obj.t === 'dict') this.wrap(() => obj.map.set(hashKey(key), [key, value]), target);
-        else if (obj.t === 'list') obj.items[this.seqIndex(obj.items.length, key, target)] = value;
+        else if (obj.t === 'list') obj.items[this.wrap(() => seqIndex('list', obj.items.length, key), target)] = value;
         else this.raise('TypeError', `'${typeName(obj)}' object does not support item assignment`, target);
         return;
       }
@@ -572,56 +573,16 @@ class Evaluator implements CallContext {
     return v;
   }
 
-  private seqIndex(len: number, key: PyValue, at: Span): number {
-    const n = asBigInt(key);
-    if (n === undefined) return this.raise('TypeError', `list indices must be integers, not ${typeName(key)}`, at);
-    const i = Number(n < 0n ? n + BigInt(len) : n);
-    if (i < 0 || i >= len) return this.raise('IndexError', 'list index out of range', at);
-    return i;
-  }
-
   private subscript(obj: PyValue, key: PyValue, at: Span): PyValue {
-    if (obj.t === 'dict') {
-      const hit = obj.map.get(this.wrap(() => hashKey(key), at));
-      return hit ? hit[1] : this.raise('KeyError', pyReprShort(key), at);
-    }
-    if (obj.t === 'list' || obj.t === 'tuple') {
-      const i = this.wrap(() => {
-        const n = asBigInt(key);
-        if (n === undefined) throw new PyError('TypeError', `${obj.t} indices must be integers, not ${typeName(key)}`);
-        return n;
-      }, at);
-      const idx = Number(i < 0n ? i + BigInt(obj.items.length) : i);
-      if (idx < 0 || idx >= obj.items.length) return this.raise('IndexError', `${obj.t} index out of range`, at);
-      return obj.items[idx];
-    }
-    if (obj.t === 'str') {
-      const chars = [...obj.v];
-      const n = asBigInt(key);
-      if (n === undefined) return this.raise('TypeError', 'string indices must be integers', at);
-      const idx = Number(n < 0n ? n + BigInt(chars.length) : n);
-      if (idx < 0 || idx >= chars.length) return this.raise('IndexError', 'string index out of range', at);
-      return str(chars[idx], obj.u);
-    }
-    if (obj.t === 'match') return this.wrap(() => callFunction({ t: 'func', name: 'match.group', self: obj }, [key], new Map(), this), at);
-    return this.raise('TypeError', `'${typeName(obj)}' object is unsubscriptable`, at);
+    const v = this.wrap(() => subscript(obj, key), at);
+    // A regex match object's `m[i]` is `m.group(i)`.
+    return v ?? this.wrap(() => callFunction({ t: 'func', name: 'match.group', self: obj }, [key], new Map(), this), at);
   }
 
   private slice(e: Extract<Expr, { k: 'slice' }>, obj: PyValue): PyValue {
     const parts = [e.lower, e.upper, e.step].map((p) => (p ? this.eval(p) : NONE));
     if (obj.t === 'unknown' || parts.some((p) => p.t === 'unknown')) return { t: 'unknown', why: 'slice' };
-    const seq = obj.t === 'str' ? [...obj.v] : obj.t === 'list' || obj.t === 'tuple' ? obj.items : this.raise('TypeError', `'${typeName(obj)}' object is unsubscriptable`, e);
-    const [lo, hi, st] = parts.map((p) => (p.t === 'none' ? undefined : Number(asBigInt(p) ?? this.raise('TypeError', 'slice indices must be integers or None', e))));
-    const step = st ?? 1;
-    if (step === 0) return this.raise('ValueError', 'slice step cannot be zero', e);
-    const len = seq.length;
-    const norm = (v: number | undefined, dflt: number) => (v === undefined ? dflt : v < 0 ? Math.max(v + len, step < 0 ? -1 : 0) : Math.min(v, step < 0 ? len - 1 : len));
-    const start = norm(lo, step > 0 ? 0 : len - 1);
-    const stop = norm(hi, step > 0 ? len : -1);
-    const picked: unknown[] = [];
-    for (let i = start; step > 0 ? i < stop : i > stop; i += step) picked.push(seq[i]);
-    if (obj.t === 'str') return str((picked as string[]).join(''), obj.u);
-    return { t: obj.t as 'list' | 'tuple', items: picked as PyValue[] };
+    return this.wrap(() => sliceOf(obj, parts), e);
   }
 
   private compare(e: Extract<Expr, { k: 'cmp' }>): PyValue {
@@ -733,9 +694,5 @@ function leftSpine<K extends 'bin' | 'bool'>(e: Extract<Expr, { k: K }>, k: K): 
 function targetNames(t: Expr, out: Set<string>): void {
   if (t.k === 'name') out.add(t.id);
   else if (t.k === 'tuple' || t.k === 'list') t.items.forEach((i) => targetNames(i, out));
-}
-
-function pyReprShort(v: PyValue): string {
-  return v.t === 'str' ? `'${v.v}'` : v.t === 'int' ? v.v.toString() : typeName(v);
 }
 
