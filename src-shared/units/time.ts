@@ -23,3 +23,8 @@ export function formatSi(n: number, unit = ''): string {
 export function formatSpeed(speed: number | 'max'): string {
   return speed === 'max' ? 'max' : `${speed}×`;
 }
+
+/** `[    0.000123]`: virtual seconds with microseconds, as dmesg prints a kernel log line's time. */
+export function dmesgStamp(ns: number): string {
+  return `[${String(Math.floor(ns / 1e9)).padStart(5)}.${String(Math.floor((ns % 1e9) / 1e3)).padStart(6, '0')}]`;
+}

@@ -6,6 +6,7 @@
  * covers the log. Console lines Xen's thresholds drop are left out unless `verbose`.
  */
 import type { TraceRecord, Tracer } from '../engine/index.ts';
+import { dmesgStamp } from '../../src-shared/units/time.ts';
 
 export interface EventLine {
   t: number;
@@ -56,9 +57,7 @@ export class EventLog {
 
   /** `[    0.000123] source     text`, seconds with microseconds as dmesg shows them. */
   static format(l: EventLine): string {
-    const s = Math.floor(l.t / 1e9);
-    const us = Math.floor((l.t % 1e9) / 1e3);
-    return `[${String(s).padStart(5)}.${String(us).padStart(6, '0')}] ${l.source.padEnd(10)} ${l.text}`;
+    return `${dmesgStamp(l.t)} ${l.source.padEnd(10)} ${l.text}`;
   }
 
   text(): string {
