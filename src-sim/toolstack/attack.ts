@@ -69,17 +69,22 @@ function ownerOf(host: XenHost, mfn: number): string {
   return 'xen';
 }
 
-/** Every populated machine page outside the attacker, hashed per owner (`hash/N pages`). */
+/**
+ * Every machine page outside the attacker, hashed per owner (`hash/N frames, M populated`). A
+ * page never written is zero and not stored: any write to it populates it and changes the hash,
+ * so the hash covers all N frames while reading only the M that hold data.
+ */
 export function memoryHashes(world: World, host: XenHost, attacker: number): Record<string, string> {
   const pages = world.pc.mem.save().pages;
-  const groups = new Map<string, string[]>();
-  for (const d of host.xen.domains.values()) if (d.domid !== attacker) groups.set(`dom${d.domid}`, []);
-  groups.set('xen', []);
+  const groups = new Map<string, { parts: string[]; frames: number }>();
+  for (const d of host.xen.domains.values()) if (d.domid !== attacker) groups.set(`dom${d.domid}`, { parts: [], frames: d.frames.reduce((n, r) => n + r.count, 0) });
+  const owned = [...groups.values()].reduce((n, g) => n + g.frames, 0) + (host.xen.domain(attacker)?.frames.reduce((n, r) => n + r.count, 0) ?? 0);
+  groups.set('xen', { parts: [], frames: Math.floor(world.pc.mem.sizeBytes / PAGE) - owned });
   for (const pfn of Object.keys(pages).sort((x, y) => parseInt(x, 16) - parseInt(y, 16))) {
     const owner = ownerOf(host, parseInt(pfn, 16));
-    if (owner !== `dom${attacker}`) groups.get(owner)?.push(pfn, pages[pfn]);
+    if (owner !== `dom${attacker}`) groups.get(owner)?.parts.push(pfn, pages[pfn]);
   }
-  return Object.fromEntries([...groups].map(([k, v]) => [k, `${hash64(v)}/${v.length / 2} pages`]));
+  return Object.fromEntries([...groups].map(([k, g]) => [k, `${hash64(g.parts)}/${g.frames} frames, ${g.parts.length / 2} populated`]));
 }
 
 /** A page worth aiming at for each other owner: its first populated page, else its first frame. */

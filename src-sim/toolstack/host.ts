@@ -35,9 +35,10 @@ export function bootFromGrub(world: XenWorld, grubText: string, era: XenEra): Xe
   if (!boot) throw new BootError(`the default entry "${entry.title}" does not load a Xen hypervisor (kernel /…/xen.gz)`);
   if (!boot.dom0) throw new BootError(`the default entry "${entry.title}" has no module line: Xen has no dom0 kernel to start`);
   const xen = new Xen(world, era);
-  startXen(xen, words(boot.xenOptions));
+  const dom0Cmdline = words(boot.dom0Options);
+  startXen(xen, words(boot.xenOptions), dom0Cmdline);
   const dom0 = new Dom0Linux({ io: world.pc.io, tracer: world.sim.tracer });
-  dom0.boot(words(boot.dom0Options));
+  dom0.boot(dom0Cmdline);
   const xend = new Xend(xen, dom0View(dom0), world.sim.rng.stream('xend'));
   return { xen, dom0, xend, xm: new Xm(xend), title: entry.title };
 }

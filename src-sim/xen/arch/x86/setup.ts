@@ -16,6 +16,7 @@ import type { IommuParams, Xen } from '../../xen.ts';
 import { PCI_VENDOR_ID } from './pci.ts';
 import { MachineIoApic } from './io_apic.ts';
 import { GuestIrqs } from './irq_guest.ts';
+import { constructDom0 } from './domain_build.ts';
 
 /** The parameters of the era's hypervisor (boolean_param / custom_param registrations). */
 function xenParams(xen: Xen): XenParam[] {
@@ -63,8 +64,8 @@ function parseIommuParam(s: string, io: IommuParams, xen: Xen): void {
 
 export class XenPanic extends Error {}
 
-/** Boots Xen with `cmdline` (the words after /boot/xen.gz). */
-export function startXen(xen: Xen, cmdline: string): void {
+/** Boots Xen with `cmdline` (the words after /boot/xen.gz); `dom0Cmdline` is the first module's. */
+export function startXen(xen: Xen, cmdline: string, dom0Cmdline = ''): void {
   if (xen.booted) throw new Error('Xen is already running on this machine');
   if (atLeast(xen.era, '4.0')) xen.params.iommu = { ...xen.params.iommu, enabled: true, snoop: true, qinval: true, intremap: true };
   const words = cmdlineParse(cmdline, xenParams(xen));
@@ -80,7 +81,7 @@ export function startXen(xen: Xen, cmdline: string): void {
   if (dmar) xen.vtd = new VtdIommu({ mem: xen.world.pc.mem, mmio: xen.world.pc.mmio, pci: xen.pci, con: xen.con, heap: xen.heap, era: xen.era }, dmar);
   if (xen.vtd) xen.vtd.domainInit(dom0);
   iommuSetup(xen, dom0);
-  constructDom0(xen, dom0);
+  constructDom0(xen, dom0, dom0Cmdline);
   xen.booted = true;
 }
 
@@ -134,13 +135,4 @@ function iommuSetup(xen: Xen, dom0: Domain): void {
   xen.con.printk('warning', `I/O virtualisation ${io.enabled ? 'enabled' : 'disabled'}`);
   if (io.enabled && atLeast(xen.era, '3.4')) xen.con.printk('warning', `I/O virtualisation for PV guests ${io.pv ? 'enabled' : 'disabled'}`);
   if (!io.enabled && io.force) throw new XenPanic('IOMMU setup failed, crash Xen for security purpose!');
-}
-
-/** construct_dom0: dom0_mem of RAM (default: all but 1/16, at most 128 MiB kept back). */
-function constructDom0(xen: Xen, dom0: Domain): void {
-  const avail = xen.heap.freePages;
-  const pages = xen.params.dom0MemBytes !== undefined ? Math.min(avail, Math.floor(xen.params.dom0MemBytes / 0x1000)) : avail - Math.min(Math.floor(avail / 16), 0x8000);
-  dom0.maxPages = pages;
-  xen.allocDomainFrames(dom0, pages);
-  dom0.state = 'running';
 }
