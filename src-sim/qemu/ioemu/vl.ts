@@ -10,6 +10,8 @@ import type { XcHandle } from '../../xen/tools/libxc/xc_domain.ts';
 import { QemuLog } from './logfile.ts';
 import { PciBus } from './hw/pci.ts';
 import { ptInit, type LibpciDev, type PtDevice } from './hw/pass-through.ts';
+import { ptInit34, type PtDevice34 } from './hw/pass-through-34.ts';
+import { atLeast } from '../../xen/common/version.ts';
 import { CIRRUS_VGA, I440FX, NIC_MODELS, PIIX3_IDE, Piix3, XEN_PLATFORM, emulated } from './hw/pc.ts';
 import { QemuIoreq } from './ioreq.ts';
 import type { IoreqServer } from '../../xen/arch/x86/hvm/io.ts';
@@ -78,7 +80,8 @@ export class QemuDm {
   readonly log: QemuLog;
   readonly bus = new PciBus();
   readonly args: QemuDmArgs;
-  passthrough: PtDevice[] = [];
+  /** The assigned functions: 2007/3.2's copy-and-forward model, or 3.3+'s register tables. */
+  passthrough: (PtDevice | PtDevice34)[] = [];
   readonly ioreq: IoreqServer = new QemuIoreq(this.bus);
   exitCode?: number;
 
@@ -101,7 +104,8 @@ export class QemuDm {
     bus.register((devfn) => emulated(PIIX3_IDE, devfn), 0x09);
     bus.register((devfn) => emulated(CIRRUS_VGA, devfn));
     if (a.pci) {
-      const r = ptInit({ bus: this.bus, xc: this.host.xc, domid: a.domid, log: this.log, libpci: this.host.libpci() }, a.pci);
+      const ctx = { bus: this.bus, xc: this.host.xc, domid: a.domid, log: this.log, libpci: this.host.libpci() };
+      const r = atLeast(this.host.xc.xen.era, '3.3') ? ptInit34(ctx, a.pci) : ptInit(ctx, a.pci);
       this.passthrough = r.devices;
       if (r.rc !== 0) {
         this.log.write('Error: Initialization failed for pass-through devices');
