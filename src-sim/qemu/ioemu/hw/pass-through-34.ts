@@ -63,7 +63,8 @@ const h = (n: number) => (n >>> 0).toString(16);
 export class PtDevice34 extends PciDevice implements PtMsiDevice {
   readonly bases: PtRegion34[] = Array.from({ length: PCI_ROM_SLOT + 1 }, () => ({ ePhys: -1, eSize: 0, machine: 0, flag: 'unused' as PtBarFlag }));
   readonly cfg: PtConfigSpace;
-  msi: PtMsiInfo = newMsiInfo();
+  /** One object for the device's life: the MSI hooks hold it (reset in place, restored in place). */
+  readonly msi: PtMsiInfo = newMsiInfo();
   machineIrq = 0;
 
   constructor(
@@ -235,7 +236,7 @@ export class PtDevice34 extends PciDevice implements PtMsiDevice {
     const flags = readLe(this.config, base + 2, 2);
     if (g.size === 'vendor') return this.config[base + 2];
     if (g.size === 'msi') {
-      this.msi = newMsiInfo();
+      Object.assign(this.msi, newMsiInfo());
       return 0x0a + (flags & PCI_MSI_FLAGS_64BIT ? 4 : 0) + (flags & PCI_MSI_FLAGS_MASKBIT ? 10 : 0);
     }
     const type = (flags & 0xf0) >> 4;
@@ -406,7 +407,7 @@ export class PtDevice34 extends PciDevice implements PtMsiDevice {
     this.cfg.restore(s.config);
     s.bases.forEach((b, i) => Object.assign(this.bases[i], b));
     for (const r of this.regions) r.addr = s.regionAddrs[`region${r.index}`] ?? -1;
-    this.msi = { ...s.msi };
+    Object.assign(this.msi, s.msi);
     this.machineIrq = s.machineIrq;
   }
 }
