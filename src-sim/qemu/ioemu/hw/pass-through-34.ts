@@ -19,7 +19,7 @@
 import { DPCI_ADD_MAPPING, DPCI_REMOVE_MAPPING } from '../../../xen/tools/libxc/xc_domain.ts';
 import { xcPhysdevMapPirq, xcPhysdevUnmapPirq } from '../../../xen/tools/libxc/xc_physdev.ts';
 import { PT_IRQ_TYPE_PCI, machineBdf } from '../../../xen/arch/x86/domctl.ts';
-import { parseDirectPci, type LibpciDev, type PtContext } from './pass-through.ts';
+import { ptInitWith, type LibpciDev, type PtContext } from './pass-through.ts';
 import { PCI_ADDRESS_SPACE_IO, PCI_ADDRESS_SPACE_MEM, PCI_ADDRESS_SPACE_MEM_PREFETCH, PCI_ROM_SLOT, PT_VIRT_DEVFN_AUTO, PciDevice, readLe, type PciIoRegion } from './pci.ts';
 import { merge, PtConfigSpace, type PtConfigHost, type PtConfigState, type PtReadFn, type PtRegEntry } from './pt-config.ts';
 import { ptGroupFor, type PtInitHook, type PtRegGroup } from './pt-reg-table.ts';
@@ -414,16 +414,7 @@ export class PtDevice34 extends PciDevice implements PtMsiDevice {
 
 /** pt_init (3.3+): every device or nothing (-1 stops qemu-dm). */
 export function ptInit34(ctx: PtContext, directPci: string): { rc: number; devices: PtDevice34[] } {
-  const devices: PtDevice34[] = [];
-  for (const [, b, d, f] of parseDirectPci(directPci)) {
-    const pt = registerRealDevice34(ctx, b, d, f);
-    if (!pt) {
-      ctx.log.pt('pt_init', `Error: Registration failed (${h2(b)}:${h2(d)}.${f.toString(16)})`);
-      return { rc: -1, devices };
-    }
-    devices.push(pt);
-  }
-  return { rc: 0, devices };
+  return ptInitWith(ctx, directPci, registerRealDevice34);
 }
 
 function registerRealDevice34(ctx: PtContext, rBus: number, rDev: number, rFunc: number): PtDevice34 | undefined {

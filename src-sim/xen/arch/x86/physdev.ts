@@ -11,6 +11,7 @@
 import { EEXIST, EINVAL, ENOSPC, ENOSYS, EPERM, ESRCH } from '../../common/errno.ts';
 import type { Domain } from '../../common/domain.ts';
 import { atLeast } from '../../common/version.ts';
+import { perDomainState } from '../../common/domain-state.ts';
 import type { Xen } from '../../xen.ts';
 import { FIRST_DYNAMIC_VECTOR } from './io_apic.ts';
 import { pciDisableMsi, pciEnableMsi, type MsiDesc } from './msi.ts';
@@ -37,24 +38,13 @@ export interface DomainPirqState {
   pirqs: { pirq: number; vector: number; type: 'gsi' | 'msi'; msi?: MsiDesc }[];
 }
 
-const tables = new WeakMap<Domain, DomainPirqState>();
+const pirqTables = perDomainState<DomainPirqState>('pirq table', () => ({ version: 1, pirqs: [] }));
 
 /** The domain's pirq table (created empty on first use). */
-export function domainPirqs(d: Domain): DomainPirqState {
-  let t = tables.get(d);
-  if (!t) tables.set(d, (t = { version: 1, pirqs: [] }));
-  return t;
-}
-
-/** Snapshot of a domain's pirq table: plain named fields. */
-export function savePirqs(d: Domain): DomainPirqState {
-  return copyState(domainPirqs(d));
-}
-
-export function restorePirqs(d: Domain, s: DomainPirqState): void {
-  if (s.version !== 1) throw new Error(`pirq table snapshot of d${d.domid}: version ${String(s.version)} is not 1`);
-  tables.set(d, copyState(s));
-}
+export const domainPirqs = pirqTables.of;
+/** Snapshot of a domain's pirq table, and its restore: plain named fields. */
+export const savePirqs = pirqTables.save;
+export const restorePirqs = pirqTables.restore;
 
 export function pirqVector(d: Domain, pirq: number): number {
   return domainPirqs(d).pirqs.find((p) => p.pirq === pirq)?.vector ?? 0;
@@ -182,6 +172,3 @@ export function freeDomainPirqs(xen: Xen, d: Domain): void {
   for (const p of [...domainPirqs(d).pirqs]) unmapDomainPirq(xen, d, p.pirq);
 }
 
-function copyState<T>(s: T): T {
-  return JSON.parse(JSON.stringify(s)) as T;
-}

@@ -14,6 +14,7 @@
 import type { Domain } from '../../common/domain.ts';
 import { EBUSY, EINVAL } from '../../common/errno.ts';
 import type { Xen } from '../../xen.ts';
+import { perDomainState } from '../../common/domain-state.ts';
 
 export const PT_IRQ_TYPE_MSI = 2;
 export const PT_IRQ_TYPE_MSI_TRANSLATE = 3;
@@ -35,22 +36,11 @@ export interface DomainMsiState {
   bindings: GuestMsiBinding[];
 }
 
-const states = new WeakMap<Domain, DomainMsiState>();
+const msiStates = perDomainState<DomainMsiState>('MSI bindings', () => ({ version: 1, bindings: [] }));
 
-export function domainMsi(d: Domain): DomainMsiState {
-  let s = states.get(d);
-  if (!s) states.set(d, (s = { version: 1, bindings: [] }));
-  return s;
-}
-
-export function saveDomainMsi(d: Domain): DomainMsiState {
-  return copyState(domainMsi(d));
-}
-
-export function restoreDomainMsi(d: Domain, s: DomainMsiState): void {
-  if (s.version !== 1) throw new Error(`MSI bindings snapshot of d${d.domid}: version ${String(s.version)} is not 1`);
-  states.set(d, copyState(s));
-}
+export const domainMsi = msiStates.of;
+export const saveDomainMsi = msiStates.save;
+export const restoreDomainMsi = msiStates.restore;
 
 /** msi_gvec_pirq[gvec]: the pirq a guest vector is bound to, or undefined. */
 export function msiGvecPirq(d: Domain, gvec: number): number | undefined {
@@ -92,6 +82,3 @@ export function releaseDomainMsi(xen: Xen, d: Domain): void {
   for (const b of [...domainMsi(d).bindings]) ptIrqDestroyBindMsi(xen, d, b.pirq);
 }
 
-function copyState<T>(s: T): T {
-  return JSON.parse(JSON.stringify(s)) as T;
-}
