@@ -10,6 +10,7 @@ import { guestConfig, hostConfig, NIC_BDF, SLOT3 } from '../../scenarios/support
 import type { XenEra } from '../../../src-sim/xen/common/version.ts';
 import { PtConfigSpace, type PtConfigHost } from '../../../src-sim/qemu/ioemu/hw/pt-config.ts';
 import { PT_EMU_REG_GRP_TBL, PT_EMU_REG_HEADER0 } from '../../../src-sim/qemu/ioemu/hw/pt-reg-table.ts';
+import { PtDevice34 } from '../../../src-sim/qemu/ioemu/hw/pass-through-34.ts';
 
 const XEN_LINE: Partial<Record<XenEra, string>> = { '3.3': 'iommu=1 dom0_mem=1024M', '3.4': 'iommu=1 dom0_mem=1024M', '4.0': 'dom0_mem=1024M' };
 
@@ -223,5 +224,37 @@ describe('which eras use the tables', () => {
   it.each(['3.3', '4.0'] as XenEra[])('%s: PMC hides PME support as in 3.4', (era) => {
     const { g } = guest(era);
     expect(g.read(0xca, 2)).toBe(0x0022);
+  });
+});
+
+describe('snapshots of the register-table device', () => {
+  it('restores every emulated register, the regions and the MSI state by name, and reads as before', () => {
+    const { host, g } = guest();
+    const pt = host.xend.byName('fc5-vtd')!.qemu!.passthrough[0];
+    if (!(pt instanceof PtDevice34)) throw new Error('3.4 uses the register-table device');
+    g.write(0x0c, 1, 0x08);
+    g.write(0xd4, 4, 0xfee00000);
+    const view = () => [0x04, 0x0c, 0x10, 0x14, 0x18, 0x3c, 0xcc, 0xd0, 0xd4, 0xe8, 0xf0].map((r) => g.read(r));
+    const before = view();
+    const saved = JSON.parse(JSON.stringify(pt.save())) as ReturnType<typeof pt.save>;
+    expect(saved.config.values['Header Type0.PCI_CACHE_LINE_SIZE']).toBe(0x08);
+    expect(saved.msi.addrLo).toBe(0xfee00000);
+    g.write(0x0c, 1, 0x20);
+    g.write(0xd4, 4, 0xfee0f000);
+    g.write(0x3c, 1, 9);
+    pt.restore(saved);
+    expect(view()).toEqual(before);
+    expect(pt.save()).toEqual(saved);
+  });
+
+  it('refuses a snapshot of another version or one that lacks a register, naming it', () => {
+    const { host } = guest();
+    const pt = host.xend.byName('fc5-vtd')!.qemu!.passthrough[0];
+    if (!(pt instanceof PtDevice34)) throw new Error('3.4 uses the register-table device');
+    const saved = pt.save();
+    expect(() => pt.restore({ ...saved, version: 2 as 1 })).toThrow('pass-through device snapshot version 2 is not 1');
+    const values = { ...saved.config.values };
+    delete values['PCI Express.PCI_EXP_LNKCTL'];
+    expect(() => pt.restore({ ...saved, config: { version: 1, values } })).toThrow('pass-through config snapshot lacks PCI Express.PCI_EXP_LNKCTL');
   });
 });
