@@ -60,7 +60,7 @@ export const plainRead: PtReadFn = (e, value, valid) => merge(value, e.data, ~(e
 
 /** The plain emulated write (pt_byte/word/long_reg_write). */
 export const plainWrite: PtWriteFn = (e, value, dev, valid) => {
-  e.data = merge(value, e.data, e.reg.emu & ~e.reg.ro & valid) & SIZE_MASK[e.reg.size];
+  e.data = (merge(value, e.data, e.reg.emu & ~e.reg.ro & valid) & SIZE_MASK[e.reg.size]) >>> 0;
   return merge(value, dev, ~e.reg.emu & valid);
 };
 

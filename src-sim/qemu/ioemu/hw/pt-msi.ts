@@ -21,7 +21,7 @@ import type { XcHandle } from '../../../xen/tools/libxc/xc_domain.ts';
 import { AUTO_ASSIGN, xcPhysdevMapPirqMsi, xcPhysdevUnmapPirq } from '../../../xen/tools/libxc/xc_physdev.ts';
 import { GFLAGS_SHIFT_DELIV_MODE, GFLAGS_SHIFT_DM, GFLAGS_SHIFT_RH, GFLAGS_SHIFT_TRG_MODE } from '../../../xen/drivers/passthrough/io-msi.ts';
 import type { QemuLog } from '../logfile.ts';
-import { merge, type PtRegEntry, type PtWriteFn } from './pt-config.ts';
+import { merge, plainWrite, type PtRegEntry, type PtWriteFn } from './pt-config.ts';
 
 export const PCI_MSI_FLAGS_ENABLE = 0x0001;
 export const PCI_MSI_FLAGS_QSIZE = 0x0070;
@@ -143,8 +143,8 @@ export function msiWriteHooks(dev: PtMsiDevice): Record<'msgctrl' | 'msgaddr32' 
   /** Takes the writable bits, returns what the device gets and whether the value changed. */
   const take = (e: PtRegEntry, value: number, dev0: number, valid: number): { out: number; changed: boolean } => {
     const old = e.data;
-    e.data = merge(value, e.data, e.reg.emu & ~e.reg.ro & valid) & (e.reg.size === 4 ? 0xffffffff : 0xffff);
-    return { out: merge(value, dev0, ~e.reg.emu & valid), changed: e.data !== old };
+    const out = plainWrite(e, value, dev0, valid);
+    return { out, changed: e.data !== old };
   };
   const rebind = (changed: boolean) => {
     if (changed && m.flags & PT_MSI_MAPPED) ptMsiUpdate(dev);
