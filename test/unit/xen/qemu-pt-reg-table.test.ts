@@ -258,3 +258,29 @@ describe('snapshots of the register-table device', () => {
     expect(() => pt.restore({ ...saved, config: { version: 1, values } })).toThrow('pass-through config snapshot lacks PCI Express.PCI_EXP_LNKCTL');
   });
 });
+
+describe('the INTx binding of 3.4’s register_real_device', () => {
+  it('maps IRQ 16 to pirq 16 first, then binds it to INTA# of slot 3', () => {
+    const { host } = guest();
+    const ops = host.xen.hypercalls.records.map((r) => r.op);
+    const map = ops.indexOf('PHYSDEVOP_map_pirq');
+    expect(map).toBeGreaterThan(ops.indexOf('XEN_DOMCTL_assign_device'));
+    expect(ops[map + 1]).toBe('XEN_DOMCTL_bind_pt_irq');
+    expect(host.xen.hypercalls.records[map].args).toEqual({ type: 'MAP_PIRQ_TYPE_GSI', index: 16, pirq: 16 });
+  });
+
+  it('when Xen holds the line itself, the bind fails: INTx disabled on the device, the pirq unmapped, no machine IRQ', () => {
+    const host = bootSeedHost({ era: '3.4', grub: grubWith('iommu=1 dom0_mem=1024M') });
+    // As if Xen's own serial driver had IRQ 16 (com1=…,16): pirq_guest_bind refuses with -EBUSY.
+    host.xen.irqs.desc(16).xenAction = 'ns16550';
+    host.xm.create('/etc/xen/hvm.conf', SEED_HVM);
+    const qemu = host.xend.byName('fc5-vtd')!.qemu!;
+    expect(qemu.log.lines).toContain('register_real_device: Error: Binding of interrupt failed! rc=-1');
+    expect(host.xen.hypercalls.records.filter((r) => r.op.startsWith('PHYSDEVOP')).map((r) => `${r.op} ${r.errno}`)).toEqual(['PHYSDEVOP_map_pirq 0', 'PHYSDEVOP_unmap_pirq 0']);
+    expect(hostConfig(host, NIC_BDF).read(0x04, 2) & 0x400).toBe(0x400);
+    // The guest's own INTx-disable bit stays emulated; clearing it no longer reaches the device.
+    const g = guestConfig(host, 1, SLOT3);
+    g.write(0x04, 2, 0x0007);
+    expect(hostConfig(host, NIC_BDF).read(0x04, 2) & 0x400).toBe(0x400);
+  });
+});
