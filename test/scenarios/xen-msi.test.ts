@@ -11,8 +11,8 @@ import { bootSeedHost, grubWith, SEED_HVM } from './support/seed-host.ts';
 import { guestConfig, hostConfig, NIC_BDF, SLOT3 } from './support/guest-config.ts';
 import { expectGolden } from '../golden/golden.ts';
 import { parseSlotFilter } from '../../src-sim/guest/lspci/filter.ts';
-import { doPhysdevOp, domainPirqs, MAP_PIRQ_TYPE_GSI, MAP_PIRQ_TYPE_MSI } from '../../src-sim/xen/arch/x86/physdev.ts';
-import { domainMsi } from '../../src-sim/xen/drivers/passthrough/io-msi.ts';
+import { doPhysdevOp, domainPirqs, MAP_PIRQ_TYPE_GSI, MAP_PIRQ_TYPE_MSI, restorePirqs, savePirqs } from '../../src-sim/xen/arch/x86/physdev.ts';
+import { domainMsi, restoreDomainMsi, saveDomainMsi } from '../../src-sim/xen/drivers/passthrough/io-msi.ts';
 import { PtDevice34 } from '../../src-sim/qemu/ioemu/hw/pass-through-34.ts';
 import type { XenEra } from '../../src-sim/xen/common/version.ts';
 
@@ -190,5 +190,24 @@ describe('the 3.4 guest’s lspci of the assigned NIC', () => {
     const text = dom.guest!.lspci({ verbose: 3 });
     expect(text).toContain('Capabilities: [d0] MSI: Enable+ Count=1/1 Maskable- 64bit+');
     expect(text).toContain('Address: 00000000fee0100c  Data: 4149');
+  });
+});
+
+describe('Xen’s per-domain MSI state in snapshots', () => {
+  it('saves the pirq table and the MSI bindings as named fields and restores them as they were', () => {
+    const { d, enableMsi, g } = guest34();
+    enableMsi();
+    const pirqs = JSON.parse(JSON.stringify(savePirqs(d))) as ReturnType<typeof savePirqs>;
+    const msi = JSON.parse(JSON.stringify(saveDomainMsi(d))) as ReturnType<typeof saveDomainMsi>;
+    expect(pirqs.pirqs.map((p) => [p.pirq, p.type])).toEqual([
+      [16, 'gsi'],
+      [255, 'msi'],
+    ]);
+    g.write(MSI + 0x0c, 2, 0x4151);
+    restorePirqs(d, pirqs);
+    restoreDomainMsi(d, msi);
+    expect(domainMsi(d).bindings).toEqual([{ pirq: 255, gvec: 0x49, gflags: GFLAGS }]);
+    expect(savePirqs(d)).toEqual(pirqs);
+    expect(() => restoreDomainMsi(d, { ...msi, version: 3 as 1 })).toThrow('MSI bindings snapshot of d1: version 3 is not 1');
   });
 });
