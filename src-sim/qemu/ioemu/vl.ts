@@ -3,7 +3,9 @@
  * arguments xend spawns it with: the guest's PCI bus in pc_init1's order — i440FX at 00.0,
  * PIIX3 at 01.0 (IDE 01.1, USB 01.2, ACPI 01.3), the VGA card, then the pass-through devices
  * (first free slot: 3), the Xen platform device, the emulated NICs. Exits 1 when pass-through
- * initialisation fails, as the 2007 code does.
+ * initialisation fails, as the 2007 code does. The pass-through model is the era's: 2007/3.2
+ * copy the config space and forward (hw/pass-through.ts), 3.3+ emulate it by register tables
+ * (hw/pass-through-34.ts).
  */
 import type { Tracer } from '../../engine/index.ts';
 import type { XcHandle } from '../../xen/tools/libxc/xc_domain.ts';
