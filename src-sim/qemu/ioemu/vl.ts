@@ -3,13 +3,17 @@
  * arguments xend spawns it with: the guest's PCI bus in pc_init1's order — i440FX at 00.0,
  * PIIX3 at 01.0 (IDE 01.1, USB 01.2, ACPI 01.3), the VGA card, then the pass-through devices
  * (first free slot: 3), the Xen platform device, the emulated NICs. Exits 1 when pass-through
- * initialisation fails, as the 2007 code does.
+ * initialisation fails, as the 2007 code does. The pass-through model is the era's: 2007/3.2
+ * copy the config space and forward (hw/pass-through.ts), 3.3+ emulate it by register tables
+ * (hw/pass-through-34.ts).
  */
 import type { Tracer } from '../../engine/index.ts';
 import type { XcHandle } from '../../xen/tools/libxc/xc_domain.ts';
 import { QemuLog } from './logfile.ts';
 import { PciBus } from './hw/pci.ts';
 import { ptInit, type LibpciDev, type PtDevice } from './hw/pass-through.ts';
+import { ptInit34, type PtDevice34 } from './hw/pass-through-34.ts';
+import { atLeast } from '../../xen/common/version.ts';
 import { CIRRUS_VGA, I440FX, NIC_MODELS, PIIX3_IDE, Piix3, XEN_PLATFORM, emulated } from './hw/pc.ts';
 import { QemuIoreq } from './ioreq.ts';
 import type { IoreqServer } from '../../xen/arch/x86/hvm/io.ts';
@@ -78,7 +82,8 @@ export class QemuDm {
   readonly log: QemuLog;
   readonly bus = new PciBus();
   readonly args: QemuDmArgs;
-  passthrough: PtDevice[] = [];
+  /** The assigned functions: 2007/3.2's copy-and-forward model, or 3.3+'s register tables. */
+  passthrough: (PtDevice | PtDevice34)[] = [];
   readonly ioreq: IoreqServer = new QemuIoreq(this.bus);
   exitCode?: number;
 
@@ -101,7 +106,8 @@ export class QemuDm {
     bus.register((devfn) => emulated(PIIX3_IDE, devfn), 0x09);
     bus.register((devfn) => emulated(CIRRUS_VGA, devfn));
     if (a.pci) {
-      const r = ptInit({ bus: this.bus, xc: this.host.xc, domid: a.domid, log: this.log, libpci: this.host.libpci() }, a.pci);
+      const ctx = { bus: this.bus, xc: this.host.xc, domid: a.domid, log: this.log, libpci: this.host.libpci() };
+      const r = atLeast(this.host.xc.xen.era, '3.3') ? ptInit34(ctx, a.pci) : ptInit(ctx, a.pci);
       this.passthrough = r.devices;
       if (r.rc !== 0) {
         this.log.write('Error: Initialization failed for pass-through devices');

@@ -7,6 +7,8 @@
  */
 import type { Domain } from './domain.ts';
 import type { Xen } from '../xen.ts';
+import { releaseDomainMsi } from '../drivers/passthrough/io-msi.ts';
+import { freeDomainPirqs } from '../arch/x86/physdev.ts';
 
 export function domainDestroy(xen: Xen, d: Domain, current: number): void {
   d.state = 'dying';
@@ -17,6 +19,8 @@ export function domainDestroy(xen: Xen, d: Domain, current: number): void {
   for (const irq of d.mirq.keys()) xen.irqs.unbind(d.domid, irq);
   d.mirq.clear();
   d.girq.clear();
+  releaseDomainMsi(xen, d);
+  freeDomainPirqs(xen, d);
   if (xen.vtd) xen.vtd.returnDevicesToDom0(d, xen.dom0, current);
   xen.heap.freeFrames(d.frames);
   d.frames = [];

@@ -51,6 +51,7 @@ export const DOMCTL_NUMBERS: Record<Domctl['cmd'], number> = {
   memory_mapping: 39,
   ioport_mapping: 40,
   test_assign_device: 45,
+  unbind_pt_irq: 48,
 };
 
 export interface DomctlResult {

@@ -129,9 +129,14 @@ export function parseDirectPci(arg: string): [seg: number, bus: number, dev: num
 
 /** pt_init: every device or nothing (-1 stops qemu-dm). */
 export function ptInit(ctx: PtContext, directPci: string): { rc: number; devices: PtDevice[] } {
-  const devices: PtDevice[] = [];
+  return ptInitWith(ctx, directPci, registerRealDevice);
+}
+
+/** pt_init's loop with an era's register_real_device: the first failure stops it with -1. */
+export function ptInitWith<D>(ctx: PtContext, directPci: string, register: (ctx: PtContext, bus: number, dev: number, fn: number) => D | undefined): { rc: number; devices: D[] } {
+  const devices: D[] = [];
   for (const [, b, d, f] of parseDirectPci(directPci)) {
-    const pt = registerRealDevice(ctx, b, d, f);
+    const pt = register(ctx, b, d, f);
     if (!pt) {
       ctx.log.pt('pt_init', `Error: Registration failed (${h2(b)}:${h2(d)}.${f.toString(16)})`);
       return { rc: -1, devices };

@@ -17,6 +17,7 @@ import { atLeast } from '../../common/version.ts';
 import type { Xen } from '../../xen.ts';
 import { P2M_MMIO_DIRECT } from './mm/p2m.ts';
 import { hvmPciIntxGsi } from './hvm/irq.ts';
+import { PT_IRQ_TYPE_MSI, ptIrqCreateBindMsi, ptIrqDestroyBindMsi } from '../../drivers/passthrough/io-msi.ts';
 
 const FILE = 'domctl.c';
 const MAX_IOPORTS = 0x10000;
@@ -27,7 +28,8 @@ export const PT_IRQ_TYPE_ISA = 1;
 export type ArchDomctl =
   | { cmd: 'assign_device'; domain: number; machineBdf: number }
   | { cmd: 'test_assign_device'; domain: number; machineBdf: number }
-  | { cmd: 'bind_pt_irq'; domain: number; machineIrq: number; irqType: number; bus: number; device: number; intx: number; isaIrq?: number }
+  | { cmd: 'bind_pt_irq'; domain: number; machineIrq: number; irqType: number; bus: number; device: number; intx: number; isaIrq?: number; gvec?: number; gflags?: number }
+  | { cmd: 'unbind_pt_irq'; domain: number; machineIrq: number; irqType: number; bus: number; device: number; intx: number; gvec?: number; gflags?: number }
   | { cmd: 'memory_mapping'; domain: number; firstGfn: number; firstMfn: number; nrMfns: number; add: boolean }
   | { cmd: 'ioport_mapping'; domain: number; firstGport: number; firstMport: number; nrPorts: number; add: boolean };
 
@@ -50,6 +52,8 @@ export function archDoDomctl(xen: Xen, caller: number, op: ArchDomctl): number {
       return atLeast(xen.era, '3.2') ? testAssignDevice(xen, caller, bdfFromMachine(op.machineBdf)) : -ENOSYS;
     case 'bind_pt_irq':
       return bindPtIrq(xen, caller, op);
+    case 'unbind_pt_irq':
+      return atLeast(xen.era, '3.3') ? unbindPtIrq(xen, caller, op) : -ENOSYS;
     case 'memory_mapping':
       return memoryMapping(xen, caller, op);
     case 'ioport_mapping':
@@ -120,6 +124,11 @@ function bindPtIrq(xen: Xen, caller: number, op: Extract<ArchDomctl, { cmd: 'bin
     con.gdprintk('error', { file: FILE }, caller, 'pt_irq_create_bind failed!');
     return -ESRCH;
   }
+  if (later && op.irqType === PT_IRQ_TYPE_MSI) {
+    const rc = ptIrqCreateBindMsi(xen, d, op.machineIrq, op.gvec ?? 0, op.gflags ?? 0, caller);
+    if (rc < 0) con.gdprintk('error', { file: FILE }, caller, 'pt_irq_create_bind failed!');
+    return rc;
+  }
   const guestGsi = hvmPciIntxGsi(op.device, op.intx);
   const binding = { machineIrq: op.machineIrq, device: op.device, intx: op.intx, guestGsi };
   const first = !d.mirq.has(op.machineIrq);
@@ -136,6 +145,26 @@ function bindPtIrq(xen: Xen, caller: number, op: Extract<ArchDomctl, { cmd: 'bin
   const text = xen.era === '2007' ? 'XEN_DOMCTL_irq_mapping' : 'VT-d irq bind';
   con.gdprintk('info', { file: 'io.c' }, caller, `${text}: m_irq = ${hex(op.machineIrq)} device = ${hex(op.device)} intx = ${hex(op.intx)}`);
   return 0;
+}
+
+/** XEN_DOMCTL_unbind_pt_irq (48, 3.3+) → pt_irq_destroy_bind_vtd: an MSI pirq, or a machine IRQ's guest INTx. */
+function unbindPtIrq(xen: Xen, caller: number, op: Extract<ArchDomctl, { cmd: 'unbind_pt_irq' }>): number {
+  const d = xen.domain(op.domain);
+  if (!d) return -ESRCH;
+  if (!xen.vtd) return -ESRCH;
+  let rc: number;
+  if (op.irqType === PT_IRQ_TYPE_MSI) rc = ptIrqDestroyBindMsi(xen, d, op.machineIrq);
+  else {
+    const b = d.mirq.get(op.machineIrq);
+    rc = b || d.mirq.size ? 0 : -EINVAL;
+    if (b && b.device === op.device && b.intx === op.intx) {
+      d.mirq.delete(op.machineIrq);
+      d.girq.delete(b.guestGsi);
+      xen.irqs.unbind(d.domid, op.machineIrq);
+    }
+  }
+  if (rc < 0) xen.con.gdprintk('error', { file: FILE }, caller, 'pt_irq_destroy_bind failed!');
+  return rc;
 }
 
 function memoryMapping(xen: Xen, caller: number, op: Extract<ArchDomctl, { cmd: 'memory_mapping' }>): number {

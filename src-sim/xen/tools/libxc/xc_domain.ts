@@ -7,6 +7,7 @@
 import { doDomctl, type Domctl } from '../../common/domctl.ts';
 import { populatePhysmap, decreaseReservation } from '../../common/memory.ts';
 import { PT_IRQ_TYPE_PCI } from '../../arch/x86/domctl.ts';
+import { PT_IRQ_TYPE_MSI } from '../../drivers/passthrough/io-msi.ts';
 import { hvmSetPciLinkRoute } from '../../arch/x86/hvm/hvm.ts';
 import type { IoreqServer } from '../../arch/x86/hvm/io.ts';
 import type { Xen } from '../../xen.ts';
@@ -85,6 +86,21 @@ export class XcHandle {
   /** xc_domain_bind_pt_pci_irq: the 2007 signature takes machine_irq as uint8_t. */
   domainBindPtPciIrq(domid: number, machineIrq: number, bus: number, device: number, intx: number): number {
     return this.call({ cmd: 'bind_pt_irq', domain: domid, machineIrq: machineIrq & 0xff, irqType: PT_IRQ_TYPE_PCI, bus, device, intx });
+  }
+
+  /** xc_domain_update_msi_irq (3.3+): bind_pt_irq of type MSI with the guest's vector and flags. */
+  domainUpdateMsiIrq(domid: number, gvec: number, pirq: number, gflags: number): number {
+    return this.call({ cmd: 'bind_pt_irq', domain: domid, machineIrq: pirq, irqType: PT_IRQ_TYPE_MSI, bus: 0, device: 0, intx: 0, gvec, gflags });
+  }
+
+  /** xc_domain_unbind_msi_irq (3.3+). */
+  domainUnbindMsiIrq(domid: number, gvec: number, pirq: number, gflags: number): number {
+    return this.call({ cmd: 'unbind_pt_irq', domain: domid, machineIrq: pirq, irqType: PT_IRQ_TYPE_MSI, bus: 0, device: 0, intx: 0, gvec, gflags });
+  }
+
+  /** xc_domain_unbind_pt_irq (3.3+): a machine IRQ's guest INTx. */
+  domainUnbindPtIrq(domid: number, machineIrq: number, irqType: number, bus: number, device: number, intx: number): number {
+    return this.call({ cmd: 'unbind_pt_irq', domain: domid, machineIrq: machineIrq & 0xff, irqType, bus, device, intx });
   }
 
   domainMemoryMapping(domid: number, firstGfn: number, firstMfn: number, nrMfns: number, add: number): number {
