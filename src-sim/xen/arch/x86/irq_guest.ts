@@ -86,6 +86,21 @@ export class GuestIrqs implements GuestIrqHandling {
     else this.ioapic.unmask(irq);
   }
 
+  /** Snapshot: per-IRQ counters and the guests each in-flight IRQ still waits for. */
+  save(): { counters: [number, IrqCounters][]; inFlight: [number, number[]][] } {
+    return {
+      counters: [...this.counters].map(([irq, c]) => [irq, { count: c.count, perDomain: new Map(c.perDomain) }]),
+      inFlight: [...this.inFlight].map(([irq, w]) => [irq, [...w]]),
+    };
+  }
+
+  restore(s: { counters: [number, IrqCounters][]; inFlight: [number, number[]][] }): void {
+    this.counters.clear();
+    for (const [irq, c] of s.counters) this.counters.set(irq, { count: c.count, perDomain: new Map(c.perDomain) });
+    this.inFlight.clear();
+    for (const [irq, w] of s.inFlight) this.inFlight.set(irq, new Set(w));
+  }
+
   /** startup on the first binding: unmask the line. */
   startup(irq: number): void {
     if (this.ioapic.masked(irq)) this.ioapic.unmask(irq);

@@ -16,6 +16,7 @@ import type { IommuParams, Xen } from '../../xen.ts';
 import { PCI_VENDOR_ID } from './pci.ts';
 import { MachineIoApic } from './io_apic.ts';
 import { GuestIrqs } from './irq_guest.ts';
+import { registerDomainSnapshots, registerXenSnapshots } from '../../snapshot.ts';
 
 /** The parameters of the era's hypervisor (boolean_param / custom_param registrations). */
 function xenParams(xen: Xen): XenParam[] {
@@ -82,6 +83,8 @@ export function startXen(xen: Xen, cmdline: string): void {
   iommuSetup(xen, dom0);
   constructDom0(xen, dom0);
   xen.booted = true;
+  registerXenSnapshots(xen);
+  registerDomainSnapshots(xen, dom0);
 }
 
 /** setup_IO_APIC: every GSI masked with its vector; Xen takes the IO-APIC's messages from now on. */
