@@ -43,3 +43,27 @@ export function runView(w: World): RunView {
     hypercalls: host.xen.hypercalls.records.map((r) => `${r.t} d${r.caller} ${r.op}(${r.domain}) = ${r.errno}`),
   };
 }
+
+/** What a domain could leave behind: components, timers, IRQ bindings, domains, owned devices. */
+export interface Leftovers {
+  components: string[];
+  timers: string[];
+  boundIrqs: number[];
+  xenDomains: number[];
+  xendDomains: string[];
+  dom0Devices: string[];
+  freePages: number;
+}
+
+export function leftovers(w: World): Leftovers {
+  const host = w.xen!;
+  return {
+    components: w.sim.snapshots.ids,
+    timers: w.sim.engine.save().timers.map((t) => t.name).filter((n) => /^d[1-9]/.test(n)),
+    boundIrqs: host.xen.irqs.bound().map((d) => d.irq),
+    xenDomains: [...host.xen.domains.keys()],
+    xendDomains: [...host.xend.domains.values()].map((d) => d.name),
+    dom0Devices: host.xen.dom0.iommu.pdevs.map((b) => `${b.bus}:${b.device}.${b.fn}`),
+    freePages: host.xen.heap.freePages,
+  };
+}
