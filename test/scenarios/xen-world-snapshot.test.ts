@@ -7,8 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { World, WorldSnapshot } from '../../src-sim/world/world.ts';
-import { hvmWith, SEED_HVM } from './support/seed-host.ts';
-import { bootedSeedWorld, leftovers, runView, seedWorld, type Leftovers, type RunView } from './support/xen-world.ts';
+import { grubWith, hvmWith, SEED_HVM } from './support/seed-host.ts';
+import { armedTimers, bootedSeedWorld, leftovers, runView, seedWorld, type Leftovers, type RunView } from './support/xen-world.ts';
 
 const script = fileURLToPath(new URL('./support/restore-xen-world-and-run.ts', import.meta.url));
 const SECOND_HVM = hvmWith({ name: '"fc5-emulated"', pci: '[]' });
@@ -90,6 +90,34 @@ describe('world snapshots taken around xm create and xm destroy', () => {
       world.sim.engine.runFor(1_000_000);
     }
     expect([...copy.xen!.xend.domains.values()].map((d) => `${d.domid} ${d.name}`)).toEqual(['1 fc5-vtd', '2 fc5-emulated']);
+    expect(runView(copy)).toEqual(runView(w));
+  });
+
+  it('one taken right after xm create, before the guest’s vCPU 0 first ran, round-trips: the restored guest boots when its start timer fires', () => {
+    const w = bootedSeedWorld();
+    w.xen!.xm.create('/etc/xen/hvm.conf', SEED_HVM);
+    expect(armedTimers(w)).toContain('d1.vcpu0.start');
+    expect(w.xen!.xend.byName('fc5-vtd')!.guest).toBeUndefined();
+    const copy = restoredCopy(w.save());
+    for (const world of [w, copy]) world.sim.engine.runFor(1_000_000);
+    expect(copy.xen!.xend.byName('fc5-vtd')!.guest!.nic!.mac).toBe(copy.pc.nics[0].nic.macAddress);
+    expect(runView(copy)).toEqual(runView(w));
+  });
+
+  it('one taken in 3.4 while the guest owes an EOI (its 8 ms pt_irq_timeout armed) round-trips, the timer re-armed by name', () => {
+    const w = bootedSeedWorld(grubWith('iommu=1 dom0_mem=1024M'), '3.4');
+    w.xen!.xm.create('/etc/xen/hvm.conf', SEED_HVM);
+    w.sim.engine.runFor(1_000_000);
+    const nic = w.pc.nics[0];
+    nic.partner.startStream({ dst: nic.nic.macAddress, count: 50, payloadBytes: 1000 });
+    // The guest EOIs within the same virtual instant: stop between two events, before it does.
+    for (let i = 0; i < 100_000 && !armedTimers(w).some((t) => t.startsWith('d1.pt_irq_timeout.')); i++) w.sim.engine.step();
+    const pending = armedTimers(w).filter((t) => t.startsWith('d1.pt_irq_timeout.'));
+    expect(pending).toHaveLength(1);
+    const copy = restoredCopy(w.save());
+    expect(armedTimers(copy)).toEqual(armedTimers(w));
+    for (const world of [w, copy]) world.sim.engine.runFor(RUN_ON_NS);
+    expect(runView(copy).rx['fc5-vtd'].rxFrames).toBe(50);
     expect(runView(copy)).toEqual(runView(w));
   });
 

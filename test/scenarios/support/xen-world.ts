@@ -3,6 +3,7 @@
  * grub.conf, for world-snapshot scenarios; and what two runs of it are compared on.
  */
 import { World } from '../../../src-sim/world/world.ts';
+import type { XenEra } from '../../../src-sim/xen/common/version.ts';
 import { SEED_GRUB } from './seed-host.ts';
 import { hostProfile } from './xen-host.ts';
 
@@ -12,10 +13,15 @@ export function seedWorld(): World {
   return new World(hostProfile('seed-core2-q35'), { seed: SEED_SEED });
 }
 
-export function bootedSeedWorld(): World {
+export function bootedSeedWorld(grub = SEED_GRUB, era: XenEra = '2007'): World {
   const w = seedWorld();
-  w.bootXen(SEED_GRUB, '2007');
+  w.bootXen(grub, era);
   return w;
+}
+
+/** Armed timers' names, in firing order. */
+export function armedTimers(w: World): string[] {
+  return w.sim.engine.save().timers.map((t) => t.name);
 }
 
 /** What must be identical between a run and its restored copy after the same virtual time. */
@@ -59,7 +65,7 @@ export function leftovers(w: World): Leftovers {
   const host = w.xen!;
   return {
     components: w.sim.snapshots.ids,
-    timers: w.sim.engine.save().timers.map((t) => t.name).filter((n) => /^d[1-9]/.test(n)),
+    timers: armedTimers(w).filter((n) => /^d[1-9]/.test(n)),
     boundIrqs: host.xen.irqs.bound().map((d) => d.irq),
     xenDomains: [...host.xen.domains.keys()],
     xendDomains: [...host.xend.domains.values()].map((d) => d.name),
