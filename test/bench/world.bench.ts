@@ -11,9 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { Pc } from '../../src-sim/hw/pc/pc.ts';
 import { SEED_PROFILE, SeedRig, frameTo } from '../scenarios/support/seed-pc.ts';
 import { medianMs, type Figures } from './measure.ts';
-import type { World } from '../../src-sim/world/world.ts';
-import { SEED_HVM } from '../scenarios/support/seed-host.ts';
-import { bootedSeedWorld, runView, seedWorld } from '../scenarios/support/xen-world.ts';
+import { guestMidTransfer, runView, seedWorld } from '../scenarios/support/xen-world.ts';
 
 function midTransfer(): SeedRig {
   const rig = new SeedRig(2007);
@@ -36,16 +34,6 @@ async function snapshotRoundTripMs(): Promise<number> {
     if (copy.sim.tracer.hash !== rig.pc.sim.tracer.hash) throw new Error('restored world diverged');
     return ms;
   }, 9);
-}
-
-function guestMidTransfer(): World {
-  const w = bootedSeedWorld();
-  w.xen!.xm.create('/etc/xen/hvm.conf', SEED_HVM);
-  w.sim.engine.runFor(1_000_000);
-  const nic = w.pc.nics[0];
-  nic.partner.startStream({ dst: nic.nic.macAddress, count: 200, payloadBytes: 1000 });
-  w.sim.engine.runFor(317_113);
-  return w;
 }
 
 async function xenSnapshotRoundTripMs(): Promise<number> {

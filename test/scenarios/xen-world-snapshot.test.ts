@@ -8,22 +8,11 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { World, WorldSnapshot } from '../../src-sim/world/world.ts';
 import { grubWith, hvmWith, SEED_HVM } from './support/seed-host.ts';
-import { armedTimers, bootedSeedWorld, leftovers, runView, seedWorld, type Leftovers, type RunView } from './support/xen-world.ts';
+import { armedTimers, bootedSeedWorld, guestMidTransfer, guestReceiving, leftovers, runView, seedWorld, type Leftovers, type RunView } from './support/xen-world.ts';
 
 const script = fileURLToPath(new URL('./support/restore-xen-world-and-run.ts', import.meta.url));
 const SECOND_HVM = hvmWith({ name: '"fc5-emulated"', pci: '[]' });
 const RUN_ON_NS = 2_000_000;
-
-/** The seed host with the guest receiving a stream through VT-d, caught between two frames. */
-function guestMidTransfer(): World {
-  const w = bootedSeedWorld();
-  w.xen!.xm.create('/etc/xen/hvm.conf', SEED_HVM);
-  w.sim.engine.runFor(1_000_000);
-  const nic = w.pc.nics[0];
-  nic.partner.startStream({ dst: nic.nic.macAddress, count: 200, payloadBytes: 1000 });
-  w.sim.engine.runFor(317_113);
-  return w;
-}
 
 /** A JSON round trip: what a file or a pipe would carry. */
 const throughJson = (s: WorldSnapshot): WorldSnapshot => JSON.parse(JSON.stringify(s));
@@ -105,11 +94,7 @@ describe('world snapshots taken around xm create and xm destroy', () => {
   });
 
   it('one taken in 3.4 while the guest owes an EOI (its 8 ms pt_irq_timeout armed) round-trips, the timer re-armed by name', () => {
-    const w = bootedSeedWorld(grubWith('iommu=1 dom0_mem=1024M'), '3.4');
-    w.xen!.xm.create('/etc/xen/hvm.conf', SEED_HVM);
-    w.sim.engine.runFor(1_000_000);
-    const nic = w.pc.nics[0];
-    nic.partner.startStream({ dst: nic.nic.macAddress, count: 50, payloadBytes: 1000 });
+    const w = guestReceiving(50, bootedSeedWorld(grubWith('iommu=1 dom0_mem=1024M'), '3.4'));
     // The guest EOIs within the same virtual instant: stop between two events, before it does.
     for (let i = 0; i < 100_000 && !armedTimers(w).some((t) => t.startsWith('d1.pt_irq_timeout.')); i++) w.sim.engine.step();
     const pending = armedTimers(w).filter((t) => t.startsWith('d1.pt_irq_timeout.'));
@@ -122,11 +107,7 @@ describe('world snapshots taken around xm create and xm destroy', () => {
   });
 
   it('one taken after a destroy round-trips: the next guest gets the next domid in both, and frames reach it alike', () => {
-    const w = bootedSeedWorld();
-    w.xen!.xm.create('/etc/xen/hvm.conf', SEED_HVM);
-    w.sim.engine.runFor(1_000_000);
-    const nic = w.pc.nics[0];
-    nic.partner.startStream({ dst: nic.nic.macAddress, count: 20, payloadBytes: 1000 });
+    const w = guestReceiving(20);
     w.sim.engine.runFor(1_000_000);
     w.xen!.xm.destroy('fc5-vtd');
     w.sim.engine.runFor(100_000);

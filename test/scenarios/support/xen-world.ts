@@ -4,7 +4,7 @@
  */
 import { World } from '../../../src-sim/world/world.ts';
 import type { XenEra } from '../../../src-sim/xen/common/version.ts';
-import { SEED_GRUB } from './seed-host.ts';
+import { SEED_GRUB, SEED_HVM } from './seed-host.ts';
 import { hostProfile } from './xen-host.ts';
 
 export const SEED_SEED = 2007;
@@ -16,6 +16,22 @@ export function seedWorld(): World {
 export function bootedSeedWorld(grub = SEED_GRUB, era: XenEra = '2007'): World {
   const w = seedWorld();
   w.bootXen(grub, era);
+  return w;
+}
+
+/** `xm create` of the seed hvm.conf, 1 ms for the guest to boot, then the link partner starts a stream of 1000-byte frames to it. */
+export function guestReceiving(frames: number, w = bootedSeedWorld()): World {
+  w.xen!.xm.create('/etc/xen/hvm.conf', SEED_HVM);
+  w.sim.engine.runFor(1_000_000);
+  const nic = w.pc.nics[0];
+  nic.partner.startStream({ dst: nic.nic.macAddress, count: frames, payloadBytes: 1000 });
+  return w;
+}
+
+/** The seed host with the guest receiving a 200-frame stream through VT-d, caught between two frames. */
+export function guestMidTransfer(): World {
+  const w = guestReceiving(200);
+  w.sim.engine.runFor(317_113);
   return w;
 }
 
