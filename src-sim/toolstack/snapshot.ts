@@ -22,9 +22,10 @@ import { PtDevice } from '../qemu/ioemu/hw/pass-through.ts';
 import type { QemuDm } from '../qemu/ioemu/vl.ts';
 import { QemuIoreq } from '../qemu/ioemu/ioreq.ts';
 import type { XenEra } from '../xen/common/version.ts';
-import type { XenWorld } from '../xen/xen.ts';
 import type { BuildStep } from './journal.ts';
-import type { XenHost } from './host.ts';
+import type { Dom0Linux } from '../guest/linux/dom0.ts';
+import type { Xen, XenWorld } from '../xen/xen.ts';
+import type { Xm } from './xm/main.ts';
 import type { Xend, XendDomain } from './xend/xend.ts';
 
 export const TOOLSTACK_SNAPSHOT_VERSION = 1;
@@ -37,12 +38,20 @@ export interface HostBuild {
   steps: BuildStep[];
 }
 
+/** The booted host as host.ts's XenHost has it (named here so the two files do not import each other). */
+export interface HostParts {
+  xen: Xen;
+  dom0: Dom0Linux;
+  xend: Xend;
+  xm: Xm;
+}
+
 function component<S>(save: () => S, restore: (s: S) => void, target: unknown): SnapshotComponent<S> {
   return { version: TOOLSTACK_SNAPSHOT_VERSION, save, restore, target };
 }
 
 /** Called once the host has booted: the build record, dom0, xend; per-domain parts as they come. */
-export function registerToolstackSnapshots(world: XenWorld, host: XenHost, boot: { grub: string; era: XenEra }): void {
+export function registerToolstackSnapshots(world: XenWorld, host: HostParts, boot: { grub: string; era: XenEra }): void {
   const reg = world.sim.snapshots;
   const journal = host.xend.journal;
   reg.register<HostBuild>(
@@ -171,7 +180,7 @@ export function hostBuildOf(components: ComponentSnapshots): HostBuild | undefin
  * Builds the host again on a fresh world: boot from the same grub.conf, then every recorded
  * step in order. `boot` is the toolstack's bootFromGrub (passed in: host.ts registers us).
  */
-export function replayBuild(host: XenHost, steps: BuildStep[]): void {
+export function replayBuild(host: HostParts, steps: BuildStep[]): void {
   for (const [i, step] of steps.entries()) {
     const where = `snapshot component "${BUILD_ID}": step ${i + 1} (${step.op} of domain ${step.domid ?? 'none'})`;
     if (step.op === 'create') {

@@ -63,6 +63,7 @@ export class World {
     if (s.profile !== this.profile.name) throw new Error(`world snapshot is of host "${s.profile}", this world is "${this.profile.name}"`);
     // Restore by construction: a snapshot of a Xen host is rebuilt (boot, creates, destroys,
     // guest boots replayed) on this fresh world first, then every component loads its fields.
+    // A snapshot refused after the rebuild leaves this world half restored: build another.
     const build = hostBuildOf(s.world?.components ?? {});
     if (build) {
       if (this.sim.snapshots.has(BUILD_ID)) throw new Error('world snapshot of a Xen host: restore it into a freshly built world, this one has booted Xen already');
