@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { World, WorldSnapshot } from '../../src-sim/world/world.ts';
+import { expectGolden } from '../golden/golden.ts';
 import { grubWith, hvmWith, SEED_HVM } from './support/seed-host.ts';
 import { armedTimers, bootedSeedWorld, guestMidTransfer, guestReceiving, leftovers, runView, seedWorld, type Leftovers, type RunView } from './support/xen-world.ts';
 
@@ -126,6 +127,17 @@ describe('world snapshots taken around xm create and xm destroy', () => {
   });
 });
 
+describe('a restored Xen world', () => {
+  it('snapshots again and restores again: its build record is the original’s, so the copy of a copy runs on alike', () => {
+    const w = guestMidTransfer();
+    const copy = restoredCopy(w.save());
+    expect(copy.save().world.components.toolstack).toEqual(w.save().world.components.toolstack);
+    const copyOfCopy = restoredCopy(copy.save());
+    for (const world of [w, copyOfCopy]) world.sim.engine.runFor(RUN_ON_NS);
+    expect(runView(copyOfCopy)).toEqual(runView(w));
+  });
+});
+
 describe('a Xen world snapshot that cannot be restored says which component and why', () => {
   let snap: WorldSnapshot;
   beforeAll(() => {
@@ -179,5 +191,15 @@ describe('a Xen world snapshot that cannot be restored says which component and 
     const pcOnly = seedWorld();
     delete s.world.components.toolstack;
     expect(() => pcOnly.restore(s)).toThrow(/snapshot component "(xen|xen\.heap|d0|dom0\.linux)[^"]*": is in the snapshot but not in this world/);
+  });
+});
+
+describe('the Xen part of a world snapshot', () => {
+  it('is named fields under stable ids, as the golden file shows (the PC’s own components left out)', () => {
+    const { components } = guestMidTransfer().save().world;
+    const xenIds = Object.keys(components).filter((id) => /^(xen|d\d|dom0\.|xend$|qemu-dm\.|guest\.|toolstack$)/.test(id));
+    expect(xenIds).toEqual(['xen', 'xen.heap', 'xen.hypercalls', 'xen.irq', 'xen.vtd', 'd0', 'toolstack', 'dom0.linux', 'xend', 'd1', 'd1.vpic', 'd1.hvm', 'qemu-dm.1', 'guest.d1']);
+    const xenPart = Object.fromEntries(xenIds.map((id) => [id, components[id]]));
+    expectGolden('xen/seed-2007-mid-transfer-snapshot.json', JSON.stringify(xenPart, null, 1) + '\n');
   });
 });
