@@ -130,6 +130,8 @@ interface QemuDeviceState {
 }
 
 interface QemuState {
+  /** What xend spawned it with (MACs drawn from xend's stream): a rebuild must give the same. */
+  argv: string[];
   log: string[];
   exitCode?: number;
   ioreq: { configAddress: number };
@@ -146,10 +148,11 @@ function saveQemu(q: QemuDm): QemuState {
       ...(d instanceof PtDevice ? { bases: d.bases.map((b) => ({ ...b })) } : {}),
     }),
   );
-  return { log: [...q.log.lines], exitCode: q.exitCode, ioreq: q.ioreq instanceof QemuIoreq ? q.ioreq.save() : { configAddress: 0 }, devices };
+  return { argv: [...q.argv], log: [...q.log.lines], exitCode: q.exitCode, ioreq: q.ioreq instanceof QemuIoreq ? q.ioreq.save() : { configAddress: 0 }, devices };
 }
 
 function restoreQemu(q: QemuDm, s: QemuState, id: string): void {
+  if (s.argv.join(' ') !== q.argv.join(' ')) throw new Error(`the rebuilt device model was started as "${q.argv.join(' ')}", the snapshot's as "${s.argv.join(' ')}"`);
   const layout = (ds: { devfn: number; name: string }[]) => ds.map((d) => `${d.devfn}:${d.name}`).join(', ');
   if (layout(s.devices) !== layout(q.bus.devices)) throw new Error(`the rebuilt virtual bus is [${layout(q.bus.devices)}], the snapshot's [${layout(s.devices)}]`);
   s.devices.forEach((ds, i) => {

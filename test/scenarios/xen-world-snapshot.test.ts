@@ -182,6 +182,14 @@ describe('a Xen world snapshot that cannot be restored says which component and 
     expect(() => seedWorld().restore(s)).toThrow('snapshot component "d1": d1: field "mirq" is missing');
   });
 
+  it('names the device model a rebuild started differently (another MAC drawn for its NIC)', () => {
+    const s = edited((c) => {
+      const q = c['qemu-dm.1'].state as { argv: string[] };
+      q.argv = q.argv.map((a) => a.replace(/macaddr=[0-9a-f:]+/, 'macaddr=00:16:3e:00:00:01'));
+    });
+    expect(() => seedWorld().restore(s)).toThrow(/^snapshot component "qemu-dm\.1": the rebuilt device model was started as ".*macaddr=00:16:3e:[0-9a-f:]+.*", the snapshot's as ".*macaddr=00:16:3e:00:00:01/);
+  });
+
   it('refuses to restore into a world that has booted Xen already', () => {
     expect(() => bootedSeedWorld().restore(throughJson(snap))).toThrow('restore it into a freshly built world');
   });
