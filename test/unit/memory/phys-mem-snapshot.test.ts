@@ -1,6 +1,7 @@
 /**
  * Physical memory snapshots: every non-zero page as base64, read back byte for byte; zero pages
- * (even ones written whole with zeros) are left out; a character that is not base64 is refused.
+ * (even ones written whole with zeros) are left out; a character that is not base64, a page of
+ * the wrong length or beyond the machine is refused, and the memory stays as it was.
  */
 import { describe, expect, it } from 'vitest';
 import { PAGE_SIZE, PhysicalMemory } from '../../../src-sim/hw/memory/phys-mem.ts';
@@ -41,6 +42,19 @@ describe('a physical memory snapshot', () => {
   it('refuses a character that is not base64, naming it and where', () => {
     const s = patterned().save();
     s.pages['3'] = s.pages['3'].slice(0, 10) + '*' + s.pages['3'].slice(11);
-    expect(() => new PhysicalMemory(64 * PAGE_SIZE).restore(s)).toThrow('memory snapshot: "*" at character 10 is not base64');
+    const target = new PhysicalMemory(64 * PAGE_SIZE);
+    target.writeU32(0x100, 0x1234_5678);
+    expect(() => target.restore(s)).toThrow('memory snapshot: "*" at character 10 is not base64');
+    expect(target.readU32(0x100)).toBe(0x1234_5678);
+    expect(target.readU32(63 * PAGE_SIZE + PAGE_SIZE - 4)).toBe(0);
+  });
+
+  it('refuses a page of the wrong length and a page beyond this machine’s memory', () => {
+    const short = patterned().save();
+    short.pages['3'] = short.pages['3'].slice(4);
+    expect(() => new PhysicalMemory(64 * PAGE_SIZE).restore(short)).toThrow('memory snapshot: page 3 is 5460 characters of base64, a page is 5464');
+    const beyond = patterned().save();
+    beyond.pages['40'] = beyond.pages['3'];
+    expect(() => new PhysicalMemory(64 * PAGE_SIZE).restore(beyond)).toThrow('memory snapshot: page "40" is not a page frame of this machine');
   });
 });
