@@ -83,6 +83,23 @@ describe('world snapshots taken around xm create and xm destroy', () => {
     expect(runView(copy)).toEqual(runView(w));
   });
 
+  it('one taken after xm refused a create (the name is taken) and after a second guest took the same NIC (as 2007 let it) round-trips', () => {
+    const w = bootedSeedWorld();
+    w.xen!.xm.create('/etc/xen/hvm.conf', SEED_HVM);
+    w.sim.engine.runFor(1_000_000);
+    expect(w.xen!.xm.create('/etc/xen/hvm.conf', SEED_HVM).stderr).toEqual(["Error: Domain 'fc5-vtd' already exists with ID '1'"]);
+    expect(w.xen!.xm.create('/etc/xen/again.conf', hvmWith({ name: '"fc5-again"' })).exitCode).toBe(0);
+    w.sim.engine.runFor(1_000_000);
+    const copy = restoredCopy(w.save());
+    expect([...copy.xen!.xend.domains.values()].map((d) => `${d.domid} ${d.name}`)).toEqual(['1 fc5-vtd', '2 fc5-again']);
+    for (const world of [w, copy]) {
+      const nic = world.pc.nics[0];
+      nic.partner.startStream({ dst: nic.nic.macAddress, count: 5, payloadBytes: 100 });
+      world.sim.engine.runFor(1_000_000);
+    }
+    expect(runView(copy)).toEqual(runView(w));
+  });
+
   it('one taken right after xm create, before the guest’s vCPU 0 first ran, round-trips: the restored guest boots when its start timer fires', () => {
     const w = bootedSeedWorld();
     w.xen!.xm.create('/etc/xen/hvm.conf', SEED_HVM);
