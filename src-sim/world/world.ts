@@ -67,9 +67,18 @@ export class World {
     const build = hostBuildOf(s.world?.components ?? {});
     if (build) {
       if (this.sim.snapshots.has(BUILD_ID)) throw new Error('world snapshot of a Xen host: restore it into a freshly built world, this one has booted Xen already');
-      this.xen = bootFromGrub(this, build.grub, build.era);
+      this.xen = rebootFromGrub(this, build.grub, build.era);
       replayBuild(this.xen, build.steps);
     }
     this.sim.restore(s.world);
+  }
+}
+
+/** The recorded boot again; its failure names the build record it came from. */
+function rebootFromGrub(world: World, grub: string, era: XenEra): XenHost {
+  try {
+    return bootFromGrub(world, grub, era);
+  } catch (e) {
+    throw new Error(`snapshot component "${BUILD_ID}": booting its grub.conf again (era ${era}): ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
 }

@@ -189,6 +189,11 @@ describe('a Xen world snapshot that cannot be restored says which component and 
     expect(() => seedWorld().restore(s)).toThrow('snapshot component "d7": is in the snapshot but not in this world');
   });
 
+  it('names the build record when its grub.conf no longer boots', () => {
+    const s = edited((c) => ((c.toolstack.state as { grub: string }).grub = 'default=0\n'));
+    expect(() => seedWorld().restore(s)).toThrow('snapshot component "toolstack": booting its grub.conf again (era 2007): grub.conf has no boot entry: GRUB stops at its menu');
+  });
+
   it('names the build step that no longer gives the recorded domain', () => {
     const s = edited((c) => ((c.toolstack.state as { steps: { domid?: number }[] }).steps[0].domid = 4));
     expect(() => seedWorld().restore(s)).toThrow('snapshot component "toolstack": step 1 (create of domain 4): the replayed xm create gave domain 1');
