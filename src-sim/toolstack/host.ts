@@ -13,6 +13,7 @@ import { Dom0Linux } from '../guest/linux/dom0.ts';
 import type { LibpciDev } from '../qemu/ioemu/hw/pass-through.ts';
 import { Xend, type XendDom0 } from './xend/xend.ts';
 import { Xm } from './xm/main.ts';
+import { registerToolstackSnapshots } from './snapshot.ts';
 
 export class BootError extends Error {}
 
@@ -40,7 +41,9 @@ export function bootFromGrub(world: XenWorld, grubText: string, era: XenEra): Xe
   const dom0 = new Dom0Linux({ io: world.pc.io, tracer: world.sim.tracer });
   dom0.boot(dom0Cmdline);
   const xend = new Xend(xen, dom0View(dom0), world.sim.rng.stream('xend'));
-  return { xen, dom0, xend, xm: new Xm(xend), title: entry.title };
+  const host = { xen, dom0, xend, xm: new Xm(xend), title: entry.title };
+  registerToolstackSnapshots(world, host, { grub: grubText, era });
+  return host;
 }
 
 /** sysfs and libpci as xend and qemu-dm read them in dom0. */

@@ -14,7 +14,7 @@
  */
 import type { Tracer } from '../../engine/index.ts';
 import { KernelLog } from './printk.ts';
-import { GuestE1000, type GuestBus } from './drivers/net/e1000.ts';
+import { GuestE1000, type GuestBus, type GuestE1000State } from './drivers/net/e1000.ts';
 import { MaliciousE1000, type GuestDomctl } from './drivers/net/e1000-attack.ts';
 import { conf1Read, conf1Write, GuestConf1Access } from './arch/i386/pci/direct.ts';
 import { showInterrupts } from './fs/proc/interrupts.ts';
@@ -35,6 +35,14 @@ export interface GuestCpu extends GuestBus {
 const E1000_IDS = new Set([0x105e, 0x105f, 0x1060, 0x107d, 0x107e, 0x107f, 0x10b9]);
 /** Where the kernel's DMA-able allocations for the NIC start (guest-physical). */
 const DMA_POOL = 0x0100_0000;
+
+export interface Fc5GuestState {
+  imr: number[];
+  kstat: number[];
+  actions: [number, string[]][];
+  log: string[];
+  nic?: GuestE1000State;
+}
 
 export class Fc5Guest {
   readonly log: KernelLog;
@@ -98,6 +106,22 @@ export class Fc5Guest {
   private chipName(irq: number): string {
     if (!this.apicMode) return 'XT-PIC';
     return irq === this.nic?.irq ? 'IO-APIC-level' : 'IO-APIC-edge';
+  }
+
+  /** Snapshot: the 8259 masks it wrote, its interrupt counts and actions, its log and its NIC driver. */
+  save(): Fc5GuestState {
+    return { imr: [...this.imr], kstat: [...this.kstat], actions: [...this.actions].map(([irq, n]) => [irq, [...n]]), log: [...this.log.lines], nic: this.nic?.save() };
+  }
+
+  /** The driver object exists by construction (boot replayed); this loads its fields. */
+  restore(s: Fc5GuestState): void {
+    if (!!s.nic !== !!this.nic) throw new Error(`the guest's e1000 driver is ${this.nic ? 'bound' : 'not bound'} here but ${s.nic ? 'was' : 'was not'} in the snapshot`);
+    this.imr = [...s.imr];
+    this.kstat.splice(0, this.kstat.length, ...s.kstat);
+    this.actions.clear();
+    for (const [irq, n] of s.actions) this.actions.set(irq, [...n]);
+    this.log.lines.splice(0, this.log.lines.length, ...s.log);
+    if (s.nic) this.nic!.restore(s.nic);
   }
 
   private setupIrq(irq: number, name: string): void {

@@ -14,6 +14,15 @@ export class QemuIoreq implements IoreqServer {
 
   constructor(private readonly bus: PciBus) {}
 
+  /** Snapshot: the latched CONFIG_ADDRESS. */
+  save(): { configAddress: number } {
+    return { configAddress: this.configAddress };
+  }
+
+  restore(s: { configAddress: number }): void {
+    this.configAddress = s.configAddress >>> 0;
+  }
+
   private target(): { devfn: number; reg: number } | undefined {
     const a = this.configAddress;
     if (!(a & 0x80000000) || ((a >>> 16) & 0xff) !== 0) return undefined;

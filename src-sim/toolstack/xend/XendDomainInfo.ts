@@ -87,6 +87,7 @@ function buildMemory(xend: Xend, domid: number, cfg: XmConfig, hvm: boolean): vo
   installHvmImage(xend.xen, xend.xen.domain(domid)!, { apic: cfg.apic !== 0, malicious: xend.maliciousGuests }, (os) => {
     const dom = xend.domains.get(domid);
     if (dom) dom.guest = os;
+    xend.journal.record({ op: 'boot', domid });
   });
 }
 

@@ -9,6 +9,7 @@ import { XcHandle } from '../../xen/tools/libxc/xc_domain.ts';
 import type { QemuDm } from '../../qemu/ioemu/vl.ts';
 import type { LibpciDev } from '../../qemu/ioemu/hw/pass-through.ts';
 import { XendLog } from '../log.ts';
+import { BuildJournal } from '../journal.ts';
 import type { XmConfig } from '../xm/config.ts';
 import type { Fc5Guest } from '../../guest/linux/hvm-guest.ts';
 
@@ -43,6 +44,9 @@ export class Xend {
    * boot with the malicious e1000 driver in place of the real one.
    */
   maliciousGuests = false;
+
+  /** Not xend's: what was done to this host so far, for world snapshots (journal.ts). */
+  readonly journal = new BuildJournal();
 
   constructor(
     readonly xen: Xen,

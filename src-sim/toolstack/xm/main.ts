@@ -27,10 +27,12 @@ export class Xm {
 
   /** xm create <file> [-p]: the file's text is what `execfile` would read. */
   create(fileName: string, source: string, opts: { paused?: boolean } = {}): CommandOutput {
-    return this.run((t) => {
+    let domid: number | undefined;
+    const out = this.run((t) => {
       t.out(`Using config file "${fileName}".`);
       const cfg = readXmConfig(source, fileName, this.xend.xen.era);
       const dom = createDomain(this.xend, cfg);
+      domid = dom.domid;
       if (dom.qemu?.exitCode !== undefined) {
         // xend notices the device model died only later; the domain stays, without devices.
         this.xend.log.log('WARNING', `Device model for domain ${dom.domid} exited with status ${dom.qemu.exitCode}`);
@@ -38,6 +40,8 @@ export class Xm {
       if (!opts.paused) unpause(this.xend, dom);
       t.out(`Started domain ${dom.name}`);
     });
+    this.xend.journal.record({ op: 'create', file: fileName, source, paused: !!opts.paused, malicious: this.xend.maliciousGuests, domid });
+    return out;
   }
 
   destroy(ref: string): CommandOutput {
@@ -45,6 +49,7 @@ export class Xm {
       const dom = this.xend.lookup(ref);
       if (!dom) throw new XmError(`Domain '${ref}' does not exist.`);
       destroyDomain(this.xend, dom);
+      this.xend.journal.record({ op: 'destroy', domid: dom.domid });
     });
   }
 

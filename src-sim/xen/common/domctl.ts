@@ -17,6 +17,7 @@ import { HvmIrq, hvmIsaIrqToGsi } from '../arch/x86/hvm/irq.ts';
 import { hvmDpciEoi } from '../drivers/passthrough/io.ts';
 import { attachIntrAssist } from '../arch/x86/hvm/vmx/intr.ts';
 import type { Xen } from '../xen.ts';
+import { registerDomainSnapshots } from '../snapshot.ts';
 
 /** XEN_DOMCTL_INTERFACE_VERSION of the era. */
 export function domctlInterfaceVersion(era: XenEra): number {
@@ -129,6 +130,7 @@ function createDomain(xen: Xen, hvm: boolean, handle?: string): DomctlResult {
     vpic.onSpecificEoi = (isa) => hvmDpciEoi(xen, d, hvmIsaIrqToGsi(isa));
     attachIntrAssist(xen, d);
   }
+  registerDomainSnapshots(xen, d);
   xen.domains.set(d.domid, d);
   return { rc: 0, domid: d.domid };
 }

@@ -81,4 +81,14 @@ export class IrqTable {
   bound(): IrqDesc[] {
     return [...this.descs.values()].filter((d) => d.guests.length > 0).sort((a, b) => a.irq - b.irq);
   }
+
+  /** Snapshot: every descriptor touched so far, with its bound guests and ack type. */
+  save(): IrqDesc[] {
+    return [...this.descs.values()].map((d) => ({ ...d, guests: [...d.guests] }));
+  }
+
+  restore(descs: IrqDesc[]): void {
+    this.descs.clear();
+    for (const d of descs) this.descs.set(d.irq, { ...d, guests: [...d.guests] });
+  }
 }

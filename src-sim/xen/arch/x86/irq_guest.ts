@@ -14,6 +14,11 @@ import type { GuestIrqHandling, IrqCounters } from './irq_guest-api.ts';
 export type { IrqCounters } from './irq_guest-api.ts';
 
 
+export interface GuestIrqsState {
+  counters: [irq: number, count: number, perDomain: [domid: number, count: number][]][];
+  inFlight: [irq: number, domids: number[]][];
+}
+
 export class GuestIrqs implements GuestIrqHandling {
   readonly counters = new Map<number, IrqCounters>();
   /** Guests each in-flight IRQ is still waiting for. */
@@ -84,6 +89,21 @@ export class GuestIrqs implements GuestIrqHandling {
   private end(irq: number, ack: string): void {
     if (ack === 'eoi') this.ioapic.lapicEoi(irq);
     else this.ioapic.unmask(irq);
+  }
+
+  /** Snapshot: per-IRQ counters and the guests each in-flight IRQ still waits for (JSON-safe). */
+  save(): GuestIrqsState {
+    return {
+      counters: [...this.counters].map(([irq, c]) => [irq, c.count, [...c.perDomain]]),
+      inFlight: [...this.inFlight].map(([irq, w]) => [irq, [...w]]),
+    };
+  }
+
+  restore(s: GuestIrqsState): void {
+    this.counters.clear();
+    for (const [irq, count, perDomain] of s.counters) this.counters.set(irq, { count, perDomain: new Map(perDomain) });
+    this.inFlight.clear();
+    for (const [irq, w] of s.inFlight) this.inFlight.set(irq, new Set(w));
   }
 
   /** startup on the first binding: unmask the line. */

@@ -17,6 +17,7 @@ import { PCI_VENDOR_ID } from './pci.ts';
 import { MachineIoApic } from './io_apic.ts';
 import { GuestIrqs } from './irq_guest.ts';
 import { constructDom0 } from './domain_build.ts';
+import { registerDomainSnapshots, registerXenSnapshots } from '../../snapshot.ts';
 
 /** The parameters of the era's hypervisor (boolean_param / custom_param registrations). */
 function xenParams(xen: Xen): XenParam[] {
@@ -83,6 +84,8 @@ export function startXen(xen: Xen, cmdline: string, dom0Cmdline = ''): void {
   iommuSetup(xen, dom0);
   constructDom0(xen, dom0, dom0Cmdline);
   xen.booted = true;
+  registerXenSnapshots(xen);
+  registerDomainSnapshots(xen, dom0);
 }
 
 /** setup_IO_APIC: every GSI masked with its vector; Xen takes the IO-APIC's messages from now on. */

@@ -38,12 +38,12 @@ export function hvmDoIrqDpci(xen: Xen, d: Domain, mirq: number): boolean {
   return true;
 }
 
-function kickTimer(xen: Xen, d: Domain): Timer {
+export function kickTimer(xen: Xen, d: Domain): Timer {
   d.dpci.kick ??= d.scope.timer('vcpu0.dirq_assist', () => dirqAssist(xen, d));
   return d.dpci.kick;
 }
 
-function timerFor(xen: Xen, d: Domain, mirq: number): Timer {
+export function timerFor(xen: Xen, d: Domain, mirq: number): Timer {
   let t = d.dpci.timers.get(mirq);
   if (!t) {
     t = d.scope.timer(`pt_irq_timeout.${mirq}`, () => ptIrqTimeOut(xen, d, mirq));

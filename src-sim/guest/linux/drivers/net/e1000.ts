@@ -28,6 +28,14 @@ export const RX_DESCS = 64;
 export const TX_DESCS = 64;
 const BUF = 2048;
 
+export interface GuestE1000State {
+  stats: E1000Stats;
+  rxNext: number;
+  txNext: number;
+  txClean: number;
+  mac: string;
+}
+
 export class GuestE1000 {
   readonly stats: E1000Stats = { rxFrames: 0, rxBytes: 0, txFrames: 0, interrupts: 0, spurious: 0 };
   private rxNext = 0;
@@ -46,6 +54,20 @@ export class GuestE1000 {
     private readonly dmaBase: number,
     private readonly now: () => number,
   ) {}
+
+  /** Snapshot: ring positions, counters and the MAC the driver read. */
+  save(): GuestE1000State {
+    return { stats: { ...this.stats }, rxNext: this.rxNext, txNext: this.txNext, txClean: this.txClean, mac: this.mac };
+  }
+
+  restore(s: GuestE1000State): void {
+    Object.assign(this.stats, s.stats);
+    if (s.stats.firstRxNs === undefined) delete this.stats.firstRxNs;
+    this.rxNext = s.rxNext;
+    this.txNext = s.txNext;
+    this.txClean = s.txClean;
+    this.mac = s.mac;
+  }
 
   private rd(off: number): number {
     return this.bus.memRead(this.mmio + off, 4) >>> 0;

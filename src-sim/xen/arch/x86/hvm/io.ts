@@ -29,6 +29,16 @@ export class HvmIo implements HvmIoAccess {
     private readonly d: Domain,
   ) {}
 
+  /** Snapshot: the counters and hvmloader's unfinished console line. */
+  save(): { line: string; counters: HvmIo['counters'] } {
+    return { line: this.line, counters: { ...this.counters } };
+  }
+
+  restore(s: { line: string; counters: HvmIo['counters'] }): void {
+    this.line = s.line;
+    Object.assign(this.counters, s.counters);
+  }
+
   portRead(port: number, size: 1 | 2 | 4): number {
     if (this.d.vpic?.claims(port)) return this.d.vpic.read(port, size);
     const m = this.dpciIoportIntercept(port, size);
