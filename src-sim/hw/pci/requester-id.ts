@@ -30,12 +30,12 @@ export function pcieType(f: PciFunction): number | undefined {
 }
 
 /**
- * The source-id DMA from `bdf` carries, with the bus numbers firmware programmed now.
- * Unknown functions (not in the hierarchy) keep their own id.
+ * The source-id DMA from `bdf` carries, with the bus numbers firmware programmed now. Only
+ * the bus matters (a model is asked before it is plugged); on a bus nothing reaches, its own id.
  */
 export function dmaRequesterId(host: PciHost, bdf: Bdf): number {
   let sid = requesterId(bdf);
-  let bridge = host.find(bdf)?.bus?.parentBridge;
+  let bridge = host.routeBus(bdf.segment, bdf.bus)?.parentBridge;
   while (bridge) {
     const type = pcieType(bridge);
     if (type === undefined) sid = requesterId({ bus: bridge.bus?.number ?? bridge.bdf.bus, device: bridge.bdf.device, fn: bridge.bdf.fn });
