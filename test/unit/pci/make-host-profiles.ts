@@ -179,17 +179,17 @@ export function seedHost(): HostProfile {
 }
 
 /**
- * Intel 6702PXH PCI Express-to-PCI bridge A (bridges.ts's layout) as firmware leaves it on bus
- * 82 behind root port 80:03.0: secondary bus 83 for the PCI-X slot, windows around the 82545EM.
+ * Intel 6702PXH PCI Express-to-PCI bridge A (bridges.ts's layout) as firmware leaves it: on
+ * bus `primary` with one PCI bus behind it, windows around the cards there.
  */
-function pxhBridge(): Uint8Array {
+function pxhBridge(primary: number, secondary: number, latency: number, w: { io: [number, number]; mem: [number, number] }): Uint8Array {
   return layoutBytes(pcieToPciBridgeLayout(), (b) => {
     put(b, 0x04, 2, 0x0147);
     b[0x0c] = 0x10;
-    b[0x0d] = 0x40;
-    busNumbers(b, 0x82, 0x83, 0x83);
+    b[0x0d] = latency;
+    busNumbers(b, primary, secondary, secondary);
     b[0x1b] = 0x40; // secondary latency timer
-    bridgeWindows(b, { io: [0xe000, 0xefff], mem: [0xf6f00000, 0xf6ffffff] });
+    bridgeWindows(b, w);
     put(b, 0x24, 2, 0xfff1); // prefetchable window closed (64-bit capable)
     put(b, 0x26, 2, 0x0001);
     put(b, 0x3e, 2, 0x0003); // parity error response, SERR# forwarding
@@ -247,7 +247,7 @@ export function serverHost(): HostProfile {
     ];
     fns.push({ bdf: `0000:81:00.${fn}`, note: 'Ethernet controller: Intel 82576 Gigabit Network Connection (Gigabit ET Dual Port Server Adapter)', bytes: b, bars });
   }
-  fns.push({ bdf: '0000:82:00.0', note: 'PCI bridge: Intel 6702PXH PCI Express-to-PCI Bridge A', bytes: pxhBridge() });
+  fns.push({ bdf: '0000:82:00.0', note: 'PCI bridge: Intel 6702PXH PCI Express-to-PCI Bridge A', bytes: pxhBridge(0x82, 0x83, 0x40, { io: [0xe000, 0xefff], mem: [0xf6f00000, 0xf6ffffff] }) });
   // 82545EM in the PCI-X slot: BAR0 128K registers, BAR2 64K flash, BAR4 64 bytes I/O, ROM off.
   const e545 = dump('pciutils-pcix-bridges-domains-82545em.vvv-xxx').get('0002:01:01.0')!;
   const eb = e545.bytes.slice();
@@ -315,16 +315,7 @@ export function bridgeHost(): HostProfile {
   put(rp, 0x26, 2, 0x0001);
   rp[0x3d] = 2; // port 2 signals on INTB
   rp[0x4f] = 2; // Link Capabilities: port number 2
-  const pxh = layoutBytes(pcieToPciBridgeLayout(), (b) => {
-    put(b, 0x04, 2, 0x0147);
-    b[0x0c] = 0x10;
-    busNumbers(b, 4, 5, 5);
-    b[0x1b] = 0x40; // secondary latency timer
-    bridgeWindows(b, { io: [0xd000, 0xdfff], mem: [0xfe600000, 0xfe7fffff] });
-    put(b, 0x24, 2, 0xfff1); // prefetchable window closed (64-bit capable)
-    put(b, 0x26, 2, 0x0001);
-    put(b, 0x3e, 2, 0x0003); // parity error response, SERR# forwarding
-  });
+  const pxh = pxhBridge(4, 5, 0, { io: [0xd000, 0xdfff], mem: [0xfe600000, 0xfe7fffff] });
   const gx270 = dump('lkml-2004-82540EM-msi.vxxx').get('0000:02:0c.0')!;
   const bars = [
     { index: 0, size: 0x20000 },

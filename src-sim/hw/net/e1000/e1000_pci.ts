@@ -114,31 +114,16 @@ function pcixCapability(): CapabilityTemplate {
   return { id: 0x07, offset: 0xe4, body: [...le16(0x0002), ...le32(0x04400000)], writable: [...le16(0x007f), ...le32(0)] };
 }
 
-/** The 82540EM: BAR0 128 KiB registers, BAR2 64 bytes of I/O (no flash BAR), PM → PCI-X → MSI, 256-byte space. */
-function conventionalTemplate(v: E1000Variant): PciConfigTemplate {
-  return {
-    vendorId: 0x8086,
-    deviceId: v.deviceId,
-    revision: v.revision,
-    classCode: 0x020000,
-    subsystemVendorId: v.subsystemVendorId,
-    subsystemId: v.subsystemId,
-    interruptPin: 1,
-    bars: [
-      { index: E1000_BAR_CSR, kind: 'mem32', size: MMIO_SIZE },
-      { index: E1000_BAR_IO, kind: 'io', size: CONVENTIONAL_IO_SIZE },
-    ],
-    capabilities: [pmCapability(0xdc), pcixCapability(), msiCapability(0xf0)],
-    configSize: 256,
-  };
-}
-
 /** The 82540EM's I/O BAR is 64 bytes (IOADDR/IODATA and reserved space). */
 export const CONVENTIONAL_IO_SIZE = 0x40;
 
+/**
+ * The 8257x on PCI Express: BAR0 registers, BAR1 flash window, BAR2 32 bytes of I/O, PM → MSI →
+ * PCIe, AER (and DSN) in 4 KiB. The 82540EM on conventional PCI: BAR0 registers, BAR2 64 bytes
+ * of I/O (no flash BAR), PM → PCI-X → MSI, 256 bytes.
+ */
 export function e1000ConfigTemplate(v: E1000Variant, mac?: Uint8Array): PciConfigTemplate {
-  if (v.linkWidth === 0) return conventionalTemplate(v);
-  return {
+  const identity = {
     vendorId: 0x8086,
     deviceId: v.deviceId,
     revision: v.revision,
@@ -146,11 +131,19 @@ export function e1000ConfigTemplate(v: E1000Variant, mac?: Uint8Array): PciConfi
     subsystemVendorId: v.subsystemVendorId,
     subsystemId: v.subsystemId,
     interruptPin: 1,
-    bars: [
-      { index: E1000_BAR_CSR, kind: 'mem32', size: MMIO_SIZE },
-      { index: E1000_BAR_FLASH, kind: 'mem32', size: FLASH_SIZE },
-      { index: E1000_BAR_IO, kind: 'io', size: IO_SIZE },
-    ],
+  };
+  const csr = { index: E1000_BAR_CSR, kind: 'mem32', size: MMIO_SIZE } as const;
+  if (v.linkWidth === 0) {
+    return {
+      ...identity,
+      bars: [csr, { index: E1000_BAR_IO, kind: 'io', size: CONVENTIONAL_IO_SIZE }],
+      capabilities: [pmCapability(0xdc), pcixCapability(), msiCapability(0xf0)],
+      configSize: 256,
+    };
+  }
+  return {
+    ...identity,
+    bars: [csr, { index: E1000_BAR_FLASH, kind: 'mem32', size: FLASH_SIZE }, { index: E1000_BAR_IO, kind: 'io', size: IO_SIZE }],
     capabilities: [pmCapability(), msiCapability(), pcieCapability(v.linkWidth)],
     extendedCapabilities: mac ? [aerCapability(), serialNumberCapability(mac)] : [aerCapability()],
     configSize: 4096,

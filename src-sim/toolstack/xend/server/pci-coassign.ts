@@ -23,6 +23,7 @@ import type { XcHandle } from '../../../xen/tools/libxc/xc_domain.ts';
 import { atLeast, type XenEra } from '../../../xen/common/version.ts';
 import { machineBdf } from '../../../xen/arch/x86/domctl.ts';
 import type { LibpciDev } from '../../../qemu/ioemu/hw/pass-through.ts';
+import { walkCapabilities } from '../../../hw/pci/capabilities.ts';
 import type { XendDom0 } from '../xend.ts';
 import { readPciDevice, slotName, VmError, type PciSlot } from './pciif.ts';
 
@@ -44,14 +45,9 @@ export interface CoassignContext {
 const slotOf = (d: LibpciDev): PciSlot => ({ domain: 0, bus: d.bus, slot: d.dev, func: d.func });
 const nameOf = (d: LibpciDev) => slotName(slotOf(d));
 
+/** PciDevice.find_cap_offset: the capability's offset, or 0. */
 function findCap(d: LibpciDev, id: number): number {
-  if (!(d.readConfig(0x06, 2) & 0x10)) return 0;
-  let pos = d.readConfig(0x34, 1) & 0xfc;
-  for (let ttl = 48; ttl > 0 && pos >= 0x40; ttl--) {
-    if (d.readConfig(pos, 1) === id) return pos;
-    pos = d.readConfig(pos + 1, 1) & 0xfc;
-  }
-  return 0;
+  return walkCapabilities((o) => d.readConfig(o, 1), (o) => d.readConfig(o, 2)).find((c) => c.id === id)?.offset ?? 0;
 }
 
 /** PciDevice.detect_dev_info: 00:00.0 is forced to a PCIe bridge. */
