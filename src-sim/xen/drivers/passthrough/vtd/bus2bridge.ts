@@ -17,12 +17,19 @@
  * one bridge level.
  */
 import type { Bdf } from '../../../../../src-shared/units/bdf.ts';
+import { checkVersion } from '../../../../engine/index.ts';
 import { atLeast, type XenEra } from '../../../common/version.ts';
 
 /** A PCI bridge as pdev_type sees it: 'pcie' = root or switch port, 'pci' = PCI-PCI or PCIe-to-PCI bridge. */
 export type BridgeKind = 'pcie' | 'pci';
 
 const bdfAt = (bus: number, device: number, fn: number): Bdf => ({ segment: 0, bus, device, fn });
+
+export interface Bus2BridgeState {
+  version: 1;
+  /** Each bus a bridge was recorded for, in bus order. */
+  entries: { bus: number; bridge: Bdf }[];
+}
 
 export class Bus2Bridge {
   private readonly map = new Map<number, Bdf>();
@@ -38,6 +45,17 @@ export class Bus2Bridge {
     }
     if (kind === 'pcie') return;
     for (let bus = secondary; bus <= subordinate; bus++) this.map.set(bus, bridge);
+  }
+
+  save(): Bus2BridgeState {
+    const entries = [...this.map].sort(([a], [b]) => a - b).map(([bus, bridge]) => ({ bus, bridge: { ...bridge } }));
+    return { version: 1, entries };
+  }
+
+  restore(s: Bus2BridgeState): void {
+    checkVersion('bus2bridge', s, 1);
+    this.map.clear();
+    for (const e of s.entries) this.map.set(e.bus, { ...e.bridge });
   }
 
   /** The 2007 bridge lookup for `bus` (unset: 00:00.0, as the zeroed C array reads). */
