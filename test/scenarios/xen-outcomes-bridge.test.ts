@@ -149,6 +149,16 @@ describe('a device behind a PCIe-to-PCI bridge (xen.md §10 row 10)', () => {
     expect(rx.bytes).toEqual(mac.split(':').map((h) => parseInt(h, 16)));
   });
 
+  it.each(['2007', '3.4'] as const)('%s: xm destroy returns the bridge’s ids to dom0, whose card receives again', (era) => {
+    const host = boot({ ...rows[0], era });
+    expect(host.xm.create('/etc/xen/hvm.conf', hvmWith({ pci: "[ '05:00.0' ]" })).stderr).toEqual([]);
+    expect(host.xm.destroy('fc5-vtd').stderr).toEqual([]);
+    const dom0Did = contextDid(host, '02:00.0');
+    for (const f of ['04:00.0', '05:00.0', '05:01.0']) expect(contextDid(host, f), f).toBe(dom0Did);
+    expect(dom0Receive(host).done).toBe(true);
+    expect(host.xen.vtd!.faults).toEqual([]);
+  });
+
   it('2007: the dom0 scan logs the bridge lookup it got right as an error, as the 2007 code does', () => {
     const host = boot(rows[0]);
     expect(host.xen.con.ring.filter((l) => l.includes('bus2bridge'))).toEqual(['(XEN) intel-iommu.c:1174:d0 domain_context_mapping:bus2bridge[pdev->bus].bus==0', '(XEN) intel-iommu.c:1174:d0 domain_context_mapping:bus2bridge[pdev->bus].bus==0']);
