@@ -159,8 +159,19 @@ describe('a device behind a PCIe-to-PCI bridge (xen.md §10 row 10)', () => {
     expect(host.xen.vtd!.faults).toEqual([]);
   });
 
-  it('2007: the dom0 scan logs the bridge lookup it got right as an error, as the 2007 code does', () => {
-    const host = boot(rows[0]);
-    expect(host.xen.con.ring.filter((l) => l.includes('bus2bridge'))).toEqual(['(XEN) intel-iommu.c:1174:d0 domain_context_mapping:bus2bridge[pdev->bus].bus==0', '(XEN) intel-iommu.c:1174:d0 domain_context_mapping:bus2bridge[pdev->bus].bus==0']);
+  it.each([
+    ['2007', ['(XEN) intel-iommu.c:1174:d0 domain_context_mapping:bus2bridge[pdev->bus].bus==0', '(XEN) intel-iommu.c:1174:d0 domain_context_mapping:bus2bridge[pdev->bus].bus==0']],
+    [
+      '3.2',
+      [
+        '(XEN) intel-iommu.c:1198:d0 context_context_mapping: nested PCI bridge not supported: bdf = 0:1c:1 sec_bus = 4 sub_bus = 5',
+        '(XEN) intel-iommu.c:1222:d0 domain_context_mapping:bus2bridge[5].bus != 0',
+        '(XEN) intel-iommu.c:1222:d0 domain_context_mapping:bus2bridge[5].bus != 0',
+      ],
+    ],
+    ['3.4', []],
+  ] as const)('%s: the dom0 scan logs the bridges as that era’s code does (2007 and 3.2 test their lookup the wrong way round)', (era, lines) => {
+    const host = boot({ ...rows[0], era });
+    expect(host.xen.con.ring.filter((l) => l.includes('bus2bridge') || l.includes('nested PCI bridge'))).toEqual(lines);
   });
 });

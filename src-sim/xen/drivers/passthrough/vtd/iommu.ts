@@ -208,9 +208,14 @@ export class VtdIommu {
       return 0;
     }
     if (type === 'pcie' || b.bus === 0) return this.contextMappingOne(d, unit, b);
-    // 2007 tests its lookup the wrong way round: the error is printed when the bridge was found.
-    if (!atLeast(this.w.era, '3.3') && this.bus2bridge.bridgeOf2007(b.bus).found) this.w.con.gdprintk('error', { file: FILE, line: 1174 }, 0, 'domain_context_mapping:bus2bridge[pdev->bus].bus==0');
+    if (!atLeast(this.w.era, '3.3') && this.bus2bridge.bridgeOf2007(b.bus).found) this.logBridgeFound(b.bus);
     return this.bus2bridge.forFunction(b, (x) => this.contextMappingOne(d, unit, x));
+  }
+
+  /** 2007 tests its lookup the wrong way round, printing an error exactly when the bridge was found; 3.2 words it as a warning. */
+  private logBridgeFound(bus: number): void {
+    if (atLeast(this.w.era, '3.2')) this.w.con.gdprintk('warning', { file: FILE, line: 1222 }, 0, `domain_context_mapping:bus2bridge[${bus}].bus != 0`);
+    else this.w.con.gdprintk('error', { file: FILE, line: 1174 }, 0, 'domain_context_mapping:bus2bridge[pdev->bus].bus==0');
   }
 
   private recordBridge(b: Bdf): void {
@@ -218,8 +223,13 @@ export class VtdIommu {
     const sub = this.w.pci.read(b.bus, b.device, b.fn, PCI_SUBORDINATE_BUS, 1);
     this.bus2bridge.record(b, this.bridgeKind(b), sec, sub);
     if (sec === sub || atLeast(this.w.era, '3.3')) return;
+    const where = `bdf = ${hexBdf(b)} sec_bus = ${sec.toString(16)} sub_bus = ${sub.toString(16)}`;
+    if (atLeast(this.w.era, '3.2')) {
+      this.w.con.gdprintk('warning', { file: FILE, line: 1198 }, 0, `context_context_mapping: nested PCI bridge not supported: ${where}`);
+      return;
+    }
     this.w.con.dprintk('info', { file: FILE, line: 1141 }, 'context_mapping: nested PCI bridge not supported');
-    this.w.con.dprintk('info', { file: FILE, line: 1143 }, `    bdf = ${hexBdf(b)} sec_bus = ${sec.toString(16)} sub_bus = ${sub.toString(16)}`);
+    this.w.con.dprintk('info', { file: FILE, line: 1143 }, `    ${where}`);
   }
 
   /** domain_context_unmap: the mirror of contextMapping. */
