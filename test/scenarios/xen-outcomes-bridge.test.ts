@@ -137,6 +137,9 @@ describe('a device behind a PCIe-to-PCI bridge (xen.md §10 row 10)', () => {
     expect(faults.every((f) => f.sid === BRIDGE_SID)).toBe(true);
     // Xen's fault handler read the record: a read of dom0's ring page, which the guest's tables do not map (06h: PTE Read access is not set).
     expect(host.xen.vtd!.faults).toEqual([{ read: true, sid: BRIDGE_SID, addr: DOM0_RING, reason: 6 }]);
+    // The record itself, read back from the unit's fault-recording registers: Xen cleared F, the source-id stays.
+    const rec = host.xen.vtd!.unitFor(bdf(5, 1))!.faultRecord(0);
+    expect({ fault: rec.fault, sid: rec.sid, read: rec.read, reason: rec.reason }).toEqual({ fault: false, sid: BRIDGE_SID, read: true, reason: 6 });
     // The 2007 handler's line (3.4 words it differently; the simulator prints the 2007 text in every era).
     if (!atLeast(row.era, '3.3')) expect(host.xen.con.ring).toContain('(XEN) intel-iommu.c:694: iommu_page_fault:DMA Read: DEVICE 5:0.0 addr 30000000 REASON 6');
   });
