@@ -25,7 +25,7 @@ import { machineBdf } from '../../../xen/arch/x86/domctl.ts';
 import type { LibpciDev } from '../../../qemu/ioemu/hw/pass-through.ts';
 import { walkCapabilities } from '../../../hw/pci/capabilities.ts';
 import type { XendDom0 } from '../xend.ts';
-import { readPciDevice, slotName, VmError, type PciSlot } from './pciif.ts';
+import { slotName, SYSFS, VmError, type PciSlot } from './pciif.ts';
 
 type DevType = 'pcie-endpoint' | 'pcie-bridge' | 'pci-bridge' | 'pci';
 
@@ -115,8 +115,17 @@ export function checkCoassignment(ctx: CoassignContext, slots: PciSlot[]): void 
 /** 4.0 PciDevice.devs_check_driver: every function behind the bridge must be pciback's or pci-stub's. */
 function devsCheckDriver(dom0: XendDom0, siblings: LibpciDev[], self: string): void {
   for (const sib of siblings) {
-    const driver = readPciDevice(dom0, slotOf(sib)).driver;
+    const driver = driverOf(dom0, nameOf(sib));
     if (driver === 'pciback' || driver === 'pci-stub') continue;
     throw new VmError(`pci: improper device assignment specified: pci: ${nameOf(sib)} must be co-assigned to the same guest with ${self}, but it is not owned by pciback or pci-stub.`);
+  }
+}
+
+/** 4.0 PciDevice.get_info_from_sysfs: the driver link's name, "" when no driver is bound. */
+function driverOf(dom0: XendDom0, name: string): string {
+  try {
+    return dom0.sysfsReadlink(`${SYSFS}/${name}/driver`).split('/').pop() ?? '';
+  } catch {
+    return '';
   }
 }
