@@ -19,8 +19,8 @@ export const SERIES = {
     columns: [...TIME, ...GSI_COLUMNS],
   },
   nic: {
-    title: 'E1000 frames (all NICs of the machine, cumulative)',
-    columns: [...TIME, 'rxFrames', 'txFrames', 'rxDropped'],
+    title: 'E1000 frames and their octets on the wire (all NICs of the machine, cumulative)',
+    columns: [...TIME, 'rxFrames', 'txFrames', 'rxDropped', 'rxBytes', 'txBytes'],
   },
   iotlb: {
     title: 'VT-d remapping units (all units, cumulative)',

@@ -5,11 +5,12 @@
 import seed from '../../resources/hosts/seed-core2-q35.json' with { type: 'json' };
 import server from '../../resources/hosts/server-2drhd-5520.json' with { type: 'json' };
 import laptop from '../../resources/hosts/laptop-gm965-no-vtd.json' with { type: 'json' };
+import bridge from '../../resources/hosts/desktop-q35-pci-bridge.json' with { type: 'json' };
 import { HostProfileError, validateHostProfile, type HostProfile } from '../hw/host-profile.ts';
 
 export const DEFAULT_HOST = 'seed-core2-q35';
 
-const RAW: Record<string, unknown> = { [seed.name]: seed, [server.name]: server, [laptop.name]: laptop };
+const RAW: Record<string, unknown> = { [seed.name]: seed, [server.name]: server, [laptop.name]: laptop, [bridge.name]: bridge };
 const parsed = new Map<string, HostProfile>();
 
 export const SHIPPED_HOSTS: readonly string[] = Object.keys(RAW).sort();

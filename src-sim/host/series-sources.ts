@@ -24,11 +24,14 @@ function interrupts(world: World): SeriesSampler {
 
 function nic(world: World): SeriesSampler {
   return (wallMs) => {
-    const p = { wallMs, virtualNs: world.sim.engine.now, rxFrames: 0, txFrames: 0, rxDropped: 0 };
+    const p = { wallMs, virtualNs: world.sim.engine.now, rxFrames: 0, txFrames: 0, rxDropped: 0, rxBytes: 0, txBytes: 0 };
     for (const n of world.pc.nics) {
-      p.rxFrames += n.nic.frames.rx;
-      p.txFrames += n.nic.frames.tx;
-      p.rxDropped += n.nic.frames.rxDropped;
+      const f = n.nic.frames;
+      p.rxFrames += f.rx;
+      p.txFrames += f.tx;
+      p.rxDropped += f.rxDropped;
+      p.rxBytes += f.rxBytes;
+      p.txBytes += f.txBytes;
     }
     return p;
   };

@@ -133,10 +133,10 @@ describe('menus and lists by keyboard', () => {
     const list = page.getByRole('listbox', { name: 'Host' });
     await list.waitFor();
     const options = await list.getByRole('option').allInnerTexts();
-    expect(options.map((o) => o.split('\n')[0].trim())).toEqual(['laptop-gm965-no-vtd', 'seed-core2-q35', 'server-2drhd-5520']);
+    expect(options.map((o) => o.split('\n')[0].trim())).toEqual(['desktop-q35-pci-bridge', 'laptop-gm965-no-vtd', 'seed-core2-q35', 'server-2drhd-5520']);
     expect(await list.getByRole('option', { selected: true }).innerText()).toContain('seed-core2-q35');
-    expect(options[0]).toContain('A 2007 Santa Rosa laptop');
-    expect(options[2]).toContain('A two-socket Xeon server with two I/O hubs and two VT-d remapping units');
+    expect(options[1]).toContain('A 2007 Santa Rosa laptop');
+    expect(options[3]).toContain('A two-socket Xeon server with two I/O hubs and two VT-d remapping units');
     expect(await focused()).toBe('check-host');
     await page.screenshot({ path: join(ensureResultsDir(), 'keyboard-host-list.png') });
     await page.keyboard.press('ArrowDown');

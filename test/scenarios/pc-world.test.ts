@@ -59,7 +59,7 @@ describe('the PC as one world', () => {
 
 describe('device models from the registry', () => {
   it('has one entry per E1000 variant, each a NIC', () => {
-    expect(DEVICE_MODELS).toEqual(['e1000:82572EI-desktop', 'e1000:82572EI-server', 'e1000:82571EB-dual']);
+    expect(DEVICE_MODELS).toEqual(['e1000:82572EI-desktop', 'e1000:82572EI-server', 'e1000:82571EB-dual', 'e1000:82540EM-desktop']);
     expect(deviceModel('e1000:82571EB-dual').kind).toBe('nic');
     expect(() => deviceModel('rtl8139')).toThrow('"rtl8139" is not a device model this build has');
   });

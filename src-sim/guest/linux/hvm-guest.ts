@@ -31,8 +31,8 @@ export interface GuestCpu extends GuestBus {
   domctl(op: GuestDomctl): number;
 }
 
-/** e1000_pci_tbl ids of the 8257x parts (82571EB / 82572EI). */
-const E1000_IDS = new Set([0x105e, 0x105f, 0x1060, 0x107d, 0x107e, 0x107f, 0x10b9]);
+/** e1000_pci_tbl ids of the parts the simulator models: the 82540EM and the 8257x (82571EB / 82572EI). */
+const E1000_IDS = new Set([0x100e, 0x105e, 0x105f, 0x1060, 0x107d, 0x107e, 0x107f, 0x10b9]);
 /** Where the kernel's DMA-able allocations for the NIC start (guest-physical). */
 const DMA_POOL = 0x0100_0000;
 

@@ -10,7 +10,7 @@
  */
 import { Simulation, type SimulationSnapshot } from '../../engine/simulation.ts';
 import { defineTrace, versioned } from '../../engine/index.ts';
-import { formatBdf, requesterId, type Bdf } from '../../../src-shared/units/bdf.ts';
+import { formatBdf, type Bdf } from '../../../src-shared/units/bdf.ts';
 import { IoPortSpace } from '../bus/ioport.ts';
 import { MmioSpace } from '../bus/mmio.ts';
 import { PhysicalMemory } from '../memory/phys-mem.ts';
@@ -22,6 +22,7 @@ import { buildPciHost, configBytes, deviceModelProblems, functionBdf, HostProfil
 import type { PciHost } from '../pci/pci-host.ts';
 import type { PciFunction } from '../pci/pci-function.ts';
 import { plugModel } from '../pci/plug.ts';
+import { dmaRequesterId } from '../pci/requester-id.ts';
 import type { BridgeLookup } from '../acpi/dmar-scope.ts';
 import { createRemappingUnits, remappingUnitFor, type RemappingUnit } from '../vtd/drhd.ts';
 import type { E1000 } from '../net/e1000/e1000.ts';
@@ -149,9 +150,10 @@ export class Pc {
     return f?.isBridge ? f.busRange : undefined;
   };
 
+  /** The device's DMA path; behind a PCIe-to-PCI bridge it carries the bridge's requester id. */
   private dmaPortFor(bdf: Bdf): DmaPort {
     const unit = this.unitFor(bdf);
-    return unit ? new RemappedDmaPort(this.mem, unit.unit, requesterId(bdf)) : new DirectDmaPort(this.mem);
+    return unit ? new RemappedDmaPort(this.mem, unit.unit, dmaRequesterId(this.pci, bdf)) : new DirectDmaPort(this.mem);
   }
 
   /** Plugs the device models the profile names, where firmware left their functions. */

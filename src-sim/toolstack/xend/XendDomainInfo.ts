@@ -10,6 +10,7 @@ import { QemuDm } from '../../qemu/ioemu/vl.ts';
 import { installHvmImage } from '../guest-image.ts';
 import { deviceModelArgs } from './image.ts';
 import { checkOwnership, readPciDevice, setupPciDevice, slotName, VmError } from './server/pciif.ts';
+import { checkCoassignment } from './server/pci-coassign.ts';
 import type { Xend, XendDomain } from './xend.ts';
 import type { XmConfig } from '../xm/config.ts';
 
@@ -32,6 +33,8 @@ export function createDomain(xend: Xend, cfg: XmConfig): XendDomain {
     if (hvm) testAssign(xend, domid, cfg);
     xc.domainMaxVcpus(domid, cfg.vcpus);
     buildMemory(xend, domid, cfg, hvm);
+    // 3.4+: functions behind one PCI bridge go to one guest (before any device is set up).
+    checkCoassignment({ dom0: xend.dom0, xc, era: xend.xen.era, hvm, assigned: [...xend.domains.values()].flatMap((d) => d.pci) }, cfg.pci);
     for (const p of cfg.pci) setupPciDevice(xend.dom0, xc, domid, p, atLeast(xend.xen.era, '4.0'));
     if (!hvm) assignPv(xend, domid, cfg);
     if (hvm) startDeviceModel(xend, dom, cfg);

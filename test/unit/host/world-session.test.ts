@@ -46,7 +46,7 @@ describe('the world over the protocol', () => {
   it('refuses an unknown host profile, naming the known ones, and keeps the machine', async () => {
     const { call } = open();
     const r = await call('host.powerOn', { host: 'cray-1' });
-    expect(r).toMatchObject({ ok: false, error: { code: 'not-found', path: 'params.host', message: expect.stringContaining('known: laptop-gm965-no-vtd, seed-core2-q35, server-2drhd-5520') } });
+    expect(r).toMatchObject({ ok: false, error: { code: 'not-found', path: 'params.host', message: expect.stringContaining('known: desktop-q35-pci-bridge, laptop-gm965-no-vtd, seed-core2-q35, server-2drhd-5520') } });
     expect(runtime!.world.profile.name).toBe('seed-core2-q35');
   });
 

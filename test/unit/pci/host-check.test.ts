@@ -68,7 +68,7 @@ describe('device models', () => {
     const p = load('seed-core2-q35');
     const bad = { ...p, pci: p.pci.map((f) => (f.model ? { ...f, model: 'e1000:bogus' } : f)) };
     expect(() => new Pc(bad)).toThrow(HostProfileError);
-    expect(() => new Pc(bad)).toThrow('pci[12].model: "e1000:bogus" is not a device model this build has (known: e1000:82572EI-desktop, e1000:82572EI-server, e1000:82571EB-dual)');
+    expect(() => new Pc(bad)).toThrow('pci[12].model: "e1000:bogus" is not a device model this build has (known: e1000:82572EI-desktop, e1000:82572EI-server, e1000:82571EB-dual, e1000:82540EM-desktop)');
     expect(validateHostProfile(JSON.parse(JSON.stringify(bad)))).toMatchObject({ ok: false, problems: [expect.stringMatching(/^pci\[12\]\.model: "e1000:bogus" is not a device model/)] });
   });
 });

@@ -75,7 +75,7 @@ describe('vtdw host check', () => {
     writeFileSync(join(dir, 'm.json'), JSON.stringify(p, null, 1));
     const r = await vtdw('host', 'check', join(dir, 'm.json'));
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/^vtdw host: \S+m\.json: \d+:\d+: pci\[12\]\.model: "e1000:bogus" is not a device model this build has \(known: e1000:82572EI-desktop, e1000:82572EI-server, e1000:82571EB-dual\)\n$/);
+    expect(r.err).toMatch(/^vtdw host: \S+m\.json: \d+:\d+: pci\[12\]\.model: "e1000:bogus" is not a device model this build has \(known: e1000:82572EI-desktop, e1000:82572EI-server, e1000:82571EB-dual, e1000:82540EM-desktop\)\n$/);
   });
 
   it('points at the bridge whose bus numbers would loop, by line:col, field and offset', async () => {
@@ -128,7 +128,7 @@ describe('one error format for host, lspci and dmar', () => {
     expect(await vtdw('lspci', '--host', 'no-such.json')).toEqual({
       code: 1,
       out: '',
-      err: 'vtdw lspci: no-such.json: no such file, and no host profile of that name (shipped: laptop-gm965-no-vtd, seed-core2-q35, server-2drhd-5520)\n',
+      err: 'vtdw lspci: no-such.json: no such file, and no host profile of that name (shipped: desktop-q35-pci-bridge, laptop-gm965-no-vtd, seed-core2-q35, server-2drhd-5520)\n',
     });
     expect((await vtdw('host', 'check', LSPCI)).err).toBe(`vtdw host: ${LSPCI}: cannot read: is a directory (EISDIR)\n`);
   });

@@ -15,6 +15,7 @@ const ROOT_BUSES: Record<string, number[]> = {
   'seed-core2-q35.json': [0],
   'server-2drhd-5520.json': [0, 0x80],
   'laptop-gm965-no-vtd.json': [0],
+  'desktop-q35-pci-bridge.json': [0],
 };
 
 describe.each(Object.entries(SHIPPED_PROFILES))('resources/hosts/%s', (file, make) => {
@@ -80,5 +81,23 @@ describe('the seed host', () => {
     const server = parseHostProfile(readFileSync(new URL('server-2drhd-5520.json', DIR), 'utf8'));
     expect(server.dmar?.structures.filter((s) => s.type === 'DRHD')).toHaveLength(2);
     expect(parseHostProfile(readFileSync(new URL('laptop-gm965-no-vtd.json', DIR), 'utf8')).dmar).toBeNull();
+  });
+});
+
+describe('the bridge desktop', () => {
+  const p = parseHostProfile(readFileSync(new URL('desktop-q35-pci-bridge.json', DIR), 'utf8'));
+  it('has a PCIe-to-PCI bridge (type-1 header, PCIe port type 7) at 04:00.0 behind root port 00:1c.1, its bus 05 holding two 82540EMs', () => {
+    const io = new IoPortSpace();
+    buildPciHost(p, { io });
+    expect(cf8Read(io, 0, 0x1c, 1, 0x18) & 0xffffff).toBe(0x050400);
+    expect(cf8Read(io, 4, 0, 0, 0x0c) >>> 16 & 0x7f).toBe(1);
+    expect(cf8Read(io, 4, 0, 0, 0x18) & 0xffffff).toBe(0x050504);
+    expect((cf8Read(io, 4, 0, 0, 0x44) >>> 20) & 0xf).toBe(7);
+    for (const dev of [0, 1]) {
+      expect(cf8Read(io, 5, dev, 0, 0)).toBe(0x100e8086);
+      // Conventional PCI: no PCI Express capability in the chain dc → e4 → f0.
+      expect(cf8Read(io, 5, dev, 0, 0x34) & 0xff).toBe(0xdc);
+    }
+    expect(p.pci.filter((f) => f.model === 'e1000:82540EM-desktop').map((f) => f.bdf)).toEqual(['0000:05:00.0', '0000:05:01.0']);
   });
 });

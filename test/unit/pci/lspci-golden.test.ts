@@ -1,5 +1,5 @@
 // Golden files: every lspci format rendered from the seed host profile, and the tree, names,
-// verbose and hex renders of the server and the no-VT-d laptop. Regenerate explicitly:
+// verbose and hex renders of the server, the no-VT-d laptop and the bridge desktop. Regenerate explicitly:
 // npm run test:golden
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'vitest';
@@ -33,7 +33,7 @@ describe('lspci of the seed host (golden files)', () => {
   });
 });
 
-describe.each(['server-2drhd-5520', 'laptop-gm965-no-vtd'])('lspci of %s (golden files)', (host) => {
+describe.each(['server-2drhd-5520', 'laptop-gm965-no-vtd', 'desktop-q35-pci-bridge'])('lspci of %s (golden files)', (host) => {
   const profile = load(host);
   it.each(FORMATS.filter(([name]) => OTHER_HOST_FORMATS.has(name)))('lspci -%s', (name, opts) => {
     expectGolden(`lspci/${host}.lspci-${name}.txt`, lspci(configAccess(buildPciHost(profile)), opts));

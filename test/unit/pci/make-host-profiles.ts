@@ -179,17 +179,17 @@ export function seedHost(): HostProfile {
 }
 
 /**
- * Intel 6702PXH PCI Express-to-PCI bridge A (bridges.ts's layout) as firmware leaves it on bus
- * 82 behind root port 80:03.0: secondary bus 83 for the PCI-X slot, windows around the 82545EM.
+ * Intel 6702PXH PCI Express-to-PCI bridge A (bridges.ts's layout) as firmware leaves it: on
+ * bus `primary` with one PCI bus behind it, windows around the cards there.
  */
-function pxhBridge(): Uint8Array {
+function pxhBridge(primary: number, secondary: number, latency: number, w: { io: [number, number]; mem: [number, number] }): Uint8Array {
   return layoutBytes(pcieToPciBridgeLayout(), (b) => {
     put(b, 0x04, 2, 0x0147);
     b[0x0c] = 0x10;
-    b[0x0d] = 0x40;
-    busNumbers(b, 0x82, 0x83, 0x83);
+    b[0x0d] = latency;
+    busNumbers(b, primary, secondary, secondary);
     b[0x1b] = 0x40; // secondary latency timer
-    bridgeWindows(b, { io: [0xe000, 0xefff], mem: [0xf6f00000, 0xf6ffffff] });
+    bridgeWindows(b, w);
     put(b, 0x24, 2, 0xfff1); // prefetchable window closed (64-bit capable)
     put(b, 0x26, 2, 0x0001);
     put(b, 0x3e, 2, 0x0003); // parity error response, SERR# forwarding
@@ -247,7 +247,7 @@ export function serverHost(): HostProfile {
     ];
     fns.push({ bdf: `0000:81:00.${fn}`, note: 'Ethernet controller: Intel 82576 Gigabit Network Connection (Gigabit ET Dual Port Server Adapter)', bytes: b, bars });
   }
-  fns.push({ bdf: '0000:82:00.0', note: 'PCI bridge: Intel 6702PXH PCI Express-to-PCI Bridge A', bytes: pxhBridge() });
+  fns.push({ bdf: '0000:82:00.0', note: 'PCI bridge: Intel 6702PXH PCI Express-to-PCI Bridge A', bytes: pxhBridge(0x82, 0x83, 0x40, { io: [0xe000, 0xefff], mem: [0xf6f00000, 0xf6ffffff] }) });
   // 82545EM in the PCI-X slot: BAR0 128K registers, BAR2 64K flash, BAR4 64 bytes I/O, ROM off.
   const e545 = dump('pciutils-pcix-bridges-domains-82545em.vvv-xxx').get('0002:01:01.0')!;
   const eb = e545.bytes.slice();
@@ -291,4 +291,58 @@ export function noVtdHost(): HostProfile {
   };
 }
 
-export const SHIPPED_PROFILES = { 'seed-core2-q35.json': seedHost, 'server-2drhd-5520.json': serverHost, 'laptop-gm965-no-vtd.json': noVtdHost } as const;
+/** An 82540EM PRO/1000 MT Desktop card in a conventional PCI slot: the real GX270 bytes, placed by firmware. */
+function e1000PciCard(src: DumpDevice, bar0: number, io: number, irq: number): Uint8Array {
+  const b = rebadge(src, 0x100e, [0x8086, 0x001e]);
+  put(b, 0x04, 2, 0x0107); // I/O + Mem + BusMaster, SERR#
+  put(b, 0x10, 4, bar0);
+  put(b, 0x18, 4, io | 1);
+  b[0x3c] = irq;
+  return b;
+}
+
+/**
+ * The seed desktop plus a PCIe x1 riser with a PCI Express-to-PCI bridge (bridges.ts's 6702PXH
+ * layout) behind root port 00:1c.1: bus 04 is its PCIe link, bus 05 its conventional PCI bus
+ * with two 82540EM cards at 05:00.0 and 05:01.0. Both reach VT-d as the bridge's requester id.
+ */
+export function bridgeHost(): HostProfile {
+  const seed = seedHost();
+  const f = dump('pciutils-tree-fujitsu-p8010-ich8.xxxx');
+  const rp = busNumbers(rebadge(f.get('0000:00:1c.0')!, 0x2942, [0x1028, 0x0211], 0x02), 0, 4, 5);
+  bridgeWindows(rp, { io: [0xd000, 0xdfff], mem: [0xfe600000, 0xfe7fffff] });
+  put(rp, 0x24, 2, 0xfff1); // prefetchable window closed: nothing prefetchable behind it
+  put(rp, 0x26, 2, 0x0001);
+  rp[0x3d] = 2; // port 2 signals on INTB
+  rp[0x4f] = 2; // Link Capabilities: port number 2
+  const pxh = pxhBridge(4, 5, 0, { io: [0xd000, 0xdfff], mem: [0xfe600000, 0xfe7fffff] });
+  const gx270 = dump('lkml-2004-82540EM-msi.vxxx').get('0000:02:0c.0')!;
+  const bars = [
+    { index: 0, size: 0x20000 },
+    { index: 2, size: 64 },
+  ];
+  const note = 'Ethernet controller: Intel 82540EM Gigabit Ethernet Controller — PRO/1000 MT Desktop Adapter';
+  const fns: HostProfile['pci'] = [
+    ...seed.pci,
+    ...pci([
+      { bdf: '0000:00:1c.1', note: 'PCI bridge: Intel 82801I (ICH9 Family) PCI Express Port 2', bytes: rp },
+      { bdf: '0000:04:00.0', note: 'PCI bridge: Intel 6702PXH PCI Express-to-PCI Bridge A', bytes: pxh },
+      { bdf: '0000:05:00.0', note, bytes: e1000PciCard(gx270, 0xfe7e0000, 0xd000, 16), bars, model: 'e1000:82540EM-desktop' },
+      { bdf: '0000:05:01.0', note, bytes: e1000PciCard(gx270, 0xfe7c0000, 0xd040, 17), bars, model: 'e1000:82540EM-desktop' },
+    ]),
+  ].sort((a, b) => (a.bdf < b.bdf ? -1 : 1));
+  return {
+    ...seed,
+    name: 'desktop-q35-pci-bridge',
+    description:
+      'The seed desktop (Q35 + ICH9DO, VT-d, the 82572EI at 02:00.0) with a PCIe x1 riser carrying a PCI Express-to-PCI bridge (6702PXH layout, src-sim/hw/pci/bridges.ts) at 04:00.0 behind root port 00:1c.1, and two conventional-PCI 82540EM PRO/1000 MT Desktop cards behind it at 05:00.0 and 05:01.0 (real bytes: data/lspci lkml-2004-82540EM, re-badged). DMA from both cards reaches VT-d as the bridge\'s requester id 05:00.0, so they can only be assigned together: xen.md §10 row 10. The include-all remapping unit covers bus 05; DMAR as the seed host.',
+    pci: fns,
+  };
+}
+
+export const SHIPPED_PROFILES = {
+  'seed-core2-q35.json': seedHost,
+  'server-2drhd-5520.json': serverHost,
+  'laptop-gm965-no-vtd.json': noVtdHost,
+  'desktop-q35-pci-bridge.json': bridgeHost,
+} as const;

@@ -70,7 +70,7 @@ export class E1000 implements PciFunctionModel<E1000State>, E1000Core, EthernetE
   private irqLevel = false;
   private intxDisabled = false;
   private wire: WireEnd | undefined;
-  readonly frames: E1000FrameCounters = { rx: 0, tx: 0, rxDropped: 0 };
+  readonly frames: E1000FrameCounters = { rx: 0, tx: 0, rxDropped: 0, rxBytes: 0, txBytes: 0 };
 
   constructor(private readonly opts: E1000Options = {}) {
     const profileMac = opts.mac === undefined ? undefined : this.parseOptionMac(opts.mac);
@@ -402,7 +402,8 @@ export class E1000 implements PciFunctionModel<E1000State>, E1000Core, EthernetE
   /** Restores into a plugged device; the INTx level is recomputed from ICR.INT_ASSERTED. */
   restore(s: E1000State): void {
     checkVersion(this.id, s, 2);
-    Object.assign(this.frames, s.frames);
+    // Snapshots from before the byte counters had none: they start again from 0.
+    Object.assign(this.frames, { rxBytes: 0, txBytes: 0 }, s.frames);
     this.mac = this.parseOptionMac(s.mac);
     this.eeprom = Uint16Array.from(s.eeprom);
     this.regs.restore(s.regs);

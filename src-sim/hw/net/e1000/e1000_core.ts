@@ -11,6 +11,9 @@ export interface E1000FrameCounters {
   rx: number;
   tx: number;
   rxDropped: number;
+  /** Octets of the frames counted in rx / tx, as on the wire (destination address through FCS, as GORC/GOTC count). */
+  rxBytes: number;
+  txBytes: number;
 }
 
 export interface E1000Core {

@@ -1,5 +1,6 @@
 /**
- * What an 82571EB/82572EI presents on PCI Express: identity, BARs and capabilities as data
+ * What an 82571EB/82572EI presents on PCI Express, and an 82540EM on conventional PCI:
+ * identity, BARs and capabilities as data
  * (QEMU `e1000_devices[]` for the variants; capability bytes after the real 82573L dump of
  * 2007 in data/lspci, which shares the 8257x chain C8 PM → D0 MSI → E0 PCIe; device and
  * subsystem IDs from pci.ids and the e1000e driver's hw.h; devices.md §1.9).
@@ -16,8 +17,8 @@ export interface E1000Variant {
   revision: number;
   subsystemVendorId: number;
   subsystemId: number;
-  /** Negotiated/maximum link width of the PCIe port (x1 on 82572EI, x4 on 82571EB). */
-  linkWidth: 1 | 4;
+  /** Negotiated/maximum link width of the PCIe port (x1 on 82572EI, x4 on 82571EB); 0: a conventional PCI part. */
+  linkWidth: 0 | 1 | 4;
 }
 
 /** The parts a 2007 "PCIe E1000 add-on card" could be (revision 06 is typical; unverified). */
@@ -25,6 +26,8 @@ export const E1000_VARIANTS = {
   '82572EI-desktop': { name: '82572EI Gigabit Ethernet Controller (Copper) — PRO/1000 PT Desktop Adapter', deviceId: 0x10b9, revision: 0x06, subsystemVendorId: 0x8086, subsystemId: 0x1083, linkWidth: 1 },
   '82572EI-server': { name: '82572EI Gigabit Ethernet Controller (Copper) — PRO/1000 PT Server Adapter', deviceId: 0x107d, revision: 0x06, subsystemVendorId: 0x8086, subsystemId: 0x1082, linkWidth: 1 },
   '82571EB-dual': { name: '82571EB Gigabit Ethernet Controller (Copper) — PRO/1000 PT Dual Port Server Adapter', deviceId: 0x105e, revision: 0x06, subsystemVendorId: 0x8086, subsystemId: 0x115e, linkWidth: 4 },
+  // The conventional-PCI e1000 of 2002-2007 desktops (pci.ids 8086:100e, subsystem 8086:001e).
+  '82540EM-desktop': { name: '82540EM Gigabit Ethernet Controller — PRO/1000 MT Desktop Adapter', deviceId: 0x100e, revision: 0x02, subsystemVendorId: 0x8086, subsystemId: 0x001e, linkWidth: 0 },
 } as const satisfies Record<string, E1000Variant>;
 
 export type E1000VariantName = keyof typeof E1000_VARIANTS;
@@ -33,11 +36,11 @@ const le16 = (v: number) => [v & 0xff, (v >>> 8) & 0xff];
 const le32 = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff];
 const zeros = (n: number) => new Array<number>(n).fill(0);
 
-/** Power Management v2 at 0xC8: PMC 0xC822 (DSI, PME from D0/D3hot/D3cold), PMCSR D0, Data_Scale 1. */
-function pmCapability(): CapabilityTemplate {
+/** Power Management v2 (0xC8 on 8257x, 0xDC on 82540EM): PMC 0xC822 (DSI, PME from D0/D3hot/D3cold), PMCSR D0, Data_Scale 1. */
+function pmCapability(offset = 0xc8): CapabilityTemplate {
   return {
     id: 0x01,
-    offset: 0xc8,
+    offset,
     body: [...le16(0xc822), ...le16(0x2000), 0x00, 0x00],
     // PowerState (1:0) and PME_En (8) are software's; PME_Status (15) is write-1-to-clear.
     writable: [0, 0, ...le16(0x0103), 0, 0],
@@ -45,11 +48,11 @@ function pmCapability(): CapabilityTemplate {
   };
 }
 
-/** MSI at 0xD0: 64-bit address, one message, disabled at reset. */
-function msiCapability(): CapabilityTemplate {
+/** MSI (0xD0 on 8257x, 0xF0 on 82540EM): 64-bit address, one message, disabled at reset. */
+function msiCapability(offset = 0xd0): CapabilityTemplate {
   return {
     id: 0x05,
-    offset: 0xd0,
+    offset,
     body: [...le16(0x0080), ...le32(0), ...le32(0), ...le16(0), 0, 0],
     writable: [...le16(0x0071), ...le32(0xfffffffc), ...le32(0xffffffff), ...le16(0xffff), 0, 0],
   };
@@ -103,8 +106,24 @@ export const E1000_BAR_FLASH = 1;
 export const E1000_BAR_IO = 2;
 export const FLASH_SIZE = 0x20000;
 
+/**
+ * PCI-X at 0xE4 as the 82540EM reports it on a conventional bus (the real 2004 GX270 dump):
+ * Command ERO, MMRBC 512 B, one split transaction; Status DMMRBC 2048 B, DMOST 1, DMCRS 16.
+ */
+function pcixCapability(): CapabilityTemplate {
+  return { id: 0x07, offset: 0xe4, body: [...le16(0x0002), ...le32(0x04400000)], writable: [...le16(0x007f), ...le32(0)] };
+}
+
+/** The 82540EM's I/O BAR is 64 bytes (IOADDR/IODATA and reserved space). */
+export const CONVENTIONAL_IO_SIZE = 0x40;
+
+/**
+ * The 8257x on PCI Express: BAR0 registers, BAR1 flash window, BAR2 32 bytes of I/O, PM → MSI →
+ * PCIe, AER (and DSN) in 4 KiB. The 82540EM on conventional PCI: BAR0 registers, BAR2 64 bytes
+ * of I/O (no flash BAR), PM → PCI-X → MSI, 256 bytes.
+ */
 export function e1000ConfigTemplate(v: E1000Variant, mac?: Uint8Array): PciConfigTemplate {
-  return {
+  const identity = {
     vendorId: 0x8086,
     deviceId: v.deviceId,
     revision: v.revision,
@@ -112,11 +131,19 @@ export function e1000ConfigTemplate(v: E1000Variant, mac?: Uint8Array): PciConfi
     subsystemVendorId: v.subsystemVendorId,
     subsystemId: v.subsystemId,
     interruptPin: 1,
-    bars: [
-      { index: E1000_BAR_CSR, kind: 'mem32', size: MMIO_SIZE },
-      { index: E1000_BAR_FLASH, kind: 'mem32', size: FLASH_SIZE },
-      { index: E1000_BAR_IO, kind: 'io', size: IO_SIZE },
-    ],
+  };
+  const csr = { index: E1000_BAR_CSR, kind: 'mem32', size: MMIO_SIZE } as const;
+  if (v.linkWidth === 0) {
+    return {
+      ...identity,
+      bars: [csr, { index: E1000_BAR_IO, kind: 'io', size: CONVENTIONAL_IO_SIZE }],
+      capabilities: [pmCapability(0xdc), pcixCapability(), msiCapability(0xf0)],
+      configSize: 256,
+    };
+  }
+  return {
+    ...identity,
+    bars: [csr, { index: E1000_BAR_FLASH, kind: 'mem32', size: FLASH_SIZE }, { index: E1000_BAR_IO, kind: 'io', size: IO_SIZE }],
     capabilities: [pmCapability(), msiCapability(), pcieCapability(v.linkWidth)],
     extendedCapabilities: mac ? [aerCapability(), serialNumberCapability(mac)] : [aerCapability()],
     configSize: 4096,

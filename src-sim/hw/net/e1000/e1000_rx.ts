@@ -146,6 +146,7 @@ export class E1000Rx {
     let cause = this.rxt0Cause();
     if (rxDescMinThresholdHit(ringSpace(newHead, tail, count), regs.raw32(R.RDLEN), rctl)) cause |= R.ICR_RXDMT0;
     core.frames.rx++;
+    core.frames.rxBytes += len;
     if (core.tracer.active) core.tracer.emit(e1000RxFrame, { dev: core.id, len: stored, descs: needed, head: newHead });
     return cause;
   }

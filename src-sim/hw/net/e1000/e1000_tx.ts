@@ -178,6 +178,7 @@ export class E1000Tx {
     if (fcsOurs) len = appendFcs(this.pkt, len);
     this.countTransmitted(len);
     this.core.frames.tx++;
+    this.core.frames.txBytes += len;
     if (this.core.tracer.active) this.core.tracer.emit(e1000TxFrame, { dev: this.core.id, len, queued: this.fifo.count });
     // An empty FIFO in front of an idle wire: the frame starts at once (the wire copies it).
     const w = this.wire;

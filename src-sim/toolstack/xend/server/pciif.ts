@@ -34,7 +34,7 @@ export interface PciDeviceInfo {
   driver: string;
 }
 
-const SYSFS = '/sys/bus/pci/devices';
+export const SYSFS = '/sys/bus/pci/devices';
 
 /** PciDevice.__init__: resources, irq, driver — or PciDeviceParseError / OSError as xend raises them. */
 export function readPciDevice(dom0: XendDom0, s: PciSlot): PciDeviceInfo {

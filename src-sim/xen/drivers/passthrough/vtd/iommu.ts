@@ -19,10 +19,13 @@ import { DmarUnit, DmarUnitTimeout, FLUSH_DEVICE, FLUSH_DOMAIN, FLUSH_GLOBAL } f
 import { findDrhdUnit, type DmarInfo, type DrhdUnit } from './dmar.ts';
 import { iommuPageFault, type LoggedFault } from './fault.ts';
 import { DMA_PTE_READ, DMA_PTE_WRITE, dmaPteClear, dmaPteMap, fillLeafRun } from './dma-pte.ts';
+import { Bus2Bridge, type BridgeKind } from './bus2bridge.ts';
 
 const FILE = 'intel-iommu.c';
 const DEFAULT_DOMAIN_ADDRESS_WIDTH = 48;
 const PCI_CAP_ID_EXP = 0x10;
+const PCI_EXP_FLAGS = 2;
+const PCI_EXP_TYPE_PCI_BRIDGE = 7;
 /** The vector Xen's first dynamic allocation hands the first unit's fault MSI (assign_irq_vector). */
 const FIRST_DMA_MSI_VECTOR = 0x98;
 
@@ -48,13 +51,14 @@ export class VtdIommu {
   readonly units: VtdUnitRecord[];
   /** Every fault Xen's handler has logged, oldest first. */
   readonly faults: LoggedFault[] = [];
-  /** bus2bridge[]: secondary bus → the bridge first seen in front of it (filled by the dom0 scan). */
-  private readonly bus2bridge = new Map<number, Bdf>();
+  /** bus2bridge[]: bus → the bridge in front of it (filled as bridges are mapped, i.e. by the dom0 scan). */
+  private readonly bus2bridge: Bus2Bridge;
 
   constructor(
     private readonly w: VtdWorld,
     readonly dmar: DmarInfo,
   ) {
+    this.bus2bridge = new Bus2Bridge(w.era);
     // iommu_alloc: map each unit's registers and cache CAP/ECAP.
     this.units = dmar.drhds.map((drhd) => {
       const base = drhd.address;
@@ -189,18 +193,43 @@ export class VtdIommu {
     return pci.findCap(b.bus, b.device, b.fn, PCI_CAP_ID_EXP) ? 'pcie' : 'pci';
   }
 
-  /** domain_context_mapping: by device type; a conventional device off bus 0 takes its bridge and whole bus along. */
+  /** pdev_type's bridge split (3.3+): a PCIe port, or a PCI bridge (no PCIe capability, or PCIe type 7). */
+  private bridgeKind(b: Bdf): BridgeKind {
+    const exp = this.w.pci.findCap(b.bus, b.device, b.fn, PCI_CAP_ID_EXP);
+    if (!exp) return 'pci';
+    return ((this.w.pci.read(b.bus, b.device, b.fn, exp + PCI_EXP_FLAGS, 2) >> 4) & 0xf) === PCI_EXP_TYPE_PCI_BRIDGE ? 'pci' : 'pcie';
+  }
+
+  /** domain_context_mapping: by device type; a conventional device off bus 0 takes its bridge (2007: and its whole bus) along. */
   contextMapping(d: Domain, unit: DmarUnit, b: Bdf): number {
     const type = this.devType(b);
     if (type === 'bridge') {
-      const sec = this.w.pci.read(b.bus, b.device, b.fn, PCI_SECONDARY_BUS, 1);
-      const sub = this.w.pci.read(b.bus, b.device, b.fn, PCI_SUBORDINATE_BUS, 1);
-      if (!this.bus2bridge.has(sec)) this.bus2bridge.set(sec, b);
-      if (sec !== sub) this.w.con.dprintk('info', { file: FILE }, 'context_mapping: nested PCI bridge not supported');
+      this.recordBridge(b);
       return 0;
     }
     if (type === 'pcie' || b.bus === 0) return this.contextMappingOne(d, unit, b);
-    return this.forBridgedBus(b, (x) => this.contextMappingOne(d, unit, x));
+    if (!atLeast(this.w.era, '3.3') && this.bus2bridge.bridgeOf2007(b.bus).found) this.logBridgeFound(b.bus);
+    return this.bus2bridge.forFunction(b, (x) => this.contextMappingOne(d, unit, x));
+  }
+
+  /** 2007 tests its lookup the wrong way round, printing an error exactly when the bridge was found; 3.2 words it as a warning. */
+  private logBridgeFound(bus: number): void {
+    if (atLeast(this.w.era, '3.2')) this.w.con.gdprintk('warning', { file: FILE, line: 1222 }, 0, `domain_context_mapping:bus2bridge[${bus}].bus != 0`);
+    else this.w.con.gdprintk('error', { file: FILE, line: 1174 }, 0, 'domain_context_mapping:bus2bridge[pdev->bus].bus==0');
+  }
+
+  private recordBridge(b: Bdf): void {
+    const sec = this.w.pci.read(b.bus, b.device, b.fn, PCI_SECONDARY_BUS, 1);
+    const sub = this.w.pci.read(b.bus, b.device, b.fn, PCI_SUBORDINATE_BUS, 1);
+    this.bus2bridge.record(b, this.bridgeKind(b), sec, sub);
+    if (sec === sub || atLeast(this.w.era, '3.3')) return;
+    const where = `bdf = ${hexBdf(b)} sec_bus = ${sec.toString(16)} sub_bus = ${sub.toString(16)}`;
+    if (atLeast(this.w.era, '3.2')) {
+      this.w.con.gdprintk('warning', { file: FILE, line: 1198 }, 0, `context_context_mapping: nested PCI bridge not supported: ${where}`);
+      return;
+    }
+    this.w.con.dprintk('info', { file: FILE, line: 1141 }, 'context_mapping: nested PCI bridge not supported');
+    this.w.con.dprintk('info', { file: FILE, line: 1143 }, `    ${where}`);
   }
 
   /** domain_context_unmap: the mirror of contextMapping. */
@@ -208,20 +237,7 @@ export class VtdIommu {
     const type = this.devType(b);
     if (type === 'bridge') return 0;
     if (type === 'pcie' || b.bus === 0) return this.contextUnmapOne(unit, b);
-    return this.forBridgedBus(b, (x) => this.contextUnmapOne(unit, x));
-  }
-
-  /** The bridge in front of b's bus (bus2bridge, 00:00.0 when never seen) and all 256 devfns of the bus. */
-  private forBridgedBus(b: Bdf, each: (x: Bdf) => number): number {
-    const bridge = this.bus2bridge.get(b.bus) ?? { segment: 0, bus: 0, device: 0, fn: 0 };
-    let rc = each(bridge);
-    for (let dev = 0; dev < 32; dev++) {
-      for (let fn = 0; fn < 8; fn++) {
-        rc = each({ segment: 0, bus: b.bus, device: dev, fn });
-        if (rc) return rc;
-      }
-    }
-    return rc;
+    return this.bus2bridge.forFunction(b, (x) => this.contextUnmapOne(unit, x));
   }
 
   /** domain_context_mapping_one: DID = domid, AW = AGAW, root = the domain's table; present entries are left alone. */
