@@ -65,11 +65,12 @@ export function registerXenSnapshots(xen: Xen): void {
     reg.register(
       'xen.vtd',
       component(
-        () => ({ faults: vtd.faults.map((f) => ({ ...f })), units: vtd.units.map((u) => ({ gcmd: u.hw.gcmd, root: u.hw.root })) }),
+        () => ({ faults: vtd.faults.map((f) => ({ ...f })), units: vtd.units.map((u) => ({ gcmd: u.hw.gcmd, root: u.hw.root })), bus2bridge: vtd.bus2bridge.save() }),
         (s) => {
           if (s.units.length !== vtd.units.length) throw new Error(`${s.units.length} remapping units in the snapshot, ${vtd.units.length} here`);
           vtd.faults.splice(0, vtd.faults.length, ...s.faults);
           s.units.forEach((u, i) => Object.assign(vtd.units[i].hw, u));
+          vtd.bus2bridge.restore(s.bus2bridge);
         },
         vtd,
       ),

@@ -52,7 +52,7 @@ export class VtdIommu {
   /** Every fault Xen's handler has logged, oldest first. */
   readonly faults: LoggedFault[] = [];
   /** bus2bridge[]: bus → the bridge in front of it (filled as bridges are mapped, i.e. by the dom0 scan). */
-  private readonly bus2bridge: Bus2Bridge;
+  readonly bus2bridge: Bus2Bridge;
 
   constructor(
     private readonly w: VtdWorld,
