@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import vue from '@vitejs/plugin-vue';
 import type { HtmlTagDescriptor, Plugin } from 'vite';
+import { bundleCli } from './src-main/cli/bundle/plugin.ts';
 
 const root = import.meta.dirname;
 
@@ -35,6 +36,7 @@ function preloadFirstView(): Plugin {
 
 export default defineConfig({
   main: {
+    plugins: [bundleCli(root)],
     build: {
       // valibot is bundled so out/main/sim.js is self-contained and runs under plain Node too.
       externalizeDeps: { exclude: ['valibot'] },
