@@ -11,7 +11,7 @@ const root = import.meta.dirname;
  * bytes). Vite fetches a dynamic chunk only when the entry has run and asked for it; hinting it in
  * the page lets the browser fetch and compile it while the entry loads (about 150 ms sooner).
  */
-function preloadFirstView(): Plugin {
+function preloadFirstView(view: string): Plugin {
   return {
     name: 'vtdw-preload-first-view',
     transformIndexHtml: {
@@ -32,7 +32,8 @@ function preloadFirstView(): Plugin {
           for (const css of chunk.viteMetadata?.importedCss ?? []) tags.push({ tag: 'link', attrs: { rel: 'preload', as: 'style', crossorigin: true, href: `./${css}` }, injectTo: 'head' });
           chunk.imports.forEach(visit);
         };
-        entry.dynamicImports.forEach(visit);
+        // Only the first screen's view: the others (Live with its charts) load when first shown.
+        entry.dynamicImports.filter((f) => bundle[f]?.name === view).forEach(visit);
         return tags;
       },
     },
@@ -66,7 +67,7 @@ export default defineConfig({
     root: resolve(root, 'src-renderer'),
     // Relative asset URLs: the page is served below /t/TOKEN/ in browser mode and app:// in Electron.
     base: './',
-    plugins: [vue(), preloadFirstView()],
+    plugins: [vue(), preloadFirstView('ConfigurationView')],
     build: {
       minify: true,
       chunkSizeWarningLimit: 6000,
