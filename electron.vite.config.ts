@@ -67,7 +67,8 @@ export default defineConfig({
     root: resolve(root, 'src-renderer'),
     // Relative asset URLs: the page is served below /t/TOKEN/ in browser mode and app:// in Electron.
     base: './',
-    plugins: [vue(), preloadFirstView('ConfigurationView')],
+    // Every component is <script setup>: Vue's Options API support is left out of the bundle.
+    plugins: [vue({ features: { optionsAPI: false } }), preloadFirstView('ConfigurationView')],
     build: {
       minify: true,
       chunkSizeWarningLimit: 6000,
