@@ -18,14 +18,16 @@ import { ensureBuilt } from '../../src-main/cli/build.ts';
  * Runs in the page (built from text so Playwright sends exactly this: a function written here
  * would carry helpers that tsx adds, which the page lacks). Stamps `__vtdwInteractiveAt` (ms
  * since the epoch, as `performance.timeOrigin + now`) when the status bar says the simulator
- * answered and the editor's lines are laid out; checked on DOM changes and every 50 ms besides,
- * for a layout that changes without one.
+ * answered and the editor's lines are laid out (a box of some size, as Playwright's "visible");
+ * checked on DOM changes and every 50 ms besides, for a layout that changes without one.
  */
 const watchInteractive = new Function(`
-  const shown = (el) => !!el && el.getBoundingClientRect().height > 0;
+  const shown = (el) => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
+  // Layout is read last, once both elements exist: the watcher must not make the page lay out early.
   const ready = () => {
+    const lines = document.querySelector('.monaco-editor .view-lines');
     const status = document.querySelector('[data-testid="status-connection"]');
-    return !!status && status.textContent.includes('Simulator connected (browser mode)') && shown(status) && shown(document.querySelector('.monaco-editor .view-lines'));
+    return !!lines && !!status && status.textContent.includes('Simulator connected (browser mode)') && shown(status) && shown(lines);
   };
   const check = () => {
     if (window.__vtdwInteractiveAt !== undefined || !ready()) return;
