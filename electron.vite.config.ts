@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import vue from '@vitejs/plugin-vue';
 import type { HtmlTagDescriptor, Plugin } from 'vite';
+import { bundleCli } from './src-main/cli/bundle/plugin.ts';
 
 const root = import.meta.dirname;
 
@@ -10,7 +11,7 @@ const root = import.meta.dirname;
  * bytes). Vite fetches a dynamic chunk only when the entry has run and asked for it; hinting it in
  * the page lets the browser fetch and compile it while the entry loads (about 150 ms sooner).
  */
-function preloadFirstView(): Plugin {
+function preloadFirstView(view: string): Plugin {
   return {
     name: 'vtdw-preload-first-view',
     transformIndexHtml: {
@@ -21,12 +22,18 @@ function preloadFirstView(): Plugin {
         const entry = Object.values(bundle).find((c) => c.type === 'chunk' && c.isEntry);
         if (!entry || entry.type !== 'chunk') return [];
         const tags: HtmlTagDescriptor[] = [];
-        for (const file of entry.dynamicImports) {
+        // The view's chunk and every chunk it imports (Monaco comes in several), once each.
+        const seen = new Set<string>([entry.fileName, ...entry.imports]);
+        const visit = (file: string): void => {
           const chunk = bundle[file];
-          if (chunk?.type !== 'chunk') continue;
+          if (seen.has(file) || chunk?.type !== 'chunk') return;
+          seen.add(file);
           tags.push({ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `./${file}` }, injectTo: 'head' });
           for (const css of chunk.viteMetadata?.importedCss ?? []) tags.push({ tag: 'link', attrs: { rel: 'preload', as: 'style', crossorigin: true, href: `./${css}` }, injectTo: 'head' });
-        }
+          chunk.imports.forEach(visit);
+        };
+        // Only the first screen's view: the others (Live with its charts) load when first shown.
+        entry.dynamicImports.filter((f) => bundle[f]?.name === view).forEach(visit);
         return tags;
       },
     },
@@ -35,6 +42,7 @@ function preloadFirstView(): Plugin {
 
 export default defineConfig({
   main: {
+    plugins: [bundleCli(root)],
     build: {
       // valibot is bundled so out/main/sim.js is self-contained and runs under plain Node too.
       externalizeDeps: { exclude: ['valibot'] },
@@ -59,11 +67,34 @@ export default defineConfig({
     root: resolve(root, 'src-renderer'),
     // Relative asset URLs: the page is served below /t/TOKEN/ in browser mode and app:// in Electron.
     base: './',
-    plugins: [vue(), preloadFirstView()],
+    // Every component is <script setup>: Vue's Options API support is left out of the bundle.
+    plugins: [vue({ features: { optionsAPI: false } }), preloadFirstView('ConfigurationView')],
     build: {
       minify: true,
       chunkSizeWarningLimit: 6000,
-      rollupOptions: { input: { index: resolve(root, 'src-renderer/index.html') } },
+      rollupOptions: {
+        input: { index: resolve(root, 'src-renderer/index.html') },
+        output: {
+          // Monaco is most of the page's code. In one 3.9 MB file the browser parses it on one
+          // background thread (~300 ms on our 2-core machines) while the page waits; in five
+          // pieces it parses them on several threads at once. The pieces follow VS Code's
+          // layers (base ← platform ← editor/common ← editor/browser ← the rest), which import
+          // only downward, so no chunk imports one that imports it back: a cycle between
+          // chunks would run a module before the class it extends is defined.
+          codeSplitting: {
+            groups: [
+              // Vite's preload helper serves the shell's chunk too: it must not be captured by
+              // a Monaco piece, or the shell would wait for Monaco to run.
+              { name: 'preload-helper', test: /preload-helper/, priority: 6 },
+              { name: 'monaco-base', test: /monaco-editor[\\/]esm[\\/]vs[\\/](base[\\/]|[^\\/]+\.js$)/, priority: 5 },
+              { name: 'monaco-platform', test: /monaco-editor[\\/]esm[\\/]vs[\\/]platform[\\/]/, priority: 4 },
+              { name: 'monaco-editor-common', test: /monaco-editor[\\/]esm[\\/]vs[\\/]editor[\\/]common[\\/]/, priority: 3 },
+              { name: 'monaco-editor-browser', test: /monaco-editor[\\/]esm[\\/]vs[\\/]editor[\\/]browser[\\/]/, priority: 2 },
+              { name: 'monaco-editor', test: /monaco-editor[\\/]/, priority: 1 },
+            ],
+          },
+        },
+      },
     },
   },
 });

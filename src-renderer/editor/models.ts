@@ -97,7 +97,11 @@ export function setCheckContext(era: Era, host: HostFacts): void {
 export function createModel(id: string, text: string, language: string, title: string): monaco.editor.ITextModel {
   disposeModel(id);
   const model = monaco.editor.createModel(text, language, monaco.Uri.parse(`inmemory://doc/${encodeURIComponent(id)}/${encodeURIComponent(title)}`));
-  entries.set(id, { model, title, lint: attach(id, model) });
+  // The first check runs right after this task, so a document opened at start shows before it
+  // is linted (its markers follow a moment later) instead of after.
+  const entry: Entry = { model, title, lint: { dispose: () => clearTimeout(first) } };
+  const first = setTimeout(() => (entry.lint = attach(id, model)));
+  entries.set(id, entry);
   model.onDidChangeContent(() => relintOthers(id));
   relintOthers(id);
   return model;
