@@ -16,6 +16,7 @@ import { Vpic } from '../arch/x86/hvm/vpic.ts';
 import { HvmIrq, hvmIsaIrqToGsi } from '../arch/x86/hvm/irq.ts';
 import { hvmDpciEoi } from '../drivers/passthrough/io.ts';
 import { attachIntrAssist } from '../arch/x86/hvm/vmx/intr.ts';
+import { hvmInterruptControllersInit } from '../arch/x86/hvm/hvm_domain.ts';
 import type { Xen } from '../xen.ts';
 
 /** XEN_DOMCTL_INTERFACE_VERSION of the era. */
@@ -127,6 +128,7 @@ function createDomain(xen: Xen, hvm: boolean, handle?: string): DomctlResult {
     d.hvmIrq = new HvmIrq(() => d.pciLinkRoute, (isa, level) => vpic.pic.setIrq(isa, level));
     vpic.onSpecificEoi = (isa) => hvmDpciEoi(xen, d, hvmIsaIrqToGsi(isa));
     attachIntrAssist(xen, d);
+    hvmInterruptControllersInit(xen, d);
   }
   xen.domains.set(d.domid, d);
   return { rc: 0, domid: d.domid };

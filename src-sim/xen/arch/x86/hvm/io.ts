@@ -11,6 +11,8 @@ import type { Domain } from '../../../common/domain.ts';
 import { P2M_MMIO_DIRECT, P2M_RAM_RW, P2M_RAM_RO, P2M_RAM_LOGDIRTY } from '../mm/p2m.ts';
 import type { Xen } from '../../../xen.ts';
 import type { HvmIoAccess, IoreqServer } from './ioreq.ts';
+import type { Vioapic } from './vioapic.ts';
+import type { Vlapic } from './vlapic.ts';
 
 export type { IoreqServer } from './ioreq.ts';
 
@@ -85,6 +87,8 @@ export class HvmIo implements HvmIoAccess {
       this.counters.directMmio++;
       return this.xen.world.pc.mmio.read(maddr, size) >>> 0;
     }
+    const apic = this.apicAt(gpa);
+    if (apic) return apic.read(gpa, size) >>> 0;
     this.counters.ioreqMmio++;
     return this.ioreq ? this.ioreq.mmioRead(gpa, size) >>> 0 : ALL_ONES[size];
   }
@@ -99,8 +103,17 @@ export class HvmIo implements HvmIoAccess {
       this.xen.world.pc.mmio.write(maddr, size, value);
       return;
     }
+    const apic = this.apicAt(gpa);
+    if (apic) return apic.write(gpa, size, value);
     this.counters.ioreqMmio++;
     this.ioreq?.mmioWrite(gpa, size, value);
+  }
+
+  /** hvm_mmio_handlers: Xen's own vIOAPIC and vLAPIC pages, before the device model. */
+  private apicAt(gpa: number): Vioapic | Vlapic | undefined {
+    if (this.d.vioapic?.claims(gpa)) return this.d.vioapic;
+    if (this.d.vlapic?.claims(gpa)) return this.d.vlapic;
+    return undefined;
   }
 }
 
