@@ -16,6 +16,7 @@ import type { Vioapic } from '../arch/x86/hvm/vioapic.ts';
 import type { Vlapic } from '../arch/x86/hvm/vlapic.ts';
 import { newDpciState, type DpciState } from '../drivers/passthrough/dpci-state.ts';
 import type { Scope } from '../../engine/scope.ts';
+import type { PirqEvtchn } from './event_channel.ts';
 
 export const DOMID_SELF = 0x7ff0;
 
@@ -81,6 +82,8 @@ export class Domain {
   interruptHandler?: (vector: number) => void;
   /** vmx_intr_assist's timer: injects on vCPU 0's next entry while the vPIC's INTR is high. */
   intrTimer?: Timer;
+  /** Physical IRQs bound to event channels (a PV domain's own devices: dom0's). */
+  evtchnPirq?: PirqEvtchn;
   /** vCPU 0 has been scheduled once. */
   started = false;
 
