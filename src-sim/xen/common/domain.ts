@@ -16,7 +16,7 @@ import type { Vioapic } from '../arch/x86/hvm/vioapic.ts';
 import type { Vlapic } from '../arch/x86/hvm/vlapic.ts';
 import { newDpciState, type DpciState } from '../drivers/passthrough/dpci-state.ts';
 import type { Scope } from '../../engine/scope.ts';
-import type { PirqEvtchn } from './event_channel.ts';
+import type { PirqEvtchn } from './evtchn-state.ts';
 
 export const DOMID_SELF = 0x7ff0;
 

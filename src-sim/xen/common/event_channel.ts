@@ -6,20 +6,8 @@
  * the domain's vCPU, whose upcall runs the kernel's handler on its next scheduling; the kernel
  * then tells Xen it is done (PHYSDEVOP_irq_unmask_notify → pirq_guest_unmask).
  */
-import type { Timer } from '../../engine/index.ts';
 import type { Domain } from './domain.ts';
 import type { Xen } from '../xen.ts';
-
-export interface PirqEvtchn {
-  /** Machine IRQs bound to the domain's event channels. */
-  readonly bound: Set<number>;
-  /** Event channels pending since the last upcall. */
-  readonly pending: Set<number>;
-  /** The kernel's upcall for a physical IRQ (evtchn_do_upcall → do_IRQ). */
-  handler: (irq: number) => void;
-  /** Runs the upcall on the vCPU's next scheduling. */
-  readonly upcall: Timer;
-}
 
 /** EVTCHNOP_bind_pirq: 0, or pirq_guest_bind's errno. */
 export function evtchnBindPirq(xen: Xen, d: Domain, irq: number, willShare: boolean, handler: (irq: number) => void): number {

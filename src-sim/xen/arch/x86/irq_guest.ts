@@ -68,7 +68,8 @@ export class GuestIrqs implements GuestIrqHandling {
     const waiting = new Set<number>();
     for (const domid of desc.guests) {
       const d = this.xen.domain(domid);
-      if (!d) continue;
+      // A dying domain's bindings are about to go (domain_kill unbinds them): it takes nothing new.
+      if (!d || d.state === 'dying') continue;
       if (hvmDoIrqDpci(this.xen, d, irq) || sendGuestPirq(d, irq)) {
         if (ack !== 'none') waiting.add(domid);
         c.perDomain.set(domid, (c.perDomain.get(domid) ?? 0) + 1);

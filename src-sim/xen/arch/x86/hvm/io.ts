@@ -117,7 +117,8 @@ export class HvmIo implements HvmIoAccess {
   }
 }
 
-function readMem(xen: Xen, maddr: number, size: 1 | 2 | 4): number {
+/** A machine-memory read of `size` bytes (little-endian). */
+export function readMem(xen: Xen, maddr: number, size: 1 | 2 | 4): number {
   const mem = xen.world.pc.mem;
   if (size === 4) return mem.readU32(maddr);
   let v = 0;
@@ -125,7 +126,7 @@ function readMem(xen: Xen, maddr: number, size: 1 | 2 | 4): number {
   return v;
 }
 
-function writeMem(xen: Xen, maddr: number, size: 1 | 2 | 4, value: number): void {
+export function writeMem(xen: Xen, maddr: number, size: 1 | 2 | 4, value: number): void {
   const mem = xen.world.pc.mem;
   if (size === 4) return mem.writeU32(maddr, value >>> 0);
   const b = new Uint8Array(size);
