@@ -12,6 +12,9 @@
  *   destroyed: dom0's NIC stops interrupting. From 3.2 the default `new` defers the local APIC
  *   EOI instead — the vector stays in service, lower priorities wait — and the 8 ms timeout
  *   releases it, so dom0's NIC keeps working, late.
+ * - Row 11, two NICs on that line assigned to two guests: every interrupt goes to both; the
+ *   other guest's driver finds nothing in its ICR (IRQ_NONE). If one guest never EOIs, 2007
+ *   holds the line for good and the other guest loses its NIC; 3.2 frees it every 8 ms.
  */
 import { describe, expect, it } from 'vitest';
 import { Pc } from '../../src-sim/hw/pc/pc.ts';
@@ -132,5 +135,41 @@ describe('rows 8 and 9: one machine line shared by dom0 and the guest', () => {
     s.host.pc.gsi[14].pin('ide0').pulse();
     s.host.pc.sim.engine.runFor(1_000);
     expect(disk).toBe(1);
+  });
+});
+
+describe('row 11: two guests with devices on one machine line', () => {
+  /** Guest "a" has 02:00.0, guest "b" 04:00.0, both on GSI 16; frames go to a's NIC. */
+  function twoGuests(era: XenEra, xen: string) {
+    const host = bootSharedGsiHost(era, xen, '(02:00.0)(04:00.0)');
+    expect(host.xm.create('/etc/xen/a.conf', hvmWith({ name: '"a"' })).exitCode).toBe(0);
+    expect(host.xm.create('/etc/xen/b.conf', hvmWith({ name: '"b"', pci: "[ '04:00.0' ]" })).exitCode).toBe(0);
+    host.pc.sim.engine.runFor(1_000_000);
+    const [a, b] = [host.xend.byName('a')!, host.xend.byName('b')!];
+    const nicA = host.pc.nics.find((n) => n.bdf.bus === 2)!;
+    const traffic = (count: number, ms: number) => {
+      nicA.partner.startStream({ dst: nicA.nic.macAddress, count, payloadBytes: 100, framesPerSecond: 1000 });
+      host.pc.sim.engine.runFor(ms * 1_000_000);
+    };
+    /** rmmod e1000 in guest b: its IRQ 5 masked at its 8259, it never EOIs again. */
+    const unloadB = () => host.xen.domain(b.domid)!.hvmIo!.portWrite(0x21, 1, 0xff);
+    return { host, a: a.guest!.nic!, b: b.guest!.nic!, traffic, unloadB };
+  }
+
+  it('each interrupt reaches both guests; the other guest’s e1000 finds its ICR empty (IRQ_NONE)', () => {
+    const t = twoGuests('2007', XEN_LINE['2007']!);
+    t.traffic(3, 5);
+    expect(t.a.stats).toMatchObject({ rxFrames: 3, interrupts: 3 });
+    expect(t.b.stats).toMatchObject({ rxFrames: 0, interrupts: 0, spurious: 3 });
+  });
+
+  it.each([
+    { era: '2007' as XenEra, frames: 1, what: 'loses its NIC: the line is held for the guest that never EOIs' },
+    { era: '3.2' as XenEra, frames: 10, what: 'keeps receiving: the 8 ms timeout frees the line each time' },
+  ])('in $era, when the other guest never EOIs, the first $what', ({ era, frames }) => {
+    const t = twoGuests(era, XEN_LINE[era]!);
+    t.unloadB();
+    t.traffic(10, 30);
+    expect(t.a.stats.rxFrames).toBe(frames);
   });
 });

@@ -34,9 +34,9 @@ export function sharedGsiProfile(): HostProfile {
   return { ...p, name: 'seed-core2-q35-two-nics' };
 }
 
-/** The two-NIC host booted into `era` with `xenLine`, 02:00.0 hidden for the guest. */
-export function bootSharedGsiHost(era: XenEra, xenLine: string): SeedHost {
+/** The two-NIC host booted into `era` with `xenLine`, 02:00.0 hidden for the guest (or what `hide` says). */
+export function bootSharedGsiHost(era: XenEra, xenLine: string, hide = '(02:00.0)'): SeedHost {
   const pc = new Pc(sharedGsiProfile(), { seed: 2007 });
-  const host = bootFromGrub({ sim: pc.sim, pc }, grubWith(xenLine), era);
+  const host = bootFromGrub({ sim: pc.sim, pc }, grubWith(xenLine, `ro root=/dev/sda1 pciback.hide=${hide}`), era);
   return { ...host, pc };
 }
