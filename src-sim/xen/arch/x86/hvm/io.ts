@@ -11,8 +11,7 @@ import type { Domain } from '../../../common/domain.ts';
 import { P2M_MMIO_DIRECT, P2M_RAM_RW, P2M_RAM_RO, P2M_RAM_LOGDIRTY } from '../mm/p2m.ts';
 import type { Xen } from '../../../xen.ts';
 import type { HvmIoAccess, IoreqServer } from './ioreq.ts';
-import type { Vioapic } from './vioapic.ts';
-import type { Vlapic } from './vlapic.ts';
+import type { HvmMmioPage } from './mmio-page.ts';
 
 export type { IoreqServer } from './ioreq.ts';
 
@@ -110,7 +109,7 @@ export class HvmIo implements HvmIoAccess {
   }
 
   /** hvm_mmio_handlers: Xen's own vIOAPIC and vLAPIC pages, before the device model. */
-  private apicAt(gpa: number): Vioapic | Vlapic | undefined {
+  private apicAt(gpa: number): HvmMmioPage | undefined {
     if (this.d.vioapic?.claims(gpa)) return this.d.vioapic;
     if (this.d.vlapic?.claims(gpa)) return this.d.vlapic;
     return undefined;

@@ -15,6 +15,7 @@
  */
 import type { Scope } from '../../../../engine/scope.ts';
 import { IOAPIC_DEFAULT_BASE, IoApic, RTE_MASKED, RTE_VECTOR, type ApicMessage, type IoApicState } from '../../../../hw/intc/io_apic.ts';
+import { HvmMmioPage } from './mmio-page.ts';
 import type { Vlapic } from './vlapic.ts';
 
 export const VIOAPIC_NUM_PINS = 48;
@@ -31,7 +32,7 @@ export interface VioapicHooks {
   warn(text: string): void;
 }
 
-export class Vioapic {
+export class Vioapic extends HvmMmioPage {
   readonly ioapic: IoApic;
 
   /** `scope` is the domain's "vioapic" scope (d1.vioapic). */
@@ -40,20 +41,10 @@ export class Vioapic {
     private readonly vlapic: Vlapic,
     private readonly hooks: VioapicHooks,
   ) {
-    this.ioapic = new IoApic(scope, { pins: VIOAPIC_NUM_PINS, version: 0x11 });
+    const ioapic = new IoApic(scope, { pins: VIOAPIC_NUM_PINS, version: 0x11 });
+    super(IOAPIC_DEFAULT_BASE, VIOAPIC_MEM_LENGTH, ioapic);
+    this.ioapic = ioapic;
     this.ioapic.sink = (m) => this.deliver(m);
-  }
-
-  claims(gpa: number): boolean {
-    return gpa >= IOAPIC_DEFAULT_BASE && gpa < IOAPIC_DEFAULT_BASE + VIOAPIC_MEM_LENGTH;
-  }
-
-  read(gpa: number, size: 1 | 2 | 4): number {
-    return this.ioapic.read(gpa - IOAPIC_DEFAULT_BASE, size);
-  }
-
-  write(gpa: number, size: 1 | 2 | 4, value: number): void {
-    this.ioapic.write(gpa - IOAPIC_DEFAULT_BASE, size, value);
   }
 
   /** The domain's GSI wire `gsi` (gsi_assert_count going 0 → 1 or back). */

@@ -10,25 +10,16 @@
  */
 import type { Scope } from '../../../../engine/scope.ts';
 import { APIC_DEFAULT_BASE, APIC_LDR, APIC_MMIO_SIZE, LocalApic } from '../../../../hw/intc/local_apic.ts';
+import { HvmMmioPage } from './mmio-page.ts';
 
-export class Vlapic {
+export class Vlapic extends HvmMmioPage {
   readonly apic: LocalApic;
 
   /** `scope` is the vCPU's "vlapic" scope (d1.vlapic): the local APIC takes its name from it. */
   constructor(scope: Scope) {
-    this.apic = new LocalApic(scope, 0);
-  }
-
-  claims(gpa: number): boolean {
-    return gpa >= APIC_DEFAULT_BASE && gpa < APIC_DEFAULT_BASE + APIC_MMIO_SIZE;
-  }
-
-  read(gpa: number, size: 1 | 2 | 4): number {
-    return this.apic.read(gpa - APIC_DEFAULT_BASE, size);
-  }
-
-  write(gpa: number, size: 1 | 2 | 4, value: number): void {
-    this.apic.write(gpa - APIC_DEFAULT_BASE, size, value);
+    const apic = new LocalApic(scope, 0);
+    super(APIC_DEFAULT_BASE, APIC_MMIO_SIZE, apic);
+    this.apic = apic;
   }
 
   /** Called with a level-triggered vector the guest EOI'd (vlapic_EOI_set → vioapic_update_EOI). */
