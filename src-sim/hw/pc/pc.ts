@@ -2,8 +2,9 @@
  * The physical PC a host profile describes (QEMU's hw/i386/pc.c + pc_q35.c, for the 2007
  * Core 2 / Q35 desktop of the seed and its siblings): RAM, the I/O-port and MMIO decoders, the
  * PCI hierarchy with the device models the profile names (the E1000 at 02:00.0), the 8259A
- * pair and the I/O APIC on 24 GSI wires, and one VT-d remapping unit per DRHD of its DMAR,
- * each translating the DMA of the devices its scope covers.
+ * pair and the I/O APIC on 24 GSI wires, CPU 0's local APIC that its messages reach, and one
+ * VT-d remapping unit per DRHD of its DMAR, each translating the DMA of the devices its scope
+ * covers.
  *
  * Everything here is wiring; behaviour lives in the devices. The hypervisor (next layer)
  * programs this machine only through its ports, MMIO and memory.
