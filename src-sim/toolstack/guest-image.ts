@@ -8,6 +8,7 @@ import type { Domain } from '../xen/common/domain.ts';
 import { guestInterruptsEnabled } from '../xen/arch/x86/hvm/vmx/intr.ts';
 import { doDomctl } from '../xen/common/domctl.ts';
 import { hvmloaderPciSetup } from '../guest/hvmloader/hvmloader.ts';
+import { hvmloaderApicSetup, hvmloaderInterruptTables } from '../guest/hvmloader/acpi.ts';
 import { Fc5Guest, type GuestCpu } from '../guest/linux/hvm-guest.ts';
 
 export function guestCpu(xen: Xen, d: Domain): GuestCpu {
@@ -28,11 +29,13 @@ export function guestCpu(xen: Xen, d: Domain): GuestCpu {
 }
 
 /** Installs the boot sequence; returns the guest OS once it is created. */
-export function installHvmImage(xen: Xen, d: Domain, os: { apic: boolean; malicious: boolean }, onBoot: (os: Fc5Guest) => void): void {
+export function installHvmImage(xen: Xen, d: Domain, os: { apic: boolean; acpi?: boolean; malicious: boolean }, onBoot: (os: Fc5Guest) => void): void {
   d.vcpuEntry = () => {
     const cpu = guestCpu(xen, d);
+    hvmloaderApicSetup(cpu);
     hvmloaderPciSetup(cpu);
-    const guest = new Fc5Guest(cpu, xen.world.sim.tracer, d.domid, os.apic, os.malicious);
+    const tables = os.apic ? hvmloaderInterruptTables(cpu, os.acpi ?? false) : undefined;
+    const guest = new Fc5Guest(cpu, xen.world.sim.tracer, d.domid, os.apic, os.malicious, tables);
     onBoot(guest);
     guest.boot();
   };

@@ -9,7 +9,9 @@ import type { CmdOption } from '../../src-shared/config/xen-cmdline.ts';
 import { Xen, type XenWorld } from '../xen/xen.ts';
 import { startXen } from '../xen/arch/x86/setup.ts';
 import type { XenEra } from '../xen/common/version.ts';
-import { Dom0Linux } from '../guest/linux/dom0.ts';
+import { Dom0Linux, type Dom0NetHardware } from '../guest/linux/dom0.ts';
+import { readMem, writeMem } from '../xen/arch/x86/hvm/io.ts';
+import { evtchnBindPirq } from '../xen/common/event_channel.ts';
 import type { LibpciDev } from '../qemu/ioemu/hw/pass-through.ts';
 import { Xend, type XendDom0 } from './xend/xend.ts';
 import { Xm } from './xm/main.ts';
@@ -40,10 +42,31 @@ export function bootFromGrub(world: XenWorld, grubText: string, era: XenEra): Xe
   startXen(xen, words(boot.xenOptions), dom0Cmdline);
   const dom0 = new Dom0Linux({ io: world.pc.io, tracer: world.sim.tracer });
   dom0.boot(dom0Cmdline);
+  dom0.ifup(dom0NetHardware(xen));
   const xend = new Xend(xen, dom0View(dom0), world.sim.rng.stream('xend'));
   const host = { xen, dom0, xend, xm: new Xm(xend), title: entry.title };
   registerToolstackSnapshots(world, host, { grub: grubText, era });
   return host;
+}
+
+/** Where dom0's n-th NIC driver keeps its rings: 1 MiB each, 16 MiB into dom0's memory. */
+const DOM0_NIC_POOL = 0x0100_0000;
+
+/** dom0's 1:1 view of the machine (MMIO where something decodes, else RAM) and its pirq hypercalls. */
+function dom0NetHardware(xen: Xen): Dom0NetHardware {
+  const pc = xen.world.pc;
+  return {
+    bus: {
+      memRead: (a, size) => (pc.mmio.find(a) ? pc.mmio.read(a, size) : readMem(xen, a, size)),
+      memWrite: (a, size, v) => (pc.mmio.find(a) ? pc.mmio.write(a, size, v) : writeMem(xen, a, size, v)),
+    },
+    pirq: {
+      bindPirq: (irq, willShare, upcall) => evtchnBindPirq(xen, xen.dom0, irq, willShare, upcall),
+      unmaskNotify: (irq) => xen.guestIrqs.pirqGuestEoi(xen.dom0, irq),
+    },
+    dmaPool: (n) => xen.dom0.frames[0].mfn * 0x1000 + DOM0_NIC_POOL * (n + 1),
+    now: () => xen.now,
+  };
 }
 
 /** sysfs and libpci as xend and qemu-dm read them in dom0. */

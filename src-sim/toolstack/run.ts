@@ -137,8 +137,6 @@ export function assignFailure(host: XenHost, dom: XendDomain): string | undefine
 export function firstPacketFailure(host: XenHost): RunFailure | undefined {
   for (const dom of host.xend.domains.values()) {
     if (!dom.pci.length) continue;
-    // 2007 (the seed) is PIC-only, so its apic=1 symptom is real; later eras would use the vIOAPIC.
-    if (dom.config.apic && host.xen.era !== '2007') return { stage: 'first-packet', message: `${dom.name}: apic = 1 needs the virtual IO-APIC, which the simulator does not model yet for Xen ${host.xen.era}` };
     const stats = dom.guest?.nic?.stats;
     if (!stats?.rxFrames) return { stage: 'first-packet', message: `${dom.name}: no frame reached the guest's e1000 driver within ${FIRST_PACKET_WAIT_NS / 1e6} ms (${stats ? `${stats.interrupts} interrupts, ${stats.spurious} spurious` : 'no e1000 driver bound'})` };
   }

@@ -134,6 +134,9 @@ export function registerDomainSnapshots(xen: Xen, d: Domain): void {
     'physdev',
   );
   if (d.vpic) d.scope.register({ version: XEN_SNAPSHOT_VERSION, save: () => d.vpic!.pic.save(), restore: (s) => d.vpic!.pic.restore(s), target: d.vpic }, 'vpic');
+  const { vioapic, vlapic } = d;
+  if (vioapic) d.scope.register(component(() => vioapic.save(), (s) => vioapic.restore(s), vioapic), 'vioapic');
+  if (vlapic) d.scope.register(component(() => vlapic.save(), (s) => vlapic.restore(s), vlapic), 'vlapic');
   const { hvmIo, hvmIrq } = d;
   if (hvmIo instanceof HvmIo && hvmIrq) {
     const where = `${id}.hvm.irq`;

@@ -36,7 +36,7 @@ describe('the PC as one world', () => {
     const sim = new Simulation(9);
     const pc = new Pc(SEED_PROFILE, { sim });
     expect(pc.sim).toBe(sim);
-    expect(sim.snapshots.ids).toEqual(['engine', 'rng', 'tracer', 'mem', 'i8259', 'ioapic', 'dmar0', 'dmar1', 'pci.0000:02:00.0', 'cable0', 'peer0', 'pci']);
+    expect(sim.snapshots.ids).toEqual(['engine', 'rng', 'tracer', 'mem', 'i8259', 'ioapic', 'lapic', 'dmar0', 'dmar1', 'pci.0000:02:00.0', 'cable0', 'peer0', 'pci']);
   });
 
   it('refuses a seed that disagrees with the world it is given', () => {

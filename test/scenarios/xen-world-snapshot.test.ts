@@ -148,6 +148,17 @@ describe('world snapshots taken around xm create and xm destroy', () => {
     expect(runView(copy)).toEqual(runView(w));
   });
 
+  it('one taken in 3.2 with an apic = 1 guest mid-transfer round-trips: its vIOAPIC and vLAPIC come back, frames keep arriving alike', () => {
+    const w = guestReceiving(100, bootedSeedWorld(grubWith('vtd=1 dom0_mem=1024M'), '3.2'), hvmWith({ acpi: '1', apic: '1' }));
+    w.sim.engine.runFor(317_113);
+    const copy = restoredCopy(w.save());
+    const apics = (x: World) => ({ vioapic: x.xen!.xen.domain(1)!.vioapic!.save(), vlapic: x.xen!.xen.domain(1)!.vlapic!.save() });
+    expect(apics(copy)).toEqual(apics(w));
+    for (const world of [w, copy]) world.sim.engine.runFor(RUN_ON_NS);
+    expect(runView(w).rx['fc5-vtd'].rxFrames).toBeGreaterThan(0);
+    expect(runView(copy)).toEqual(runView(w));
+  });
+
   it('one taken after a destroy round-trips: the next guest gets the next domid in both, and frames reach it alike', () => {
     const w = guestReceiving(20);
     w.sim.engine.runFor(1_000_000);
@@ -252,7 +263,7 @@ describe('the Xen part of a world snapshot', () => {
   it('is named fields under stable ids, as the golden file shows (the PC’s own components left out)', () => {
     const { components } = guestMidTransfer().save().world;
     const xenIds = Object.keys(components).filter((id) => /^(xen|d\d|dom0\.|xend$|qemu-dm\.|guest\.|toolstack$)/.test(id));
-    expect(xenIds).toEqual(['xen', 'xen.heap', 'xen.hypercalls', 'xen.irq', 'xen.vtd', 'd0', 'd0.physdev', 'toolstack', 'dom0.linux', 'xend', 'd1', 'd1.physdev', 'd1.vpic', 'd1.hvm', 'qemu-dm.1', 'guest.d1']);
+    expect(xenIds).toEqual(['xen', 'xen.heap', 'xen.hypercalls', 'xen.irq', 'xen.vtd', 'd0', 'd0.physdev', 'toolstack', 'dom0.linux', 'xend', 'd1', 'd1.physdev', 'd1.vpic', 'd1.vioapic', 'd1.vlapic', 'd1.hvm', 'qemu-dm.1', 'guest.d1']);
     const xenPart = Object.fromEntries(xenIds.map((id) => [id, components[id]]));
     expectGolden('xen/seed-2007-mid-transfer-snapshot.json', JSON.stringify(xenPart, null, 1) + '\n');
   });

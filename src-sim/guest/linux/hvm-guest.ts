@@ -1,12 +1,14 @@
 /**
- * The seed's HVM guest: 32-bit Fedora Core 5 (Linux 2.6.16) in PIC mode (acpi=0, apic=0), as far
- * as the assigned NIC sees it. With apic=1 it keeps its 8259s masked and waits for the IO-APIC;
- * the virtual IO-APIC is not modelled yet, so such a guest gets no device interrupts — which is
- * what the seed's PIC-only patch gave it. It boots after hvmloader: programs its two 8259s (vectors 0x20 and
- * 0x28), finds the e1000 by a PCI scan through 0xCF8/0xCFC (which qemu-dm answers), turns bus
- * mastering on (written through to the real device), and opens it. Its interrupt entry does
- * what i8259.c's handler does: mask the line and send the *specific* EOI at once
- * (mask_and_ack_8259A), run the driver's handler, then unmask.
+ * The seed's HVM guest: 32-bit Fedora Core 5 (Linux 2.6.16), as far as the assigned NIC sees it.
+ * It boots after hvmloader: programs its two 8259s (vectors 0x20 and 0x28), finds the e1000 by a
+ * PCI scan through 0xCF8/0xCFC (which qemu-dm answers), turns bus mastering on (written through
+ * to the real device), and opens it.
+ *
+ * In PIC mode (acpi=0, apic=0) its interrupt entry does what i8259.c's handler does: mask the
+ * line and send the *specific* EOI at once (mask_and_ack_8259A), run the driver's handler, then
+ * unmask. In IO-APIC mode (apic=1: hvmloader's tables) it masks the 8259s entirely, programs the
+ * (virtual) IO-APIC from the tables (arch/i386/kernel/io_apic.ts), takes the NIC's interrupt on
+ * the GSI the _PRT gives its slot, and EOIs at the local APIC after the handler.
  *
  * Its own views read what it sees, never host state: `lspci` through its config cycles (so
  * qemu-dm's virtual bus and the assigned device's virtualised header) and /proc/interrupts from
@@ -20,6 +22,8 @@ import { conf1Read, conf1Write, GuestConf1Access } from './arch/i386/pci/direct.
 import { showInterrupts } from './fs/proc/interrupts.ts';
 import { lspci, type LspciOptions } from '../lspci/lspci.ts';
 import type { PciAccess } from '../lspci/ls-device.ts';
+import type { HvmAcpiTables } from '../hvmloader/acpi.ts';
+import { GuestIoApic } from './arch/i386/kernel/io_apic.ts';
 
 export interface GuestCpu extends GuestBus {
   portRead(port: number, size: 1 | 2 | 4): number;
@@ -38,7 +42,8 @@ const DMA_POOL = 0x0100_0000;
 
 export interface Fc5GuestState {
   imr: number[];
-  kstat: number[];
+  /** (irq, count) pairs of kstat_irqs. */
+  kstat: [number, number][];
   actions: [number, string[]][];
   log: string[];
   nic?: GuestE1000State;
@@ -49,7 +54,9 @@ export class Fc5Guest {
   nic?: GuestE1000;
   private imr = [0xff, 0xff];
   /** kstat_cpu(0).irqs: counted by __do_IRQ on entry, handled or not. */
-  private readonly kstat = new Array<number>(16).fill(0);
+  private readonly kstat = new Map<number, number>();
+  /** IO-APIC mode: the kernel's IO-APIC routing, set up at boot from hvmloader's tables. */
+  private ioapic?: GuestIoApic;
   /** irq_desc[].action names: setup_irq / request_irq in registration order. */
   private readonly actions = new Map<number, string[]>();
 
@@ -64,6 +71,8 @@ export class Fc5Guest {
     private readonly apicMode = false,
     /** Bind the malicious driver (e1000-attack.ts) to the NIC instead of e1000. */
     private readonly malicious = false,
+    /** hvmloader's MADT/_PRT (IO-APIC mode): without them an apic=1 kernel has no routing to program. */
+    private readonly tables?: HvmAcpiTables,
   ) {
     this.log = new KernelLog(tracer, `dom${domid}`);
   }
@@ -88,7 +97,7 @@ export class Fc5Guest {
 
   /** Interrupts the guest's do_IRQ took on a PIC line (kstat_irqs). */
   interruptCount(irq: number): number {
-    return this.kstat[irq] ?? 0;
+    return this.kstat.get(irq) ?? 0;
   }
 
   /**
@@ -105,7 +114,8 @@ export class Fc5Guest {
   /** The irq_chip typename: the 8259A in PIC mode; in IO-APIC mode PCI lines are level, ISA edge. */
   private chipName(irq: number): string {
     if (!this.apicMode) return 'XT-PIC';
-    return irq === this.nic?.irq ? 'IO-APIC-level' : 'IO-APIC-edge';
+    const e = this.ioapic?.irqByNumber(irq);
+    return (e ? e.level : irq === this.nic?.irq) ? 'IO-APIC-level' : 'IO-APIC-edge';
   }
 
   /** Snapshot: the 8259 masks it wrote, its interrupt counts and actions, its log and its NIC driver. */
@@ -117,7 +127,8 @@ export class Fc5Guest {
   restore(s: Fc5GuestState): void {
     if (!!s.nic !== !!this.nic) throw new Error(`the guest's e1000 driver is ${this.nic ? 'bound' : 'not bound'} here but ${s.nic ? 'was' : 'was not'} in the snapshot`);
     this.imr = [...s.imr];
-    this.kstat.splice(0, this.kstat.length, ...s.kstat);
+    this.kstat.clear();
+    for (const [irq, n] of s.kstat) this.kstat.set(irq, n);
     this.actions.clear();
     for (const [irq, n] of s.actions) this.actions.set(irq, [...n]);
     this.log.lines.splice(0, this.log.lines.length, ...s.log);
@@ -136,7 +147,11 @@ export class Fc5Guest {
     this.imr = this.apicMode ? [0xff, 0xff] : [0xff & ~(1 << 2), 0xff];
     out(0x21, this.imr[0]);
     out(0xa1, this.imr[1]);
-    this.cpu.setInterruptHandler((v) => this.doIrq(v));
+    if (this.apicMode && this.tables) {
+      this.ioapic = new GuestIoApic(this.cpu, this.tables, this.log);
+      this.ioapic.setup();
+    }
+    this.cpu.setInterruptHandler((v) => (this.ioapic ? this.doIoApicIrq(v) : this.doIrq(v)));
     // time_init's setup_irq(0, "timer"); the cascade action exists only without an IO-APIC.
     this.setupIrq(0, 'timer');
     if (!this.apicMode) this.setupIrq(2, 'cascade');
@@ -150,7 +165,9 @@ export class Fc5Guest {
 
   private probeE1000(devfn: number): void {
     const bar0 = this.cfgRead(devfn, 0x10, 4) & ~0xf;
-    const irq = this.cfgRead(devfn, 0x3c, 1);
+    const line = this.cfgRead(devfn, 0x3c, 1);
+    const bdf = `0000:00:${(devfn >> 3).toString(16).padStart(2, '0')}.${devfn & 7}`;
+    const irq = this.ioapic?.enablePciIrq(bdf, devfn >> 3, this.cfgRead(devfn, 0x3d, 1)) ?? line;
     // pci_enable_device + pci_set_master.
     this.cfgWrite(devfn, 0x04, 2, this.cfgRead(devfn, 0x04, 2) | 0x7);
     const Driver = this.malicious ? MaliciousE1000 : GuestE1000;
@@ -177,7 +194,7 @@ export class Fc5Guest {
   private doIrq(vector: number): void {
     const irq = vector - 0x20;
     if (irq < 0 || irq > 15) return;
-    this.kstat[irq]++;
+    this.count(irq);
     this.setImr(irq, true);
     if (irq >= 8) {
       this.cpu.portWrite(0xa0, 1, 0x60 + (irq & 7));
@@ -185,5 +202,24 @@ export class Fc5Guest {
     } else this.cpu.portWrite(0x20, 1, 0x60 + irq);
     if (this.nic && irq === this.nic.irq) this.nic.interrupt();
     this.setImr(irq, false);
+  }
+
+  private count(irq: number): void {
+    this.kstat.set(irq, (this.kstat.get(irq) ?? 0) + 1);
+  }
+
+  /**
+   * do_IRQ for an IO-APIC vector: an edge IRQ is acknowledged at the local APIC first
+   * (ack_edge_ioapic_irq), a level one after its handler ran (end_level_ioapic_irq), so the
+   * line's Remote IRR stays set while the driver works. A vector with no IRQ is only acked.
+   */
+  private doIoApicIrq(vector: number): void {
+    const apic = this.ioapic!;
+    const e = apic.irqOf(vector);
+    if (!e) return apic.ackApicIrq();
+    this.count(e.irq);
+    if (!e.level) apic.ackApicIrq();
+    if (this.nic && e.irq === this.nic.irq) this.nic.interrupt();
+    if (e.level) apic.ackApicIrq();
   }
 }

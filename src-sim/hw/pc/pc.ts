@@ -2,8 +2,9 @@
  * The physical PC a host profile describes (QEMU's hw/i386/pc.c + pc_q35.c, for the 2007
  * Core 2 / Q35 desktop of the seed and its siblings): RAM, the I/O-port and MMIO decoders, the
  * PCI hierarchy with the device models the profile names (the E1000 at 02:00.0), the 8259A
- * pair and the I/O APIC on 24 GSI wires, and one VT-d remapping unit per DRHD of its DMAR,
- * each translating the DMA of the devices its scope covers.
+ * pair and the I/O APIC on 24 GSI wires, CPU 0's local APIC that its messages reach, and one
+ * VT-d remapping unit per DRHD of its DMAR, each translating the DMA of the devices its scope
+ * covers.
  *
  * Everything here is wiring; behaviour lives in the devices. The hypervisor (next layer)
  * programs this machine only through its ports, MMIO and memory.
@@ -18,6 +19,7 @@ import { DirectDmaPort, RemappedDmaPort, type DmaPort } from '../memory/dma.ts';
 import { IrqLine } from '../intc/wire.ts';
 import { I8259Pair, I8259_PORTS } from '../intc/i8259.ts';
 import { IoApic, IOAPIC_DEFAULT_BASE, IOAPIC_MMIO_SIZE, type ApicMessage } from '../intc/io_apic.ts';
+import { APIC_DEFAULT_BASE, APIC_MMIO_SIZE, LocalApic } from '../intc/local_apic.ts';
 import { buildPciHost, configBytes, deviceModelProblems, functionBdf, HostProfileError, type HostProfile } from '../host-profile.ts';
 import type { PciHost } from '../pci/pci-host.ts';
 import type { PciFunction } from '../pci/pci-function.ts';
@@ -80,6 +82,8 @@ export class Pc {
   readonly gsi: IrqLine[];
   readonly pic: I8259Pair;
   readonly ioapic: IoApic;
+  /** CPU 0's local APIC: I/O APIC messages wait in its IRR until their priority lets them in. */
+  readonly lapic: LocalApic;
   readonly remapping: RemappingUnit[];
   readonly nics: PcNic[] = [];
   /** Each modelled function's INTx# route, by BDF text ("0000:02:00.0"). */
@@ -106,7 +110,15 @@ export class Pc {
     snapshots.register(this.ioapic.id, versioned(1, this.ioapic));
     this.mmio.map('ioapic', IOAPIC_DEFAULT_BASE, IOAPIC_MMIO_SIZE, this.ioapic);
     for (let pin = 0; pin < GSI_COUNT; pin++) this.ioapic.connect(pin, this.gsi[pin]);
-    this.ioapic.sink = (message) => this.deliver({ from: 'ioapic', message });
+    this.lapic = new LocalApic(this.sim.scope('lapic'), 0);
+    snapshots.register(this.lapic.id, versioned(1, this.lapic));
+    this.mmio.map('lapic', APIC_DEFAULT_BASE, APIC_MMIO_SIZE, this.lapic);
+    // The local APIC's EOI of a level vector is broadcast to the I/O APIC (Remote IRR).
+    this.lapic.onLevelEoi = (vector) => this.ioapic.eoi(vector);
+    this.ioapic.sink = (message) => {
+      this.deliver({ from: 'ioapic', message });
+      this.lapic.accept(message.vector, message.level);
+    };
 
     this.pci = buildPciHost(profile, { io: this.io, mmio: this.mmio, tracer }, { skipModels: true });
     this.remapping = profile.dmar
@@ -132,7 +144,11 @@ export class Pc {
     return this.profile.dmar ? remappingUnitFor(this.remapping, this.profile.dmar, bdf, this.bridgeLookup) : undefined;
   }
 
-  /** Interrupt messages reach the CPUs' local APICs; Xen listens here. */
+  /**
+   * Interrupt messages on the bus, as a bus analyser sees them. An I/O APIC message then waits in
+   * the local APIC (`lapic`), whose INTR the CPU takes; a VT-d fault-event message is handed on
+   * here directly (simplified: its vector is not booked in the local APIC).
+   */
   onInterruptMessage(l: (m: InterruptMessage) => void): () => void {
     this.messageListeners.add(l);
     return () => this.messageListeners.delete(l);

@@ -87,7 +87,7 @@ function buildMemory(xend: Xend, domid: number, cfg: XmConfig, hvm: boolean): vo
   if (!hvm) return;
   if (xc.hvmBuildMemory(domid, cfg.memory) < 0) throw new VmError(`HVM builder failed: errno ${xc.errno}`);
   // xc_hvm_build loads hvmloader: it is what vCPU 0 runs first, then the guest's OS.
-  installHvmImage(xend.xen, xend.xen.domain(domid)!, { apic: cfg.apic !== 0, malicious: xend.maliciousGuests }, (os) => {
+  installHvmImage(xend.xen, xend.xen.domain(domid)!, { apic: cfg.apic !== 0, acpi: cfg.acpi !== 0, malicious: xend.maliciousGuests }, (os) => {
     const dom = xend.domains.get(domid);
     if (dom) dom.guest = os;
     xend.journal.record({ op: 'boot', domid });

@@ -12,8 +12,11 @@ import type { P2m } from '../arch/x86/mm/p2m.ts';
 import type { HvmIoAccess } from '../arch/x86/hvm/ioreq.ts';
 import type { Vpic } from '../arch/x86/hvm/vpic.ts';
 import type { HvmIrq } from '../arch/x86/hvm/irq.ts';
+import type { Vioapic } from '../arch/x86/hvm/vioapic.ts';
+import type { Vlapic } from '../arch/x86/hvm/vlapic.ts';
 import { newDpciState, type DpciState } from '../drivers/passthrough/dpci-state.ts';
 import type { Scope } from '../../engine/scope.ts';
+import type { PirqEvtchn } from './evtchn-state.ts';
 
 export const DOMID_SELF = 0x7ff0;
 
@@ -70,12 +73,17 @@ export class Domain {
   /** The virtual 8259 pair and INTx wiring (HVM only). */
   vpic?: Vpic;
   hvmIrq?: HvmIrq;
+  /** The virtual IO-APIC (d1.vioapic) and vCPU 0's virtual local APIC (d1.vlapic), HVM only. */
+  vioapic?: Vioapic;
+  vlapic?: Vlapic;
   /** Passthrough interrupt state (hvm_irq_dpci). */
   readonly dpci: DpciState = newDpciState();
   /** The guest kernel's interrupt entry (its IDT), called with the injected vector. */
   interruptHandler?: (vector: number) => void;
   /** vmx_intr_assist's timer: injects on vCPU 0's next entry while the vPIC's INTR is high. */
   intrTimer?: Timer;
+  /** Physical IRQs bound to event channels (a PV domain's own devices: dom0's). */
+  evtchnPirq?: PirqEvtchn;
   /** vCPU 0 has been scheduled once. */
   started = false;
 

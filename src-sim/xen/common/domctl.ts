@@ -16,6 +16,7 @@ import { Vpic } from '../arch/x86/hvm/vpic.ts';
 import { HvmIrq, hvmIsaIrqToGsi } from '../arch/x86/hvm/irq.ts';
 import { hvmDpciEoi } from '../drivers/passthrough/io.ts';
 import { attachIntrAssist } from '../arch/x86/hvm/vmx/intr.ts';
+import { hvmInterruptControllersInit } from '../arch/x86/hvm/hvm_domain.ts';
 import type { Xen } from '../xen.ts';
 import { registerDomainSnapshots } from '../snapshot.ts';
 
@@ -129,6 +130,7 @@ function createDomain(xen: Xen, hvm: boolean, handle?: string): DomctlResult {
     d.hvmIrq = new HvmIrq(() => d.pciLinkRoute, (isa, level) => vpic.pic.setIrq(isa, level));
     vpic.onSpecificEoi = (isa) => hvmDpciEoi(xen, d, hvmIsaIrqToGsi(isa));
     attachIntrAssist(xen, d);
+    hvmInterruptControllersInit(xen, d);
   }
   registerDomainSnapshots(xen, d);
   xen.domains.set(d.domid, d);

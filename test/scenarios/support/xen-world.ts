@@ -20,8 +20,8 @@ export function bootedSeedWorld(grub = SEED_GRUB, era: XenEra = '2007'): World {
 }
 
 /** `xm create` of the seed hvm.conf, 1 ms for the guest to boot, then the link partner starts a stream of 1000-byte frames to it. */
-export function guestReceiving(frames: number, w = bootedSeedWorld()): World {
-  w.xen!.xm.create('/etc/xen/hvm.conf', SEED_HVM);
+export function guestReceiving(frames: number, w = bootedSeedWorld(), hvm = SEED_HVM): World {
+  w.xen!.xm.create('/etc/xen/hvm.conf', hvm);
   w.sim.engine.runFor(1_000_000);
   const nic = w.pc.nics[0];
   nic.partner.startStream({ dst: nic.nic.macAddress, count: frames, payloadBytes: 1000 });

@@ -13,6 +13,7 @@
  */
 import type { MmioSpace } from '../../../hw/bus/mmio.ts';
 import { IOAPIC_DEFAULT_BASE, IOAPIC_EOI, IOREDTBL, IOREGSEL, IOWIN, RTE_LEVEL, RTE_MASKED, RTE_POLARITY_LOW, RTE_VECTOR } from '../../../hw/intc/io_apic.ts';
+import { APIC_DEFAULT_BASE, APIC_EOI } from '../../../hw/intc/local_apic.ts';
 import type { XenConsole } from '../../common/console.ts';
 import type { XenParam } from '../../common/kernel.ts';
 
@@ -49,11 +50,6 @@ export class MachineIoApic {
   constructor(
     private readonly mmio: MmioSpace,
     readonly pins: number,
-    /**
-     * ack_APIC_irq: the local APIC's EOI, which it broadcasts to the IO-APICs. The PC has no
-     * local APIC model yet, so the broadcast is delivered by the caller.
-     */
-    private readonly lapicEoiBroadcast: (vector: number) => void,
     private readonly base = IOAPIC_DEFAULT_BASE,
   ) {}
 
@@ -103,9 +99,13 @@ export class MachineIoApic {
     return (this.readRte(irq) & RTE_MASKED) !== 0;
   }
 
-  /** ack_APIC_irq for `irq`'s vector: the IO-APIC clears Remote IRR of the entries with it. */
-  lapicEoi(irq: number): void {
-    this.lapicEoiBroadcast(this.vector(irq));
+  /**
+   * ack_APIC_irq: a write to the local APIC's EOI register. It retires the highest vector in
+   * service — callers keep Xen's nesting order — and, for a level one, the local APIC
+   * broadcasts the EOI to the IO-APIC, which clears Remote IRR.
+   */
+  lapicEoi(): void {
+    this.mmio.write(APIC_DEFAULT_BASE + APIC_EOI, 4, 0);
   }
 
   /** The IO-APIC's own EOI register (version 0x20), as restore_real_IO_APIC_vector uses it. */

@@ -1,11 +1,21 @@
 /**
  * Machine interrupts of guest-bound IRQs (xen/arch/x86/irq.c __do_IRQ_guest, pirq_guest_eoi,
- * with io_apic.c's ack methods): an IO-APIC message arrives, Xen acks it the era's way, and each
- * bound HVM domain gets it through hvm_do_IRQ_dpci. The line is released (`end`) only when every
- * guest that took it has EOI'd (or timed out): `old` unmasks the IO-APIC entry; `new` does the
- * deferred local-APIC EOI.
+ * the per-CPU pending-EOI stack, with io_apic.c's ack methods): CPU 0's local APIC lets a vector
+ * in, Xen acks it the era's way, and each bound domain gets it — an HVM domain through
+ * hvm_do_IRQ_dpci, a PV one (dom0) through its event channel (send_guest_pirq). The line is
+ * released (`end`) only when every domain that took it has EOI'd (or timed out).
+ *
+ * - Edge (ACKTYPE_NONE): the local APIC is EOI'd at once.
+ * - `old` (ACKTYPE_UNMASK): mask_and_ack masks the entry at the IO-APIC and EOIs the local APIC
+ *   at once; `end` unmasks. Only this one line is held while a guest sits on it.
+ * - `new` (ACKTYPE_EOI): the line stays unmasked and the local APIC EOI is deferred: the vector
+ *   goes on CPU 0's pending-EOI stack and stays in the local APIC's ISR until every guest is
+ *   done, then the ready EOIs are flushed from the top of the stack (only the highest vector in
+ *   service can be EOI'd). Meanwhile every vector of its priority class and below waits in the
+ *   local APIC's IRR: the "global interrupt problem" of sharing with `new` (xen.md §5.5).
  */
 import type { Domain } from '../../common/domain.ts';
+import { sendGuestPirq } from '../../common/event_channel.ts';
 import { hvmDoIrqDpci } from '../../drivers/passthrough/io.ts';
 import type { Xen } from '../../xen.ts';
 import type { MachineIoApic } from './io_apic.ts';
@@ -13,16 +23,25 @@ import type { GuestIrqHandling, IrqCounters } from './irq_guest-api.ts';
 
 export type { IrqCounters } from './irq_guest-api.ts';
 
+interface PendingEoi {
+  vector: number;
+  irq: number;
+  ready: boolean;
+}
 
 export interface GuestIrqsState {
   counters: [irq: number, count: number, perDomain: [domid: number, count: number][]][];
   inFlight: [irq: number, domids: number[]][];
+  /** CPU 0's pending-EOI stack, lowest first (absent in snapshots of worlds that never deferred one). */
+  pendingEoi?: PendingEoi[];
 }
 
 export class GuestIrqs implements GuestIrqHandling {
   readonly counters = new Map<number, IrqCounters>();
-  /** Guests each in-flight IRQ is still waiting for. */
+  /** Domains each in-flight IRQ is still waiting for. */
   private readonly inFlight = new Map<number, Set<number>>();
+  /** CPU 0's pending-EOI stack (ACKTYPE_EOI vectors awaiting their deferred EOI), lowest first. */
+  private readonly pendingEoi: PendingEoi[] = [];
 
   constructor(
     private readonly xen: Xen,
@@ -35,37 +54,37 @@ export class GuestIrqs implements GuestIrqHandling {
     return c;
   }
 
-  /** do_IRQ for an IO-APIC message with `vector`. */
+  /** do_IRQ for the vector CPU 0's local APIC just let in. */
   doIrq(vector: number): void {
     const irq = this.ioapic.irqOf(vector);
-    if (irq === undefined) return;
+    if (irq === undefined) return this.ioapic.lapicEoi();
     const desc = this.xen.irqs.desc(irq);
     const c = this.counter(irq);
     c.count++;
     if (!desc.guests.length) {
       // No handler: ack and leave the line masked (Xen's "no_irq_type" path for a stray level IRQ).
       this.ioapic.mask(irq);
-      this.ioapic.lapicEoi(irq);
-      return;
+      return this.ioapic.lapicEoi();
     }
     const level = this.ioapic.isLevel(irq);
-    // mask_and_ack: `old` holds the line at the IO-APIC and EOIs the local APIC now.
-    if (level && desc.ackType === 'unmask') {
-      this.ioapic.mask(irq);
-      this.ioapic.lapicEoi(irq);
-    }
+    const ack = level ? desc.ackType : 'none';
+    // mask_and_ack: `old` holds the line at the IO-APIC; edge and `old` EOI the local APIC now.
+    if (ack === 'unmask') this.ioapic.mask(irq);
+    if (ack !== 'eoi') this.ioapic.lapicEoi();
+    else this.pendingEoi.push({ vector, irq, ready: false });
     const waiting = new Set<number>();
     for (const domid of desc.guests) {
       const d = this.xen.domain(domid);
-      if (!d) continue;
-      if (hvmDoIrqDpci(this.xen, d, irq)) {
-        waiting.add(domid);
+      // A dying domain's bindings are about to go (domain_kill unbinds them): it takes nothing new.
+      if (!d || d.state === 'dying') continue;
+      if (hvmDoIrqDpci(this.xen, d, irq) || sendGuestPirq(d, irq)) {
+        if (ack !== 'none') waiting.add(domid);
         c.perDomain.set(domid, (c.perDomain.get(domid) ?? 0) + 1);
       }
     }
-    if (!level) return;
+    if (ack === 'none') return;
     if (waiting.size) this.inFlight.set(irq, waiting);
-    else this.end(irq, desc.ackType);
+    else this.end(irq, ack);
   }
 
   /** pirq_guest_eoi / pirq_guest_unmask: `d` is done with `irq`; the last one ends it. */
@@ -85,10 +104,20 @@ export class GuestIrqs implements GuestIrqHandling {
     return this.inFlight.has(irq);
   }
 
-  /** `end`: old → unmask at the IO-APIC; new (ACKTYPE_EOI) → the deferred local-APIC EOI. */
+  /** `end`: old → unmask at the IO-APIC; new → mark the deferred EOI ready and flush the stack. */
   private end(irq: number, ack: string): void {
-    if (ack === 'eoi') this.ioapic.lapicEoi(irq);
-    else this.ioapic.unmask(irq);
+    if (ack !== 'eoi') return this.ioapic.unmask(irq);
+    const e = this.pendingEoi.find((p) => p.irq === irq && !p.ready);
+    if (e) e.ready = true;
+    this.flushReadyEoi();
+  }
+
+  /** flush_ready_eoi: EOI the local APIC for every ready entry on top of the stack. */
+  private flushReadyEoi(): void {
+    while (this.pendingEoi.at(-1)?.ready) {
+      this.pendingEoi.pop();
+      this.ioapic.lapicEoi();
+    }
   }
 
   /** Snapshot: per-IRQ counters and the guests each in-flight IRQ still waits for (JSON-safe). */
@@ -96,6 +125,7 @@ export class GuestIrqs implements GuestIrqHandling {
     return {
       counters: [...this.counters].map(([irq, c]) => [irq, c.count, [...c.perDomain]]),
       inFlight: [...this.inFlight].map(([irq, w]) => [irq, [...w]]),
+      pendingEoi: this.pendingEoi.map((e) => ({ ...e })),
     };
   }
 
@@ -104,6 +134,7 @@ export class GuestIrqs implements GuestIrqHandling {
     for (const [irq, count, perDomain] of s.counters) this.counters.set(irq, { count, perDomain: new Map(perDomain) });
     this.inFlight.clear();
     for (const [irq, w] of s.inFlight) this.inFlight.set(irq, new Set(w));
+    this.pendingEoi.splice(0, this.pendingEoi.length, ...(s.pendingEoi ?? []).map((e) => ({ ...e })));
   }
 
   /** startup on the first binding: unmask the line. */

@@ -88,15 +88,28 @@ export function startXen(xen: Xen, cmdline: string, dom0Cmdline = ''): void {
   registerDomainSnapshots(xen, dom0);
 }
 
-/** setup_IO_APIC: every GSI masked with its vector; Xen takes the IO-APIC's messages from now on. */
+/**
+ * setup_IO_APIC: every GSI masked with its vector; from now on Xen takes what CPU 0's local APIC
+ * lets through (INTR: acknowledge, do_IRQ, until nothing deliverable is left), and the VT-d
+ * fault-event messages.
+ */
 function setupIoApic(xen: Xen): void {
   const pc = xen.world.pc;
-  const ioapic = new MachineIoApic(pc.mmio, pc.gsi.length, (vector) => pc.ioapic.eoi(vector));
+  const ioapic = new MachineIoApic(pc.mmio, pc.gsi.length);
   ioapic.setup();
   xen.guestIrqs = new GuestIrqs(xen, ioapic);
+  let inDoIrq = false;
+  pc.lapic.intr.connect((level) => {
+    if (!level || inDoIrq) return;
+    inDoIrq = true;
+    try {
+      for (let v = pc.lapic.acknowledge(); v !== undefined; v = pc.lapic.acknowledge()) xen.guestIrqs.doIrq(v);
+    } finally {
+      inDoIrq = false;
+    }
+  });
   pc.onInterruptMessage((m) => {
-    if (m.from === 'ioapic') xen.guestIrqs.doIrq(m.message.vector);
-    else xen.vtd?.faultInterrupt(m.data & 0xff);
+    if (m.from === 'vtd') xen.vtd?.faultInterrupt(m.data & 0xff);
   });
 }
 

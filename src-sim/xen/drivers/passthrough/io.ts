@@ -66,8 +66,11 @@ export function dirqAssist(xen: Xen, d: Domain): void {
   }
 }
 
-/** hvm_dpci_eoi for guest GSI `gsi` (an ISA IRQ's GSI in PIC mode). */
-export function hvmDpciEoi(xen: Xen, d: Domain, gsi: number): void {
+/**
+ * hvm_dpci_eoi for guest GSI `gsi` (an ISA IRQ's GSI in PIC mode, the device's GSI from the
+ * vIOAPIC); an EOI of a masked vIOAPIC entry deasserts but leaves the machine line held.
+ */
+export function hvmDpciEoi(xen: Xen, d: Domain, gsi: number, masked = false): void {
   const isa = gsi < 16 ? (gsi === 2 ? 0 : gsi) : undefined;
   const b = d.girq.get(isa ?? gsi);
   if (!xen.vtd || !b || !d.hvmIrq) return;
@@ -75,7 +78,7 @@ export function hvmDpciEoi(xen: Xen, d: Domain, gsi: number): void {
   d.hvmIrq.deassert(b.device, b.intx);
   d.dpci.eois++;
   d.dpci.timers.get(b.machineIrq)?.cancel();
-  xen.guestIrqs.pirqGuestEoi(d, b.machineIrq);
+  if (!masked) xen.guestIrqs.pirqGuestEoi(d, b.machineIrq);
 }
 
 /** pt_irq_time_out: release the machine line although the guest never EOI'd. */

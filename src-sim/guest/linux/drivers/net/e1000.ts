@@ -93,8 +93,11 @@ export class GuestE1000 {
     return this.dmaBase + 0x1000 + BUF * RX_DESCS + BUF * i;
   }
 
-  /** e1000_probe + e1000_open: reset, MAC, rings, receiver and transmitter on, interrupts on. */
-  open(): void {
+  /**
+   * e1000_probe + e1000_open: reset, MAC, rings, receiver and transmitter on, interrupts on.
+   * `probed`: the kernel already announced the probe at boot (dom0's ifup later opens it).
+   */
+  open(probed = false): void {
     this.wr(R.IMC, 0xffffffff);
     this.wr(R.CTRL, this.rd(R.CTRL) | R.CTRL_RST);
     this.wr(R.IMC, 0xffffffff);
@@ -102,7 +105,7 @@ export class GuestE1000 {
     const ral = this.rd(R.RA);
     const rah = this.rd(R.RA + 4);
     this.mac = [ral, ral >>> 8, ral >>> 16, ral >>> 24, rah, rah >>> 8].map((b) => (b & 0xff).toString(16).padStart(2, '0')).join(':');
-    this.log.printk(KERN_INFO, `e1000: ${this.name}: e1000_probe: Intel(R) PRO/1000 Network Connection`);
+    if (!probed) this.log.printk(KERN_INFO, `e1000: ${this.name}: e1000_probe: Intel(R) PRO/1000 Network Connection`);
     this.wr(R.CTRL, this.rd(R.CTRL) | R.CTRL_SLU);
     for (let i = 0; i < RX_DESCS; i++) {
       this.writeU64(this.rxRing + 16 * i, this.rxBuf(i));

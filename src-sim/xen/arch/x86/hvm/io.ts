@@ -11,6 +11,7 @@ import type { Domain } from '../../../common/domain.ts';
 import { P2M_MMIO_DIRECT, P2M_RAM_RW, P2M_RAM_RO, P2M_RAM_LOGDIRTY } from '../mm/p2m.ts';
 import type { Xen } from '../../../xen.ts';
 import type { HvmIoAccess, IoreqServer } from './ioreq.ts';
+import type { HvmMmioPage } from './mmio-page.ts';
 
 export type { IoreqServer } from './ioreq.ts';
 
@@ -95,6 +96,8 @@ export class HvmIo implements HvmIoAccess {
       this.counters.directMmio++;
       return this.xen.world.pc.mmio.read(maddr, size) >>> 0;
     }
+    const apic = this.apicAt(gpa);
+    if (apic) return apic.read(gpa, size) >>> 0;
     this.counters.ioreqMmio++;
     return this.ioreq ? this.ioreq.mmioRead(gpa, size) >>> 0 : ALL_ONES[size];
   }
@@ -109,12 +112,22 @@ export class HvmIo implements HvmIoAccess {
       this.xen.world.pc.mmio.write(maddr, size, value);
       return;
     }
+    const apic = this.apicAt(gpa);
+    if (apic) return apic.write(gpa, size, value);
     this.counters.ioreqMmio++;
     this.ioreq?.mmioWrite(gpa, size, value);
   }
+
+  /** hvm_mmio_handlers: Xen's own vIOAPIC and vLAPIC pages, before the device model. */
+  private apicAt(gpa: number): HvmMmioPage | undefined {
+    if (this.d.vioapic?.claims(gpa)) return this.d.vioapic;
+    if (this.d.vlapic?.claims(gpa)) return this.d.vlapic;
+    return undefined;
+  }
 }
 
-function readMem(xen: Xen, maddr: number, size: 1 | 2 | 4): number {
+/** A machine-memory read of `size` bytes (little-endian). */
+export function readMem(xen: Xen, maddr: number, size: 1 | 2 | 4): number {
   const mem = xen.world.pc.mem;
   if (size === 4) return mem.readU32(maddr);
   let v = 0;
@@ -122,7 +135,7 @@ function readMem(xen: Xen, maddr: number, size: 1 | 2 | 4): number {
   return v;
 }
 
-function writeMem(xen: Xen, maddr: number, size: 1 | 2 | 4, value: number): void {
+export function writeMem(xen: Xen, maddr: number, size: 1 | 2 | 4, value: number): void {
   const mem = xen.world.pc.mem;
   if (size === 4) return mem.writeU32(maddr, value >>> 0);
   const b = new Uint8Array(size);

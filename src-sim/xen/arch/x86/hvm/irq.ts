@@ -21,6 +21,11 @@ export class HvmIrq {
   readonly intx = new Set<number>();
   readonly gsiAssertCount = new Array<number>(48).fill(0);
   readonly linkAssertCount = [0, 0, 0, 0];
+  /**
+   * The GSI wire `gsi` of the virtual IO-APIC went high or low (gsi_assert_count 0 ↔ 1): Xen's
+   * vioapic_irq_positive_edge for the device's GSI and for the routed ISA IRQ's pin.
+   */
+  onGsi?: (gsi: number, level: boolean) => void;
 
   constructor(
     /** PIIX3 link routes the guest programmed. */
@@ -34,19 +39,27 @@ export class HvmIrq {
     const key = device * 4 + intx;
     if (this.intx.has(key)) return;
     this.intx.add(key);
-    this.gsiAssertCount[hvmPciIntxGsi(device, intx)]++;
+    const gsi = hvmPciIntxGsi(device, intx);
+    if (this.gsiAssertCount[gsi]++ === 0) this.onGsi?.(gsi, true);
     const link = hvmPciIntxLink(device, intx);
     const isa = this.route()[link];
-    if (this.linkAssertCount[link]++ === 0 && isa && this.gsiAssertCount[isa]++ === 0) this.setIsaIrq(isa, true);
+    if (this.linkAssertCount[link]++ === 0 && isa && this.gsiAssertCount[isa]++ === 0) {
+      this.onGsi?.(isa, true);
+      this.setIsaIrq(isa, true);
+    }
   }
 
   /** __hvm_pci_intx_deassert. */
   deassert(device: number, intx: number): void {
     const key = device * 4 + intx;
     if (!this.intx.delete(key)) return;
-    this.gsiAssertCount[hvmPciIntxGsi(device, intx)]--;
+    const gsi = hvmPciIntxGsi(device, intx);
+    if (--this.gsiAssertCount[gsi] === 0) this.onGsi?.(gsi, false);
     const link = hvmPciIntxLink(device, intx);
     const isa = this.route()[link];
-    if (--this.linkAssertCount[link] === 0 && isa && --this.gsiAssertCount[isa] === 0) this.setIsaIrq(isa, false);
+    if (--this.linkAssertCount[link] === 0 && isa && --this.gsiAssertCount[isa] === 0) {
+      this.onGsi?.(isa, false);
+      this.setIsaIrq(isa, false);
+    }
   }
 }
