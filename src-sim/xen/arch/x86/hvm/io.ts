@@ -4,13 +4,15 @@
  * port in the domain's guest→machine list, with permission, is done on the machine port by Xen
  * itself — then Xen's own port 0xE9 (hvmloader's console), and everything else goes to the
  * device model as an ioreq. A guest-physical memory access follows the p2m: RAM and
- * mmio_direct reach machine memory / the device's MMIO directly (after the first shadow fault),
+ * mmio_direct reach machine memory / the device's MMIO directly (after the first shadow fault,
+ * mm/shadow.ts),
  * anything else is emulated by the device model.
  */
 import type { Domain } from '../../../common/domain.ts';
 import { P2M_MMIO_DIRECT, P2M_RAM_RW, P2M_RAM_RO, P2M_RAM_LOGDIRTY } from '../mm/p2m.ts';
 import type { Xen } from '../../../xen.ts';
 import type { HvmIoAccess, IoreqServer } from './ioreq.ts';
+import { ShadowPaging, type ShadowState } from '../mm/shadow.ts';
 import type { HvmMmioPage } from './mmio-page.ts';
 
 export type { IoreqServer } from './ioreq.ts';
@@ -18,26 +20,37 @@ export type { IoreqServer } from './ioreq.ts';
 
 const ALL_ONES = { 1: 0xff, 2: 0xffff, 4: 0xffffffff } as const;
 
+export interface HvmIoState {
+  line: string;
+  counters: HvmIo['counters'];
+  shadow?: ShadowState;
+}
+
 export class HvmIo implements HvmIoAccess {
   /** The device model's ioreq channel, once qemu-dm has attached. */
   ioreq?: IoreqServer;
   private line = '';
   /** Counters the UI graphs: accesses Xen did itself vs. round trips to qemu-dm. */
   readonly counters = { dpciPortio: 0, ioreqPortio: 0, ioreqMmio: 0, directMmio: 0 };
+  /** The guest's shadow mappings: each frame's first access faults into Xen (mm/shadow.ts). */
+  readonly shadow?: ShadowPaging;
 
   constructor(
     private readonly xen: Xen,
     private readonly d: Domain,
-  ) {}
-
-  /** Snapshot: the counters and hvmloader's unfinished console line. */
-  save(): { line: string; counters: HvmIo['counters'] } {
-    return { line: this.line, counters: { ...this.counters } };
+  ) {
+    if (d.p2m) this.shadow = new ShadowPaging(d.domid, d.p2m, () => xen.maxPage, xen.world.sim.tracer);
   }
 
-  restore(s: { line: string; counters: HvmIo['counters'] }): void {
+  /** Snapshot: the counters, hvmloader's unfinished console line and the shadow mappings. */
+  save(): HvmIoState {
+    return { line: this.line, counters: { ...this.counters }, shadow: this.shadow?.save() };
+  }
+
+  restore(s: HvmIoState): void {
     this.line = s.line;
     Object.assign(this.counters, s.counters);
+    if (s.shadow) this.shadow?.restore(s.shadow);
   }
 
   portRead(port: number, size: 1 | 2 | 4): number {
@@ -89,7 +102,7 @@ export class HvmIo implements HvmIoAccess {
 
   /** A guest-physical read of `size` bytes (little-endian). */
   memRead(gpa: number, size: 1 | 2 | 4): number {
-    const e = this.d.p2m?.get(Math.floor(gpa / 0x1000));
+    const e = this.shadow?.lookup(Math.floor(gpa / 0x1000));
     const maddr = e ? e.mfn * 0x1000 + (gpa % 0x1000) : -1;
     if (e && (e.type === P2M_RAM_RW || e.type === P2M_RAM_RO || e.type === P2M_RAM_LOGDIRTY)) return readMem(this.xen, maddr, size);
     if (e && e.type === P2M_MMIO_DIRECT) {
@@ -103,7 +116,7 @@ export class HvmIo implements HvmIoAccess {
   }
 
   memWrite(gpa: number, size: 1 | 2 | 4, value: number): void {
-    const e = this.d.p2m?.get(Math.floor(gpa / 0x1000));
+    const e = this.shadow?.lookup(Math.floor(gpa / 0x1000));
     const maddr = e ? e.mfn * 0x1000 + (gpa % 0x1000) : -1;
     if (e && e.type === P2M_RAM_RW) return writeMem(this.xen, maddr, size, value);
     if (e && (e.type === P2M_RAM_RO || e.type === P2M_RAM_LOGDIRTY)) return;

@@ -52,6 +52,8 @@ export interface P2mEntry {
 export class P2m {
   /** Machine address of the L4 table (d->arch.phys_table). */
   readonly root: number;
+  /** Told of every change to `count` entries from `gfn` (the shadow code drops its mappings of them). */
+  onChange?: (gfn: number, count: number) => void;
 
   constructor(
     private readonly mem: PhysicalMemory,
@@ -72,11 +74,13 @@ export class P2m {
   set(gfn: number, mfn: number, type: P2mType): void {
     const leaf = addrToDmaPte(this.mem, this.pages, this.root, LEVELS, gfn * PAGE)!;
     this.mem.writeU64(leaf, entryOf(mfn, type));
+    this.onChange?.(gfn, 1);
   }
 
   /** Consecutive gfns to consecutive mfns (xc_hvm_build's populate_physmap result). */
   setRange(gfn: number, mfns: number[], type: P2mType): void {
     fillLeafEntries(this.mem, this.pages, this.root, LEVELS, gfn * PAGE, mfns.length, (i) => entryOf(mfns[i], type));
+    this.onChange?.(gfn, mfns.length);
   }
 
   /** gfn_to_mfn: the entry, or undefined when nothing is mapped. */
@@ -92,6 +96,7 @@ export class P2m {
   clear(gfn: number): void {
     const leaf = addrToDmaPte(this.mem, undefined, this.root, LEVELS, gfn * PAGE);
     if (leaf !== undefined) this.mem.writeU64(leaf, 0);
+    this.onChange?.(gfn, 1);
   }
 }
 
