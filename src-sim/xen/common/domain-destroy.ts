@@ -7,6 +7,8 @@
  */
 import type { Domain } from './domain.ts';
 import type { Xen } from '../xen.ts';
+import { evtchnDestroy } from './event_channel.ts';
+import { gnttabRelease } from './grant_table.ts';
 
 export function domainDestroy(xen: Xen, d: Domain, current: number): void {
   d.state = 'dying';
@@ -17,6 +19,9 @@ export function domainDestroy(xen: Xen, d: Domain, current: number): void {
   for (const irq of d.mirq.keys()) xen.irqs.unbind(d.domid, irq);
   d.mirq.clear();
   d.girq.clear();
+  // Peers see their event channels unbound; grants this domain mapped are released.
+  evtchnDestroy(xen, d);
+  gnttabRelease(xen, d);
   if (xen.vtd) xen.vtd.returnDevicesToDom0(d, xen.dom0, current);
   xen.heap.freeFrames(d.frames);
   d.frames = [];

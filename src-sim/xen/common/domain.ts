@@ -14,6 +14,8 @@ import type { Vpic } from '../arch/x86/hvm/vpic.ts';
 import type { HvmIrq } from '../arch/x86/hvm/irq.ts';
 import { newDpciState, type DpciState } from '../drivers/passthrough/dpci-state.ts';
 import type { Scope } from '../../engine/scope.ts';
+import type { EvtchnTable } from './event_channel.ts';
+import type { GrantTable } from './grant_table.ts';
 
 export const DOMID_SELF = 0x7ff0;
 
@@ -76,6 +78,10 @@ export class Domain {
   interruptHandler?: (vector: number) => void;
   /** vmx_intr_assist's timer: injects on vCPU 0's next entry while the vPIC's INTR is high. */
   intrTimer?: Timer;
+  /** Event-channel ports and shared_info bits (event_channel.ts), created on first use. */
+  evtchn?: EvtchnTable;
+  /** Grant-table frames and maptrack (grant_table.ts), created on first use. */
+  grantTable?: GrantTable;
   /** vCPU 0 has been scheduled once. */
   started = false;
 
