@@ -5,6 +5,9 @@
  * receiving side (`PktgenSink`) verifies both checksums and the sequence, counts frames and
  * bytes, and folds each good payload into a digest, so two runs can be compared payload for payload.
  */
+import type { Scope } from '../../../../engine/scope.ts';
+import type { Timer } from '../../../../engine/index.ts';
+
 export const PKTGEN_MAGIC = 0xbe9be955;
 const ETH_HLEN = 14;
 const IP_HLEN = 20;
@@ -103,5 +106,40 @@ export class PktgenSink {
     this.lastSeq.set(src, seq);
     for (let i = ip + IP_HLEN + UDP_HLEN; i < frame.length; i++) this.hash = Math.imul(this.hash ^ frame[i], 0x01000193) >>> 0;
     this.stats.digest = this.hash.toString(16).padStart(8, '0');
+  }
+}
+
+/** One pktgen thread: `count` frames of one flow, one every `intervalNs`; a refused frame is retried next tick. */
+export class PktgenSender {
+  sent = 0;
+  private readonly timer: Timer;
+  private spec?: { count: number; intervalNs: number; payloadLen: number };
+
+  constructor(
+    scope: Scope,
+    private readonly flow: PktgenFlow,
+    /** dev_queue_xmit on the sending interface: false when its queue is stopped. */
+    private readonly xmit: (frame: Uint8Array) => boolean,
+    /** The payload bytes after pktgen's header: the sender's seeded stream. */
+    private readonly fill: (seq: number, i: number) => number,
+  ) {
+    this.timer = scope.timer('pktgen', () => this.tick());
+  }
+
+  start(spec: { count: number; intervalNs: number; payloadLen: number }): void {
+    this.spec = spec;
+    this.timer.armIn(0);
+  }
+
+  get done(): boolean {
+    return !!this.spec && this.sent >= this.spec.count;
+  }
+
+  private tick(): void {
+    const s = this.spec!;
+    if (this.sent >= s.count) return;
+    const seq = this.sent;
+    if (this.xmit(pktgenFrame(this.flow, seq, s.payloadLen, (i) => this.fill(seq, i)))) this.sent++;
+    if (this.sent < s.count) this.timer.armIn(s.intervalNs);
   }
 }

@@ -13,15 +13,11 @@ import type { Scope } from '../../../../../engine/scope.ts';
 import type { Timer } from '../../../../../engine/index.ts';
 import { checkVersion } from '../../../../../engine/snapshot.ts';
 import { BackRing } from '../../../include/xen/interface/io/ring.ts';
+import { NETIF_RSP_ERROR, NETIF_RSP_OKAY, RX_REQ_SIZE, TX_REQ_SIZE } from '../../../include/xen/interface/io/netif.ts';
 import { GNTCOPY_dest_gref, GNTMAP_host_map, GNTMAP_readonly, GNTST_okay, DOMID_SELF, type GnttabCopyOp, type GnttabMapOp, type XenHypercalls } from '../../../include/xen/hypercall.ts';
 import type { BridgePort } from '../../../net/bridge/br.ts';
 import type { EvtchnDispatch } from '../core/evtchn.ts';
 
-export const NETIF_RSP_OKAY = 0;
-export const NETIF_RSP_ERROR = -1;
-export const NETIF_RSP_DROPPED = -2;
-export const TX_REQ_SIZE = 12;
-export const RX_REQ_SIZE = 8;
 const PAGE = 0x1000;
 /** Frames one net_rx_action copies in one GNTTABOP_copy batch (two per skb page). */
 const RX_BATCH = 32;

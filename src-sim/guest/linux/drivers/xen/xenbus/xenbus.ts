@@ -13,6 +13,8 @@ export const XenbusStateClosed = 6;
 export interface Xenbus {
   read(path: string): string | undefined;
   write(path: string, value: string): void;
+  /** The names of a node's children (xenbus_directory). */
+  directory(path: string): string[];
   /** Calls `cb` with the written path whenever a node at or below `path` changes; returns the unwatch. */
   watch(path: string, cb: (path: string) => void): () => void;
 }
