@@ -13,6 +13,7 @@ import { Dom0Linux } from '../guest/linux/dom0.ts';
 import type { LibpciDev } from '../qemu/ioemu/hw/pass-through.ts';
 import { Xend, type XendDom0 } from './xend/xend.ts';
 import { Xm } from './xm/main.ts';
+import { startNetwork } from './network-bridge.ts';
 
 export class BootError extends Error {}
 
@@ -39,6 +40,7 @@ export function bootFromGrub(world: XenWorld, grubText: string, era: XenEra): Xe
   const dom0 = new Dom0Linux({ io: world.pc.io, tracer: world.sim.tracer });
   dom0.boot(words(boot.dom0Options));
   const xend = new Xend(xen, dom0View(dom0), world.sim.rng.stream('xend'));
+  xend.net = startNetwork(xen, dom0);
   return { xen, dom0, xend, xm: new Xm(xend), title: entry.title };
 }
 

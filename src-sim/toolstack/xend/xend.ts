@@ -11,6 +11,8 @@ import type { LibpciDev } from '../../qemu/ioemu/hw/pass-through.ts';
 import { XendLog } from '../log.ts';
 import type { XmConfig } from '../xm/config.ts';
 import type { Fc5Guest } from '../../guest/linux/hvm-guest.ts';
+import type { PvLinuxGuest } from '../../guest/linux/pv-guest.ts';
+import type { Dom0Network } from '../network-bridge.ts';
 
 /** What xend (and the qemu-dm it starts) can see of dom0: sysfs and libpci. */
 export interface XendDom0 {
@@ -29,6 +31,8 @@ export interface XendDomain {
   pci: string[];
   /** The guest OS, once vCPU 0 has booted it. */
   guest?: Fc5Guest;
+  /** A PV guest's kernel (builder 'linux'), once vCPU 0 has booted it. */
+  pvGuest?: PvLinuxGuest;
 }
 
 export class Xend {
@@ -43,6 +47,9 @@ export class Xend {
    * boot with the malicious e1000 driver in place of the real one.
    */
   maliciousGuests = false;
+
+  /** dom0's xenstore, bridges and netback (network-bridge.ts), when the host started them. */
+  net?: Dom0Network;
 
   constructor(
     readonly xen: Xen,
