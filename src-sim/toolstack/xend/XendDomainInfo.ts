@@ -10,7 +10,7 @@ import { QemuDm } from '../../qemu/ioemu/vl.ts';
 import { installHvmImage } from '../guest-image.ts';
 import { installPvImage } from '../guest-image-pv.ts';
 import { xcLinuxBuildMemory } from '../../xen/tools/libxc/xc_linux.ts';
-import { createVifs, destroyVifs } from './server/netif.ts';
+import { attachTaps, createVifs, destroyVifs, detachTaps } from './server/netif.ts';
 import { deviceModelArgs } from './image.ts';
 import { checkOwnership, readPciDevice, setupPciDevice, slotName, VmError } from './server/pciif.ts';
 import type { Xend, XendDomain } from './xend.ts';
@@ -110,11 +110,13 @@ function buildLinux(xend: Xend, domid: number, cfg: XmConfig): void {
 function startDeviceModel(xend: Xend, dom: XendDomain, cfg: XmConfig): void {
   const argv = deviceModelArgs(cfg, dom.domid, xend.rng);
   xend.log.log('INFO', `spawning device models: ${cfg.deviceModel} ${pyList([cfg.deviceModel, ...argv])}`);
-  const qemu = new QemuDm({ tracer: xend.xen.world.sim.tracer, xc: xend.xc, libpci: () => xend.dom0.libpci() }, argv);
+  const scope = xend.xen.domain(dom.domid)?.scope.scope('qemu-dm');
+  const qemu = new QemuDm({ tracer: xend.xen.world.sim.tracer, xc: xend.xc, libpci: () => xend.dom0.libpci(), scope }, argv);
   dom.qemu = qemu;
   const pid = xend.nextPid++;
   xend.log.log('INFO', `device model pid: ${pid}`);
   qemu.start();
+  if (xend.net) attachTaps(xend.net, qemu);
 }
 
 /** XendDomainInfo.destroy: kill qemu-dm, then destroydomain (Xen returns the devices to dom0). */
@@ -125,6 +127,7 @@ function pyList(items: string[]): string {
 
 export function destroyDomain(xend: Xend, dom: XendDomain): void {
   dom.qemu?.kill();
+  if (dom.qemu && xend.net) detachTaps(xend.net, dom.qemu);
   destroyVifs(xend, dom);
   xend.xc.domainDestroy(dom.domid);
   xend.domains.delete(dom.domid);

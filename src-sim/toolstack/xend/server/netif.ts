@@ -10,6 +10,8 @@
 import { randomMac } from '../image.ts';
 import type { Xend, XendDomain } from '../xend.ts';
 import type { XmVif } from '../../xm/config.ts';
+import type { QemuDm } from '../../../qemu/ioemu/vl.ts';
+import type { Dom0Network } from '../../network-bridge.ts';
 
 const pyDict = (o: Record<string, string>) => `{${Object.entries(o).map(([k, v]) => `'${k}': '${v}'`).join(', ')}}`;
 
@@ -49,4 +51,22 @@ export function destroyVifs(xend: Xend, dom: XendDomain): void {
   if (!store) return;
   store.rm(`/local/domain/0/backend/vif/${dom.domid}`);
   store.rm(`/local/domain/${dom.domid}`);
+}
+
+/** qemu-ifup (tools/ioemu/qemu-ifup, run by qemu-dm per `-net tap`): `brctl addif BRIDGE tapD.N`. */
+export function attachTaps(net: Dom0Network, qemu: QemuDm): void {
+  for (const tap of qemu.taps) {
+    const bridge = net.bridges.get(tap.bridge);
+    if (!bridge) {
+      qemu.log.write(`qemu-ifup: bridge ${tap.bridge} does not exist: ${tap.name} stays unconnected`);
+      continue;
+    }
+    tap.nic.send = (frame) => bridge.input(tap.name, frame);
+    bridge.addif({ name: tap.name, xmit: (frame) => tap.nic.receive(frame) });
+  }
+}
+
+/** qemu-dm exits: its taps vanish from their bridges. */
+export function detachTaps(net: Dom0Network, qemu: QemuDm): void {
+  for (const tap of qemu.taps) net.bridges.get(tap.bridge)?.delif(tap.name);
 }
