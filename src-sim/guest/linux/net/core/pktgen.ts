@@ -75,6 +75,7 @@ function udpChecksum(b: Uint8Array): number {
 }
 
 export interface SinkStats {
+  /** Frames addressed to this interface (or broadcast) that reached it. */
   frames: number;
   bytes: number;
   /** Frames whose IP or UDP checksum, or pktgen magic, did not verify. */
@@ -83,15 +84,26 @@ export interface SinkStats {
   outOfOrder: number;
   /** FNV-1a over every good payload in arrival order. */
   digest: string;
+  /** Frames for another address that a flooding bridge delivered too (eth_type_trans: PACKET_OTHERHOST, dropped). */
+  otherHost: number;
 }
 
-/** The receiving end of one or more pktgen flows, as counted at one interface. */
+/** The receiving end of one or more pktgen flows, as counted at one interface with address `mac`. */
 export class PktgenSink {
-  readonly stats: SinkStats = { frames: 0, bytes: 0, bad: 0, outOfOrder: 0, digest: '' };
+  readonly stats: SinkStats = { frames: 0, bytes: 0, bad: 0, outOfOrder: 0, digest: '', otherHost: 0 };
+  private readonly mac: string;
+
+  constructor(mac: string) {
+    this.mac = mac.toLowerCase();
+  }
   private hash = 0x811c9dc5;
   private readonly lastSeq = new Map<string, number>();
 
   receive(frame: Uint8Array): void {
+    if (!(frame[0] & 1) && macText(frame, 0) !== this.mac) {
+      this.stats.otherHost++;
+      return;
+    }
     this.stats.frames++;
     this.stats.bytes += frame.length;
     const ip = ETH_HLEN;
