@@ -48,15 +48,14 @@ export class NetbackDriver {
   }
 
   private backendChanged(path: string): void {
+    const bus = this.host.xenbus;
+    // A removed directory (xend's destroy removes backend/vif/D at once) takes its backends with it.
+    for (const be of [...this.backends.values()]) if ((be.path === path || be.path.startsWith(path + '/')) && bus.read(`${be.path}/state`) === undefined) this.remove(be);
     const m = /^(\/local\/domain\/0\/backend\/vif\/\d+\/\d+)(\/state)?$/.exec(path);
     if (!m) return;
     const dir = m[1];
-    const bus = this.host.xenbus;
     const existing = this.backends.get(dir);
-    if (bus.read(`${dir}/state`) === undefined) {
-      if (existing) this.remove(existing);
-      return;
-    }
+    if (bus.read(`${dir}/state`) === undefined) return;
     if (existing || xenbusReadState(bus, dir) !== 1) return;
     const frontend = bus.read(`${dir}/frontend`) ?? '';
     const be: Backend = { path: dir, frontend, unwatch: () => {} };
