@@ -155,7 +155,7 @@ function setFlags(xen: Xen, addr: number, flags: number, domid: number): void {
 }
 
 /** _set_status: the entry must grant `ref` to `mapper` (and writably, unless `readonly`). */
-function checkGrant(xen: Xen, granter: Domain, ref: number, mapper: number, readonly: boolean, what: string): { status: number; mfn?: number; addr?: number } {
+function checkGrant(xen: Xen, granter: Domain, ref: number, mapper: number, readonly: boolean): { status: number; mfn?: number; addr?: number } {
   const t = granter.grantTable;
   if (!t || ref >= t.nrEntries) {
     xen.con.gdprintk('warning', { file: 'grant_table.c' }, mapper, `Bad ref (${ref}).`);
@@ -164,7 +164,7 @@ function checkGrant(xen: Xen, granter: Domain, ref: number, mapper: number, read
   const e = entry(xen, t, ref);
   const mask = GTF_type_mask | (readonly ? 0 : GTF_readonly);
   if ((e.flags & mask) !== GTF_permit_access || e.domid !== mapper) {
-    xen.con.gdprintk('warning', { file: 'grant_table.c' }, mapper, `Bad flags (${e.flags.toString(16)}) or dom (${e.domid}). (expected dom ${mapper}) [${what}]`);
+    xen.con.gdprintk('warning', { file: 'grant_table.c' }, mapper, `Bad flags (${e.flags.toString(16)}) or dom (${e.domid}). (expected dom ${mapper})`);
     return { status: GNTST_general_error };
   }
   if (!granter.frames.some((r) => e.frame >= r.mfn && e.frame < r.mfn + r.count)) return { status: GNTST_bad_page };
@@ -181,7 +181,7 @@ export function gnttabMapGrantRef(xen: Xen, caller: number, ops: MapOp[]): numbe
       continue;
     }
     const readonly = (op.flags & GNTMAP_readonly) !== 0;
-    const r = checkGrant(xen, rd, op.ref, caller, readonly, 'map');
+    const r = checkGrant(xen, rd, op.ref, caller, readonly);
     op.status = r.status;
     if (r.status !== GNTST_okay) continue;
     const e = entry(xen, rd.grantTable!, op.ref);
@@ -227,7 +227,7 @@ function copyEnd(xen: Xen, caller: number, p: CopyPtr, isGref: boolean, write: b
   if (!d) return { status: GNTST_bad_domain };
   if (isGref) {
     if (dom === caller) return { status: GNTST_bad_copy_arg };
-    const r = checkGrant(xen, d, p.ref ?? -1, caller, !write, 'copy');
+    const r = checkGrant(xen, d, p.ref ?? -1, caller, !write);
     return r.status === GNTST_okay ? { status: GNTST_okay, maddr: r.mfn! * PAGE + p.offset } : { status: r.status };
   }
   // A frame by number: only the caller's own (__gnttab_copy's "only allow copies to/from our own frames").
