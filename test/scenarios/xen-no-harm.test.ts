@@ -5,7 +5,8 @@
  * its e1000 driver, or running the malicious driver that aims DMA at every other domain.
  */
 import { describe, expect, it } from 'vitest';
-import { bootVariant, FRAMES, runNoHarm, startTraffic, type NoHarmRun, type Variant } from './support/no-harm.ts';
+import { TX_PAGES } from '../../src-sim/guest/linux/drivers/xen/netfront.ts';
+import { bootVariant, emuMemoryHash, FRAMES, pvMemoryHash, runNoHarm, startTraffic, type NoHarmRun, type Variant } from './support/no-harm.ts';
 
 const runs = new Map<Variant, NoHarmRun>();
 const run = (v: Variant) => runs.get(v) ?? runs.set(v, runNoHarm(v)).get(v)!;
@@ -35,6 +36,20 @@ describe('no harm done: a PV guest and an emulated-NIC guest beside the assigned
     expect(r.attack!.attempts.length).toBeGreaterThan(0);
     expect(r.attack!.attempts.filter((a) => a.outcome === 'reached')).toEqual([]);
     expect(outcome(r)).toEqual(outcome(run('alone')));
+  });
+
+  it('the memory hashes see a byte changed outside the receive buffers, and only there', () => {
+    const { host } = run('alone');
+    const mem = host.pc.mem;
+    const pv = host.xend.byName('pv-net')!.pvGuest!;
+    const [pvHash, emuHash] = [pvMemoryHash(host), emuMemoryHash(host)];
+    const rxPage = pv.netdevs[0].rxPages[0];
+    mem.writeU32(rxPage + 0x800, mem.readU32(rxPage + 0x800) ^ 1);
+    expect(pvMemoryHash(host)).toBe(pvHash);
+    const txPage = pv.allocated[2 + TX_PAGES - 1]; // after the two ring pages: the last tx buffer
+    mem.writeU32(txPage + 0x800, mem.readU32(txPage + 0x800) ^ 1);
+    expect(pvMemoryHash(host)).not.toBe(pvHash);
+    expect(emuMemoryHash(host)).toBe(emuHash);
   });
 
   it('the PV path is grant copies, maps and event channels; the emulated NIC interrupts through HVMOP_set_pci_intx_level', () => {

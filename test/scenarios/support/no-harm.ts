@@ -113,9 +113,13 @@ function hashFrames(pages: Record<string, string>, frames: number[], skip: Set<n
   return h.toString(16).padStart(8, '0');
 }
 
-const mfnsOf = (host: SeedHost, domid: number) => host.xen.domain(domid)!.frames.flatMap((r) => Array.from({ length: r.count }, (_, i) => r.mfn + i));
+/** The guest's RAM in pseudo-physical order, then its grant-table frames (Xen's pages shared with it). */
+const mfnsOf = (host: SeedHost, domid: number) => {
+  const d = host.xen.domain(domid)!;
+  return [...d.frames.flatMap((r) => Array.from({ length: r.count }, (_, i) => r.mfn + i)), ...(d.grantTable?.frames ?? []).map((a) => a / PAGE)];
+};
 
-/** The PV guest's memory outside netfront's posted receive pages. */
+/** The PV guest's memory (and grant entries) outside netfront's posted receive pages. */
 export function pvMemoryHash(host: SeedHost, pages = host.pc.mem.save().pages): string {
   const pv = host.xend.byName('pv-net')!;
   return hashFrames(pages, mfnsOf(host, pv.domid), new Set(pv.pvGuest!.netdevs[0].rxPages.map((a) => a / PAGE)));
@@ -128,9 +132,7 @@ export function emuMemoryHash(host: SeedHost, pages = host.pc.mem.save().pages):
   const [start, end] = emu.guest!.rtlDmaRange!;
   const skip = new Set<number>();
   for (let gfn = Math.floor(start / PAGE); gfn * PAGE < end; gfn++) skip.add(d.p2m!.get(gfn)!.mfn);
-  // In guest-physical order, so the hash is about the guest's view of its memory.
-  const order = [...d.frames.flatMap((r) => Array.from({ length: r.count }, (_, i) => r.mfn + i))];
-  return hashFrames(pages, order, skip);
+  return hashFrames(pages, mfnsOf(host, emu.domid), skip);
 }
 
 /** One whole run of `variant`: boot, create, traffic to all at once, results. */
