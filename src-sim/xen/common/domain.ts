@@ -14,8 +14,8 @@ import type { Vpic } from '../arch/x86/hvm/vpic.ts';
 import type { HvmIrq } from '../arch/x86/hvm/irq.ts';
 import { newDpciState, type DpciState } from '../drivers/passthrough/dpci-state.ts';
 import type { Scope } from '../../engine/scope.ts';
-import type { EvtchnTable } from './event_channel.ts';
-import type { GrantTable } from './grant_table.ts';
+import type { EvtchnTable } from './event_channel-state.ts';
+import type { GrantTable } from './grant_table-state.ts';
 
 export const DOMID_SELF = 0x7ff0;
 

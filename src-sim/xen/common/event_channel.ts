@@ -8,130 +8,17 @@
  * and the domain's upcall (its `evtchn_do_upcall`) runs on the vCPU's next entry. Every call
  * lands in the hypercall log; errors are Xen's errno values.
  */
-import type { Scope } from '../../engine/scope.ts';
-import type { Timer } from '../../engine/index.ts';
-import { checkVersion } from '../../engine/snapshot.ts';
-import { EINVAL, ENOSPC, EPERM, ESRCH } from './errno.ts';
+import { EINVAL, EPERM, ESRCH } from './errno.ts';
 import { DOMID_SELF, type Domain } from './domain.ts';
+import { ECS_FREE, ECS_INTERDOMAIN, ECS_UNBOUND, EvtchnTable } from './event_channel-state.ts';
+
+export * from './event_channel-state.ts';
 import type { Xen } from '../xen.ts';
 
 export const EVTCHNOP_bind_interdomain = 0;
 export const EVTCHNOP_close = 3;
 export const EVTCHNOP_send = 4;
 export const EVTCHNOP_alloc_unbound = 6;
-
-export const ECS_FREE = 0;
-export const ECS_RESERVED = 1;
-export const ECS_UNBOUND = 2;
-export const ECS_INTERDOMAIN = 3;
-
-/** NR_EVENT_CHANNELS on x86_32: 32 × 32 bits of shared_info. */
-export const NR_EVENT_CHANNELS = 1024;
-
-/** struct evtchn: its state and, by state, who may bind it or what it is bound to. */
-export interface Evtchn {
-  state: number;
-  /** ECS_UNBOUND: the domain allowed to bind it. */
-  remoteDomid: number;
-  /** ECS_INTERDOMAIN: the other end. */
-  remotePort: number;
-}
-
-export interface EvtchnState {
-  version: 1;
-  ports: Evtchn[];
-  pending: number[];
-  mask: number[];
-  upcallPending: boolean;
-}
-
-/** A domain's event-channel table and its shared_info bits. */
-export class EvtchnTable {
-  readonly ports: Evtchn[] = [{ state: ECS_RESERVED, remoteDomid: 0, remotePort: 0 }];
-  /** shared_info.evtchn_pending / evtchn_mask, one bit per port. */
-  readonly pending = new Uint32Array(NR_EVENT_CHANNELS / 32);
-  readonly mask = new Uint32Array(NR_EVENT_CHANNELS / 32);
-  /** vcpu_info.evtchn_upcall_pending. */
-  upcallPending = false;
-  /** The guest kernel's event entry (hypervisor_callback → evtchn_do_upcall). */
-  upcall?: () => void;
-  private readonly timer: Timer;
-
-  /** `scope` is the domain's "evtchn" scope (d1.evtchn): the upcall timer and snapshot live there. */
-  constructor(scope: Scope) {
-    this.timer = scope.timer('upcall', () => {
-      if (this.upcallPending) this.upcall?.();
-    });
-    scope.register({ version: 1, save: () => this.save(), restore: (s: EvtchnState) => this.restore(s), target: this });
-  }
-
-  isPending(port: number): boolean {
-    return (this.pending[port >> 5] & (1 << (port & 31))) !== 0;
-  }
-
-  isMasked(port: number): boolean {
-    return (this.mask[port >> 5] & (1 << (port & 31))) !== 0;
-  }
-
-  /** The guest's side of shared_info: clears a pending bit (test_and_clear_bit). */
-  clearPending(port: number): boolean {
-    const was = this.isPending(port);
-    this.pending[port >> 5] &= ~(1 << (port & 31));
-    return was;
-  }
-
-  /** Ports pending and unmasked, lowest first (what evtchn_do_upcall scans). */
-  takePending(): number[] {
-    this.upcallPending = false;
-    const out: number[] = [];
-    for (let w = 0; w < this.pending.length; w++) {
-      let bits = this.pending[w] & ~this.mask[w];
-      while (bits) {
-        const b = 31 - Math.clz32(bits & -bits);
-        bits &= ~(1 << b);
-        this.pending[w] &= ~(1 << b);
-        out.push(w * 32 + b);
-      }
-    }
-    return out;
-  }
-
-  /** evtchn_set_pending: a newly pending, unmasked port raises the upcall. */
-  setPending(port: number): void {
-    if (this.isPending(port)) return;
-    this.pending[port >> 5] |= 1 << (port & 31);
-    if (this.isMasked(port) || this.upcallPending) return;
-    this.upcallPending = true;
-    this.timer.armIn(0);
-  }
-
-  /** get_free_port. */
-  freePort(): number {
-    const i = this.ports.findIndex((p) => p.state === ECS_FREE);
-    if (i >= 0) return i;
-    if (this.ports.length >= NR_EVENT_CHANNELS) return -ENOSPC;
-    this.ports.push({ state: ECS_FREE, remoteDomid: 0, remotePort: 0 });
-    return this.ports.length - 1;
-  }
-
-  port(p: number): Evtchn | undefined {
-    return p > 0 && p < this.ports.length ? this.ports[p] : undefined;
-  }
-
-  save(): EvtchnState {
-    return { version: 1, ports: this.ports.map((p) => ({ ...p })), pending: [...this.pending], mask: [...this.mask], upcallPending: this.upcallPending };
-  }
-
-  restore(s: EvtchnState): void {
-    checkVersion('evtchn', s, 1);
-    this.ports.length = 0;
-    this.ports.push(...s.ports.map((p) => ({ ...p })));
-    this.pending.set(s.pending);
-    this.mask.set(s.mask);
-    this.upcallPending = s.upcallPending;
-    if (this.upcallPending) this.timer.armIn(0);
-  }
-}
 
 /** The domain's table, created on first use (evtchn_init at domain creation). */
 export function evtchnOf(d: Domain): EvtchnTable {
@@ -228,6 +115,7 @@ function closePort(xen: Xen, d: Domain, port: number): number {
 
 /** evtchn_destroy at domain_kill: every port is closed, peers see their ends unbound. */
 export function evtchnDestroy(xen: Xen, d: Domain): void {
-  if (!d.evtchn) return;
-  d.evtchn.ports.forEach((_, p) => p > 0 && d.evtchn!.ports[p].state !== ECS_FREE && closePort(xen, d, p));
+  const t = d.evtchn;
+  if (!t) return;
+  for (let p = 1; p < t.ports.length; p++) if (t.ports[p].state !== ECS_FREE) closePort(xen, d, p);
 }

@@ -9,10 +9,13 @@
  * GTF_reading / GTF_writing in the entry. Per-op failures are GNTST_* status codes; the
  * hypercall itself returns 0 or -errno (a bad count, an unknown op). One log record per batch.
  */
-import { checkVersion } from '../../engine/snapshot.ts';
-import type { Scope } from '../../engine/scope.ts';
-import { EINVAL, ESRCH } from './errno.ts';
+import { ESRCH } from './errno.ts';
 import { DOMID_SELF, type Domain } from './domain.ts';
+import { GRANT_ENTRIES_PER_FRAME, GrantTable, MAX_NR_GRANT_FRAMES } from './grant_table-state.ts';
+
+export * from './grant_table-state.ts';
+
+const PAGE = 0x1000;
 import type { Xen } from '../xen.ts';
 
 export const GNTTABOP_map_grant_ref = 0;
@@ -36,54 +39,9 @@ export const GNTST_general_error = -1;
 export const GNTST_bad_domain = -2;
 export const GNTST_bad_gntref = -3;
 export const GNTST_bad_handle = -4;
+export const GNTST_permission_denied = -8;
 export const GNTST_bad_page = -9;
 export const GNTST_bad_copy_arg = -10;
-
-/** Entries per 4 KiB frame (8-byte v1 entries); max_nr_grant_frames of the era. */
-export const GRANT_ENTRIES_PER_FRAME = 512;
-export const MAX_NR_GRANT_FRAMES = 4;
-const PAGE = 0x1000;
-
-/** One maptrack entry: who mapped which grant of whom, and how. */
-export interface Maptrack {
-  dom: number;
-  ref: number;
-  mfn: number;
-  readonly: boolean;
-}
-
-export interface GrantTableState {
-  version: 1;
-  frames: number[];
-  maptrack: (Maptrack | null)[];
-}
-
-/** A domain's grant table: its shared frames (machine addresses) and, as mapper, its maptrack. */
-export class GrantTable {
-  /** Machine addresses of the grant-table frames shared with the domain. */
-  frames: number[] = [];
-  /** Handles this domain holds on other domains' grants (index = grant handle). */
-  readonly maptrack: (Maptrack | null)[] = [];
-
-  constructor(scope: Scope) {
-    scope.register({ version: 1, save: () => this.save(), restore: (s: GrantTableState) => this.restore(s), target: this });
-  }
-
-  get nrEntries(): number {
-    return this.frames.length * GRANT_ENTRIES_PER_FRAME;
-  }
-
-  save(): GrantTableState {
-    return { version: 1, frames: [...this.frames], maptrack: this.maptrack.map((m) => (m ? { ...m } : null)) };
-  }
-
-  restore(s: GrantTableState): void {
-    checkVersion('grant_table', s, 1);
-    this.frames = [...s.frames];
-    this.maptrack.length = 0;
-    this.maptrack.push(...s.maptrack.map((m) => (m ? { ...m } : null)));
-  }
-}
 
 export function grantTableOf(d: Domain): GrantTable {
   d.grantTable ??= new GrantTable(d.scope.scope('grant_table'));
@@ -129,7 +87,7 @@ export function gnttabSetupTable(xen: Xen, caller: number, dom: number, nrFrames
   const d = xen.domain(target);
   let rc = 0;
   if (!d) rc = -ESRCH;
-  else if (target !== caller && !xen.domain(caller)?.isPrivileged) rc = GNTST_general_error;
+  else if (target !== caller && !xen.domain(caller)?.isPrivileged) rc = GNTST_permission_denied;
   else if (nrFrames > MAX_NR_GRANT_FRAMES) rc = GNTST_general_error;
   else {
     const t = grantTableOf(d);
@@ -167,7 +125,10 @@ function checkGrant(xen: Xen, granter: Domain, ref: number, mapper: number, read
     xen.con.gdprintk('warning', { file: 'grant_table.c' }, mapper, `Bad flags (${e.flags.toString(16)}) or dom (${e.domid}). (expected dom ${mapper})`);
     return { status: GNTST_general_error };
   }
-  if (!granter.frames.some((r) => e.frame >= r.mfn && e.frame < r.mfn + r.count)) return { status: GNTST_bad_page };
+  if (!granter.frames.some((r) => e.frame >= r.mfn && e.frame < r.mfn + r.count)) {
+    xen.con.gdprintk('warning', { file: 'grant_table.c' }, mapper, `Could not pin grant frame ${e.frame.toString(16)}`);
+    return { status: GNTST_general_error };
+  }
   return { status: GNTST_okay, mfn: e.frame, addr: e.addr };
 }
 
@@ -230,8 +191,15 @@ function copyEnd(xen: Xen, caller: number, p: CopyPtr, isGref: boolean, write: b
     const r = checkGrant(xen, d, p.ref ?? -1, caller, !write);
     return r.status === GNTST_okay ? { status: GNTST_okay, maddr: r.mfn! * PAGE + p.offset } : { status: r.status };
   }
-  // A frame by number: only the caller's own (__gnttab_copy's "only allow copies to/from our own frames").
-  if (dom !== caller || !d.frames.some((r) => p.mfn! >= r.mfn && p.mfn! < r.mfn + r.count)) return { status: GNTST_bad_page };
+  // A frame by number: only DOMID_SELF's, and only a frame it owns (get_page).
+  if (dom !== caller) {
+    xen.con.gdprintk('warning', { file: 'grant_table.c' }, caller, 'only allow copy-by-mfn for DOMID_SELF.');
+    return { status: GNTST_permission_denied };
+  }
+  if (!d.frames.some((r) => p.mfn! >= r.mfn && p.mfn! < r.mfn + r.count)) {
+    xen.con.gdprintk('warning', { file: 'grant_table.c' }, caller, `Could not get ${write ? 'dst' : 'src'} frame ${p.mfn!.toString(16)}`);
+    return { status: GNTST_general_error };
+  }
   return { status: GNTST_okay, maddr: p.mfn! * PAGE + p.offset };
 }
 
@@ -239,7 +207,6 @@ function copyEnd(xen: Xen, caller: number, p: CopyPtr, isGref: boolean, write: b
 export function gnttabCopy(xen: Xen, caller: number, ops: CopyOp[]): number {
   if (!xen.domain(caller)) return -ESRCH;
   const mem = xen.world.pc.mem;
-  let rc = 0;
   for (const op of ops) {
     if (op.len < 0 || op.source.offset + op.len > PAGE || op.dest.offset + op.len > PAGE) {
       op.status = GNTST_bad_copy_arg;
@@ -253,9 +220,8 @@ export function gnttabCopy(xen: Xen, caller: number, ops: CopyOp[]): number {
     mem.read(src.maddr!, buf);
     mem.write(dst.maddr!, buf);
   }
-  if (!ops.length) rc = -EINVAL;
-  log(xen, caller, 'GNTTABOP_copy', GNTTABOP_copy, ops[0] ? self(caller, ops[0].dest.domid) : caller, { count: ops.length, status: ops.map((o) => o.status).join('/') }, rc);
-  return rc;
+  log(xen, caller, 'GNTTABOP_copy', GNTTABOP_copy, ops[0] ? self(caller, ops[0].dest.domid) : caller, { count: ops.length, status: ops.map((o) => o.status).join('/') }, 0);
+  return 0;
 }
 
 /** May `d` touch machine frame `mfn`: its own, or a grant it holds mapped (writable for a write)? */

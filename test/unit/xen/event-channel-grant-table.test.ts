@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { evtchnAllocUnbound, evtchnBindInterdomain, evtchnClose, evtchnOf, evtchnSend, ECS_INTERDOMAIN, ECS_UNBOUND } from '../../../src-sim/xen/common/event_channel.ts';
-import { gnttabCopy, gnttabMapGrantRef, GNTCOPY_dest_gref, GNTMAP_host_map, GNTMAP_readonly, GNTST_bad_gntref, GNTST_bad_page, GNTST_general_error, GNTST_okay, GTF_reading, type CopyOp, type MapOp } from '../../../src-sim/xen/common/grant_table.ts';
+import { gnttabCopy, gnttabMapGrantRef, GNTCOPY_dest_gref, GNTMAP_host_map, GNTMAP_readonly, GNTST_bad_gntref, GNTST_general_error, GNTST_permission_denied, GNTST_okay, GTF_reading, type CopyOp, type MapOp } from '../../../src-sim/xen/common/grant_table.ts';
 import { EINVAL, EPERM } from '../../../src-sim/xen/common/errno.ts';
 import { bootVariant } from '../../scenarios/support/no-harm.ts';
 
@@ -81,7 +81,7 @@ describe('grant tables', () => {
     expect(xen.world.pc.mem.readU32(gt.frames[0] + txRef * 8) & GTF_reading).toBe(GTF_reading);
   });
 
-  it('a ref past the table is GNTST_bad_gntref; a copy from a frame the caller does not own is GNTST_bad_page', () => {
+  it('a ref past the table is GNTST_bad_gntref; a copy from a frame the caller does not own is GNTST_general_error, by mfn of another domain GNTST_permission_denied', () => {
     const { xen, pv, emu } = host();
     const op: MapOp = { ref: 100000, dom: pv, flags: GNTMAP_host_map };
     gnttabMapGrantRef(xen, 0, [op]);
@@ -89,7 +89,11 @@ describe('grant tables', () => {
     const foreign = xen.domain(emu)!.frames[0].mfn;
     const copy: CopyOp = { source: { mfn: foreign, domid: 0x7ff0, offset: 0 }, dest: { ref: 9, domid: pv, offset: 0 }, len: 64, flags: GNTCOPY_dest_gref };
     expect(gnttabCopy(xen, 0, [copy])).toBe(0);
-    expect(copy.status).toBe(GNTST_bad_page);
+    expect(copy.status).toBe(GNTST_general_error);
+    expect(xen.con.ring.at(-1)).toBe(`(XEN) grant_table.c:d0 Could not get src frame ${foreign.toString(16)}`);
+    const byMfn: CopyOp = { ...copy, source: { mfn: foreign, domid: emu, offset: 0 } };
+    gnttabCopy(xen, 0, [byMfn]);
+    expect(byMfn.status).toBe(GNTST_permission_denied);
   });
 });
 
