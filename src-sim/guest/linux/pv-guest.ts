@@ -10,7 +10,8 @@ import type { Tracer } from '../../engine/index.ts';
 import type { XenHypercalls } from './include/xen/hypercall.ts';
 import { KernelLog } from './printk.ts';
 import { EvtchnDispatch } from './drivers/xen/core/evtchn.ts';
-import { GuestGrantTable, Netfront } from './drivers/xen/netfront.ts';
+import { Netfront } from './drivers/xen/netfront.ts';
+import { GuestGrantTable } from './drivers/xen/core/gnttab.ts';
 import type { Xenbus } from './drivers/xen/xenbus/xenbus.ts';
 
 const PAGE = 0x1000;
