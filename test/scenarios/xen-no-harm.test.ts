@@ -5,8 +5,9 @@
  * its e1000 driver, or running the malicious driver that aims DMA at every other domain.
  */
 import { describe, expect, it } from 'vitest';
-import { TX_PAGES } from '../../src-sim/guest/linux/drivers/xen/netfront.ts';
-import { bootVariant, emuMemoryHash, FRAMES, pvMemoryHash, runNoHarm, startTraffic, type NoHarmRun, type Variant } from './support/no-harm.ts';
+import { RX_TARGET, TX_PAGES } from '../../src-sim/guest/linux/drivers/xen/netfront.ts';
+import { pktgenFrame, PktgenSink } from '../../src-sim/guest/linux/net/core/pktgen.ts';
+import { bootVariant, emuMemoryHash, FRAMES, PV_MAC, pvMemoryHash, runNoHarm, startTraffic, type NoHarmRun, type Variant } from './support/no-harm.ts';
 
 const runs = new Map<Variant, NoHarmRun>();
 const run = (v: Variant) => runs.get(v) ?? runs.set(v, runNoHarm(v)).get(v)!;
@@ -85,6 +86,20 @@ describe('no harm done: a PV guest and an emulated-NIC guest beside the assigned
     const f = startTraffic(host, 40);
     host.pc.sim.engine.runFor(4_000_000);
     for (const s of [f.toPv, f.fromPv, f.toEmu, f.fromEmu]) expect(s.stats).toMatchObject({ frames: 40, bad: 0, outOfOrder: 0 });
+  });
+
+  it('a burst bigger than the buffers the guests posted waits for them to post more, and arrives whole', () => {
+    const host = bootVariant('alone');
+    const f = startTraffic(host, 300, 100);
+    host.pc.sim.engine.runFor(20_000_000);
+    for (const s of [f.toPv, f.fromPv, f.toEmu, f.fromEmu]) expect(s.stats).toMatchObject({ frames: 300, bad: 0, outOfOrder: 0 });
+    // dom0 alone sends three rings' worth of buffers at once: netback must wait for the refills.
+    const net = host.xend.net!;
+    const sink = new PktgenSink(PV_MAC);
+    host.xend.byName('pv-net')!.pvGuest!.netdevs[0].receive = (fr) => sink.receive(fr);
+    for (let seq = 0; seq < 3 * RX_TARGET; seq++) net.xenbr0.input('xenbr0', pktgenFrame({ srcMac: net.xenbr0.mac, dstMac: PV_MAC, srcIp: 1, dstIp: 2 }, seq, 200, (i) => i));
+    host.pc.sim.engine.runFor(5_000_000);
+    expect(sink.stats).toMatchObject({ frames: 3 * RX_TARGET, bad: 0, outOfOrder: 0 });
   });
 
   it('destroying the PV guest disconnects its vif: the grants are unmapped and dom0’s port closed', () => {

@@ -71,7 +71,7 @@ interface Flows {
 }
 
 /** Wires pktgen senders and sinks at dom0's xenbr0, the PV guest's eth0 and the emulated guest's eth0. */
-export function startTraffic(host: SeedHost, frames = FRAMES, tag = ''): Flows {
+export function startTraffic(host: SeedHost, frames = FRAMES, intervalNs = INTERVAL_NS): Flows {
   const net = host.xend.net!;
   const pv = host.xend.byName('pv-net')!;
   const emu = host.xend.byName('fc5-emu')!;
@@ -93,9 +93,9 @@ export function startTraffic(host: SeedHost, frames = FRAMES, tag = ''): Flows {
     { name: 'emu-dom0', scope: host.xen.domain(emu.domid)!.scope, flow: { srcMac: EMU_MAC, dstMac: dom0.mac, srcIp: 0x0a000022, dstIp: dom0.ip }, xmit: (fr: Uint8Array) => rtl.xmit(fr) },
   ];
   for (const e of ends) {
-    const rng = host.pc.sim.rng.stream(`pktgen.${e.name}${tag}`);
-    const s = new PktgenSender(e.scope.scope(`pktgen-${e.name}${tag}`), e.flow, e.xmit, () => rng.nextInt(0, 255));
-    s.start({ count: frames, intervalNs: INTERVAL_NS, payloadLen: PAYLOAD });
+    const rng = host.pc.sim.rng.stream(`pktgen.${e.name}`);
+    const s = new PktgenSender(e.scope.scope(`pktgen-${e.name}`), e.flow, e.xmit, () => rng.nextInt(0, 255));
+    s.start({ count: frames, intervalNs, payloadLen: PAYLOAD });
     f.senders.push(s);
   }
   return f;

@@ -192,6 +192,8 @@ export class Netif implements BridgePort {
       });
       if (this.rx.pushResponses()) this.evtchn.notify(this.port);
     }
+    // Frames left and no buffers: ask to be notified when the guest posts more (req_event).
+    if (this.queue.length && this.rx.finalCheckForRequests()) this.rxTasklet.armIn(0);
   }
 
   save(): NetifState {
