@@ -3,8 +3,10 @@
  * hypercall.h, the hypercall page): the event-channel and grant-table ops netfront and netback
  * issue, its shared_info's event bits, and machine memory — a paravirtual kernel addresses
  * machine frames itself, and may touch only frames it owns or holds mapped (Xen's page-table
- * checks refuse the rest). The shapes mirror xen/include/public/grant_table.h; the host wires
- * them to Xen (toolstack/guest-image-pv.ts), so the guest model never imports Xen.
+ * checks refuse the rest). The constants and shapes are the kernel's own copy of Xen's public
+ * header (Linux keeps one in include/xen/interface/grant_table.h, as xen/common/grant_table.ts
+ * keeps Xen's): the guest model never imports Xen; the host wires these calls to it
+ * (toolstack/guest-image-pv.ts).
  */
 import type { RingMemory } from './interface/io/ring.ts';
 
