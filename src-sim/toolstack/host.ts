@@ -11,11 +11,12 @@ import { startXen } from '../xen/arch/x86/setup.ts';
 import type { XenEra } from '../xen/common/version.ts';
 import { Dom0Linux, type Dom0NetHardware } from '../guest/linux/dom0.ts';
 import { readMem, writeMem } from '../xen/arch/x86/hvm/io.ts';
-import { evtchnBindPirq } from '../xen/common/event_channel.ts';
+import { evtchnBindPirq } from '../xen/common/event_channel-pirq.ts';
 import type { LibpciDev } from '../qemu/ioemu/hw/pass-through.ts';
 import { Xend, type XendDom0 } from './xend/xend.ts';
 import { Xm } from './xm/main.ts';
 import { registerToolstackSnapshots } from './snapshot.ts';
+import { startNetwork } from './network-bridge.ts';
 
 export class BootError extends Error {}
 
@@ -44,6 +45,7 @@ export function bootFromGrub(world: XenWorld, grubText: string, era: XenEra): Xe
   dom0.boot(dom0Cmdline);
   dom0.ifup(dom0NetHardware(xen));
   const xend = new Xend(xen, dom0View(dom0), world.sim.rng.stream('xend'));
+  xend.net = startNetwork(xen, dom0);
   const host = { xen, dom0, xend, xm: new Xm(xend), title: entry.title };
   registerToolstackSnapshots(world, host, { grub: grubText, era });
   return host;

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Pc } from '../../src-sim/hw/pc/pc.ts';
+import type { HvmIo } from '../../src-sim/xen/arch/x86/hvm/io.ts';
 import { bootFromGrub } from '../../src-sim/toolstack/host.ts';
 import { bootSeedHost, SEED_GRUB, SEED_HVM, type SeedHost } from './support/seed-host.ts';
 import { hostProfile } from './support/xen-host.ts';
@@ -20,7 +21,8 @@ function withGuest(host: SeedHost) {
   host.pc.sim.engine.runFor(1_000_000);
   const d = host.xen.domain(1)!;
   const bar0 = (guestConfig(host, 1, SLOT3).read(0x10) & ~0xf) >>> 0;
-  return { d, io: d.hvmIo!, shadow: d.hvmIo!.shadow!, bar0 };
+  const io = d.hvmIo as HvmIo;
+  return { d, io, shadow: io.shadow!, bar0 };
 }
 
 /** The seed host with less RAM, so the NIC's BAR (0xfebe0000) lies above max_page. */

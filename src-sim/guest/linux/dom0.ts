@@ -15,7 +15,7 @@ import { bindDrivers } from './drivers/pci/drivers.ts';
 import { PCIBACK_PARAMS, pcistubInit, pcistubSeize } from './drivers/xen/pciback/pci_stub.ts';
 import { PciSysfs } from './fs/sysfs.ts';
 import { GuestE1000, type GuestBus } from './drivers/net/e1000.ts';
-import { PirqChip, type PirqHypercalls } from './drivers/xen/core/evtchn.ts';
+import { PirqChip, type PirqHypercalls } from './drivers/xen/core/evtchn-pirq.ts';
 
 export interface Dom0Hardware {
   io: IoPortSpace;

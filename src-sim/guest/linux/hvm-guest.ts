@@ -18,6 +18,7 @@ import type { Tracer } from '../../engine/index.ts';
 import { KernelLog } from './printk.ts';
 import { GuestE1000, type GuestBus, type GuestE1000State } from './drivers/net/e1000.ts';
 import { MaliciousE1000, type GuestDomctl } from './drivers/net/e1000-attack.ts';
+import { Guest8139, RX_BUF_TOT_LEN } from './drivers/net/8139too.ts';
 import { conf1Read, conf1Write, GuestConf1Access } from './arch/i386/pci/direct.ts';
 import { showInterrupts } from './fs/proc/interrupts.ts';
 import { lspci, type LspciOptions } from '../lspci/lspci.ts';
@@ -49,9 +50,14 @@ export interface Fc5GuestState {
   nic?: GuestE1000State;
 }
 
+/** Where the 8139too driver's rings go (guest-physical), past the e1000's pool. */
+const DMA_POOL_8139 = 0x0200_0000;
+
 export class Fc5Guest {
   readonly log: KernelLog;
   nic?: GuestE1000;
+  /** The emulated RTL8139's driver, when the guest's eth0 is qemu-dm's NIC. */
+  rtl?: Guest8139;
   private imr = [0xff, 0xff];
   /** kstat_cpu(0).irqs: counted by __do_IRQ on entry, handled or not. */
   private readonly kstat = new Map<number, number>();
@@ -161,6 +167,28 @@ export class Fc5Guest {
       this.probeE1000(devfn);
       break;
     }
+    // FC5's modprobe.conf names one eth0 driver, the one kudzu found at install: the seed
+    // guest's is e1000 (its emulated NIC stays unused); a guest without it runs 8139too.
+    if (!this.nic) this.probe8139();
+  }
+
+  private probe8139(): void {
+    for (let devfn = 0; devfn < 256; devfn += 8) {
+      if (this.cfgRead(devfn, 0, 4) !== 0x813910ec) continue;
+      const io = this.cfgRead(devfn, 0x10, 4) & ~0x3;
+      const irq = this.cfgRead(devfn, 0x3c, 1);
+      this.cfgWrite(devfn, 0x04, 2, this.cfgRead(devfn, 0x04, 2) | 0x5);
+      this.rtl = new Guest8139(this.cpu, this.log, 'eth0', io, irq, DMA_POOL_8139);
+      this.rtl.open();
+      this.setupIrq(irq, this.rtl.name);
+      this.enableIrq(irq);
+      return;
+    }
+  }
+
+  /** The driver memory the 8139too rings occupy (guest-physical [start, end)), when bound. */
+  get rtlDmaRange(): [number, number] | undefined {
+    return this.rtl ? [DMA_POOL_8139, DMA_POOL_8139 + RX_BUF_TOT_LEN] : undefined;
   }
 
   private probeE1000(devfn: number): void {
@@ -201,6 +229,7 @@ export class Fc5Guest {
       this.cpu.portWrite(0x20, 1, 0x62);
     } else this.cpu.portWrite(0x20, 1, 0x60 + irq);
     if (this.nic && irq === this.nic.irq) this.nic.interrupt();
+    if (this.rtl && irq === this.rtl.irq) this.rtl.interrupt();
     this.setImr(irq, false);
   }
 

@@ -6,13 +6,18 @@
  */
 import type { IoreqServer } from '../../xen/arch/x86/hvm/io.ts';
 import type { PciBus } from './hw/pci.ts';
+import type { IoportTable } from './ioport.ts';
 
 const ALL_ONES = { 1: 0xff, 2: 0xffff, 4: 0xffffffff } as const;
 
 export class QemuIoreq implements IoreqServer {
   private configAddress = 0;
 
-  constructor(private readonly bus: PciBus) {}
+  constructor(
+    private readonly bus: PciBus,
+    /** Ports emulated devices claimed when the guest mapped their I/O BARs. */
+    private readonly ioports?: IoportTable,
+  ) {}
 
   /** Snapshot: the latched CONFIG_ADDRESS. */
   save(): { configAddress: number } {
@@ -36,7 +41,8 @@ export class QemuIoreq implements IoreqServer {
       const d = t && this.bus.device(t.devfn);
       return d ? d.readConfig(t.reg + (port & 3), size) : ALL_ONES[size];
     }
-    return ALL_ONES[size];
+    const dev = this.ioports?.lookup(port);
+    return dev ? dev.handler.read(dev.offset, size) : ALL_ONES[size];
   }
 
   portWrite(port: number, size: 1 | 2 | 4, value: number): void {
@@ -47,7 +53,10 @@ export class QemuIoreq implements IoreqServer {
     if (port >= 0xcfc && port <= 0xcff) {
       const t = this.target();
       if (t) this.bus.device(t.devfn)?.writeConfig(t.reg + (port & 3), value, size);
+      return;
     }
+    const dev = this.ioports?.lookup(port);
+    dev?.handler.write(dev.offset, size, value);
   }
 
   mmioRead(_gpa: number, size: 1 | 2 | 4): number {

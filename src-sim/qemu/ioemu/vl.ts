@@ -16,6 +16,9 @@ import { ptInit34, type PtDevice34 } from './hw/pass-through-34.ts';
 import { atLeast } from '../../xen/common/version.ts';
 import { CIRRUS_VGA, I440FX, NIC_MODELS, PIIX3_IDE, Piix3, XEN_PLATFORM, emulated } from './hw/pc.ts';
 import { QemuIoreq } from './ioreq.ts';
+import { IoportTable } from './ioport.ts';
+import { Rtl8139 } from './hw/rtl8139.ts';
+import type { Scope } from '../../engine/scope.ts';
 import type { IoreqServer } from '../../xen/arch/x86/hvm/io.ts';
 
 export interface QemuDmArgs {
@@ -26,7 +29,7 @@ export interface QemuDmArgs {
   usb: boolean;
   stdvga: boolean;
   domainName: string;
-  nics: { vlan: number; mac: string; model: string }[];
+  nics: { vlan: number; mac: string; model: string; bridge: string }[];
 }
 
 /** Parses the argv xend builds (`-d 1 -vcpus 1 -boot c -acpi -pci [[…]] -domain-name x -net …`). */
@@ -60,7 +63,12 @@ export function parseQemuArgs(argv: string[]): QemuDmArgs {
         const spec = next();
         if (spec.startsWith('nic')) {
           const kv = Object.fromEntries(spec.split(',').slice(1).map((p) => p.split('=') as [string, string]));
-          a.nics.push({ vlan: parseInt(kv.vlan ?? '0', 10), mac: kv.macaddr ?? '', model: kv.model ?? 'ne2k_pci' });
+          a.nics.push({ vlan: parseInt(kv.vlan ?? '0', 10), mac: kv.macaddr ?? '', model: kv.model ?? 'ne2k_pci', bridge: 'xenbr0' });
+        } else if (spec.startsWith('tap')) {
+          // -net tap,vlan=N,bridge=B: the tap of VLAN N joins bridge B (qemu-ifup).
+          const kv = Object.fromEntries(spec.split(',').slice(1).map((p) => p.split('=') as [string, string]));
+          const nic = a.nics.find((n) => n.vlan === parseInt(kv.vlan ?? '0', 10));
+          if (nic && kv.bridge) nic.bridge = kv.bridge;
         }
         break;
       }
@@ -76,6 +84,15 @@ export interface QemuDmHost {
   xc: XcHandle;
   /** libpci's scan of dom0's PCI bus (qemu-dm runs in dom0). */
   libpci: () => LibpciDev[];
+  /** Where qemu-dm's device state is registered for snapshots (the domain's "qemu-dm" scope). */
+  scope?: Scope;
+}
+
+/** A `-net tap` client: the tap device in dom0 (tapD.N) and the emulated NIC on its VLAN. */
+export interface QemuTap {
+  name: string;
+  bridge: string;
+  nic: Rtl8139;
 }
 
 export class QemuDm {
@@ -84,7 +101,10 @@ export class QemuDm {
   readonly args: QemuDmArgs;
   /** The assigned functions: 2007/3.2's copy-and-forward model, or 3.3+'s register tables. */
   passthrough: (PtDevice | PtDevice34)[] = [];
-  readonly ioreq: IoreqServer = new QemuIoreq(this.bus);
+  readonly ioports = new IoportTable();
+  readonly ioreq: IoreqServer = new QemuIoreq(this.bus, this.ioports);
+  /** The emulated NICs' taps, for the host to put on its bridges (qemu-ifup). */
+  readonly taps: QemuTap[] = [];
   exitCode?: number;
 
   constructor(
@@ -116,7 +136,12 @@ export class QemuDm {
       }
     }
     bus.register((devfn) => emulated(XEN_PLATFORM, devfn));
-    for (const nic of a.nics) bus.register((devfn) => emulated(NIC_MODELS[nic.model] ?? NIC_MODELS.rtl8139, devfn));
+    a.nics.forEach((nic, i) => {
+      if (nic.model !== 'rtl8139') return void bus.register((devfn) => emulated(NIC_MODELS[nic.model] ?? NIC_MODELS.rtl8139, devfn));
+      const mac = Uint8Array.from(nic.mac.split(':').map((x) => parseInt(x, 16)));
+      const dev = bus.register((devfn) => new Rtl8139(devfn, mac, { xc: this.host.xc, domid: a.domid, ioports: this.ioports }, this.host.scope?.scope(`rtl8139-${i}`)));
+      if (dev) this.taps.push({ name: `tap${a.domid}.${i}`, bridge: nic.bridge, nic: dev });
+    });
     return undefined;
   }
 

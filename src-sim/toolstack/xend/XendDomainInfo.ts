@@ -8,6 +8,9 @@ import { machineBdf } from '../../xen/arch/x86/domctl.ts';
 import { atLeast } from '../../xen/common/version.ts';
 import { QemuDm } from '../../qemu/ioemu/vl.ts';
 import { installHvmImage } from '../guest-image.ts';
+import { installPvImage } from '../guest-image-pv.ts';
+import { xcLinuxBuildMemory } from '../../xen/tools/libxc/xc_linux.ts';
+import { attachTaps, createVifs, destroyVifs, detachTaps } from './server/netif.ts';
 import { deviceModelArgs } from './image.ts';
 import { checkOwnership, readPciDevice, setupPciDevice, slotName, VmError } from './server/pciif.ts';
 import { checkCoassignment } from './server/pci-coassign.ts';
@@ -35,10 +38,13 @@ export function createDomain(xend: Xend, cfg: XmConfig): XendDomain {
     buildMemory(xend, domid, cfg, hvm);
     // 3.4+: functions behind one PCI bridge go to one guest (before any device is set up).
     checkCoassignment({ dom0: xend.dom0, xc, era: xend.xen.era, hvm, assigned: [...xend.domains.values()].flatMap((d) => d.pci) }, cfg.pci);
+    // Devices in config order: vif before pci (PV vifs get netback backends; ioemu ones are qemu-dm's).
+    if (!hvm) createVifs(xend, dom, cfg.vif);
     for (const p of cfg.pci) setupPciDevice(xend.dom0, xc, domid, p, atLeast(xend.xen.era, '4.0'));
     if (!hvm) assignPv(xend, domid, cfg);
     if (hvm) startDeviceModel(xend, dom, cfg);
   } catch (e) {
+    destroyVifs(xend, dom);
     xc.domainDestroy(domid);
     throw e;
   }
@@ -84,7 +90,7 @@ function buildMemory(xend: Xend, domid: number, cfg: XmConfig, hvm: boolean): vo
     xend.log.log('DEBUG', `Balloon: ${free * 4} KiB free; need ${need * 4}; looping.`);
     if (xc.balloonOut(need - free) < 0 || xend.xen.heap.freePages < need) throw new VmError(`I need ${need * 4} KiB, but dom0 could not be shrunk enough to leave that much free`);
   }
-  if (!hvm) return;
+  if (!hvm) return buildLinux(xend, domid, cfg);
   if (xc.hvmBuildMemory(domid, cfg.memory) < 0) throw new VmError(`HVM builder failed: errno ${xc.errno}`);
   // xc_hvm_build loads hvmloader: it is what vCPU 0 runs first, then the guest's OS.
   installHvmImage(xend.xen, xend.xen.domain(domid)!, { apic: cfg.apic !== 0, acpi: cfg.acpi !== 0, malicious: xend.maliciousGuests }, (os) => {
@@ -94,14 +100,27 @@ function buildMemory(xend: Xend, domid: number, cfg: XmConfig, hvm: boolean): vo
   });
 }
 
+/** xc_linux_build: the PV guest's frames, and its kernel as what vCPU 0 runs. */
+function buildLinux(xend: Xend, domid: number, cfg: XmConfig): void {
+  const p2m = xcLinuxBuildMemory(xend.xc, domid, cfg.memory);
+  if (p2m === -1) throw new VmError(`Building domain failed: ostype=linux dom=${domid} err=${xend.xc.errno}`);
+  if (!xend.net) return;
+  installPvImage(xend.xen, xend.xen.domain(domid)!, p2m, xend.net.xenstore, (os) => {
+    const dom = xend.domains.get(domid);
+    if (dom) dom.pvGuest = os;
+  });
+}
+
 function startDeviceModel(xend: Xend, dom: XendDomain, cfg: XmConfig): void {
   const argv = deviceModelArgs(cfg, dom.domid, xend.rng);
   xend.log.log('INFO', `spawning device models: ${cfg.deviceModel} ${pyList([cfg.deviceModel, ...argv])}`);
-  const qemu = new QemuDm({ tracer: xend.xen.world.sim.tracer, xc: xend.xc, libpci: () => xend.dom0.libpci() }, argv);
+  const scope = xend.xen.domain(dom.domid)?.scope.scope('qemu-dm');
+  const qemu = new QemuDm({ tracer: xend.xen.world.sim.tracer, xc: xend.xc, libpci: () => xend.dom0.libpci(), scope }, argv);
   dom.qemu = qemu;
   const pid = xend.nextPid++;
   xend.log.log('INFO', `device model pid: ${pid}`);
   qemu.start();
+  if (xend.net) attachTaps(xend.net, qemu);
 }
 
 /** XendDomainInfo.destroy: kill qemu-dm, then destroydomain (Xen returns the devices to dom0). */
@@ -112,6 +131,8 @@ function pyList(items: string[]): string {
 
 export function destroyDomain(xend: Xend, dom: XendDomain): void {
   dom.qemu?.kill();
+  if (dom.qemu && xend.net) detachTaps(xend.net, dom.qemu);
+  destroyVifs(xend, dom);
   xend.xc.domainDestroy(dom.domid);
   xend.domains.delete(dom.domid);
 }

@@ -12,6 +12,8 @@ import { XendLog } from '../log.ts';
 import { BuildJournal } from '../journal.ts';
 import type { XmConfig } from '../xm/config.ts';
 import type { Fc5Guest } from '../../guest/linux/hvm-guest.ts';
+import type { PvLinuxGuest } from '../../guest/linux/pv-guest.ts';
+import type { Dom0Network } from '../network-bridge.ts';
 
 /** What xend (and the qemu-dm it starts) can see of dom0: sysfs and libpci. */
 export interface XendDom0 {
@@ -30,6 +32,8 @@ export interface XendDomain {
   pci: string[];
   /** The guest OS, once vCPU 0 has booted it. */
   guest?: Fc5Guest;
+  /** A PV guest's kernel (builder 'linux'), once vCPU 0 has booted it. */
+  pvGuest?: PvLinuxGuest;
 }
 
 export class Xend {
@@ -47,6 +51,8 @@ export class Xend {
 
   /** Not xend's: what was done to this host so far, for world snapshots (journal.ts). */
   readonly journal = new BuildJournal();
+  /** dom0's xenstore, bridges and netback (network-bridge.ts), when the host started them. */
+  net?: Dom0Network;
 
   constructor(
     readonly xen: Xen,

@@ -9,6 +9,8 @@ import type { Domain } from './domain.ts';
 import type { Xen } from '../xen.ts';
 import { releaseDomainMsi } from '../drivers/passthrough/io-msi.ts';
 import { freeDomainPirqs } from '../arch/x86/physdev.ts';
+import { evtchnDestroy } from './event_channel.ts';
+import { gnttabRelease } from './grant_table.ts';
 
 export function domainDestroy(xen: Xen, d: Domain, current: number): void {
   d.state = 'dying';
@@ -21,6 +23,9 @@ export function domainDestroy(xen: Xen, d: Domain, current: number): void {
   d.girq.clear();
   releaseDomainMsi(xen, d);
   freeDomainPirqs(xen, d);
+  // Peers see their event channels unbound; grants this domain mapped are released.
+  evtchnDestroy(xen, d);
+  gnttabRelease(xen, d);
   if (xen.vtd) xen.vtd.returnDevicesToDom0(d, xen.dom0, current);
   xen.heap.freeFrames(d.frames);
   d.frames = [];

@@ -17,6 +17,8 @@ import type { Vlapic } from '../arch/x86/hvm/vlapic.ts';
 import { newDpciState, type DpciState } from '../drivers/passthrough/dpci-state.ts';
 import type { Scope } from '../../engine/scope.ts';
 import type { PirqEvtchn } from './evtchn-state.ts';
+import type { EvtchnTable } from './event_channel-state.ts';
+import type { GrantTable } from './grant_table-state.ts';
 
 export const DOMID_SELF = 0x7ff0;
 
@@ -84,6 +86,10 @@ export class Domain {
   intrTimer?: Timer;
   /** Physical IRQs bound to event channels (a PV domain's own devices: dom0's). */
   evtchnPirq?: PirqEvtchn;
+  /** Event-channel ports and shared_info bits (event_channel.ts), created on first use. */
+  evtchn?: EvtchnTable;
+  /** Grant-table frames and maptrack (grant_table.ts), created on first use. */
+  grantTable?: GrantTable;
   /** vCPU 0 has been scheduled once. */
   started = false;
 

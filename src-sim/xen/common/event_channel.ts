@@ -1,39 +1,121 @@
 /**
- * Physical IRQs delivered by event channel (xen/common/event_channel.c EVTCHNOP_bind_pirq,
- * send_guest_pirq; the PV kernel's side in 2.6.18-xen drivers/xen/core/evtchn.c): a PV domain —
- * dom0 for its own devices — binds a machine IRQ to an event channel, sharing it when its Linux
- * IRQ is shareable (BIND_PIRQ__WILL_SHARE); each interrupt marks the channel pending and kicks
- * the domain's vCPU, whose upcall runs the kernel's handler on its next scheduling; the kernel
- * then tells Xen it is done (PHYSDEVOP_irq_unmask_notify → pirq_guest_unmask).
+ * Event channels (xen/common/event_channel.c, Xen 3.1/3.2 of 2007), as far as netfront and
+ * netback use them: `EVTCHNOP_alloc_unbound` (a port another domain may bind), 
+ * `EVTCHNOP_bind_interdomain` (the other end binds it: both ports become ECS_INTERDOMAIN),
+ * `EVTCHNOP_send` (sets the peer port's pending bit) and `EVTCHNOP_close`. Each domain has its
+ * own port table; the pending and mask bits live in its shared_info page (`evtchn_pending[]`,
+ * `evtchn_mask[]`). Setting a pending bit of an unmasked port marks the vCPU's upcall pending,
+ * and the domain's upcall (its `evtchn_do_upcall`) runs on the vCPU's next entry. Every call
+ * lands in the hypercall log; errors are Xen's errno values.
  */
-import type { Domain } from './domain.ts';
+import { EINVAL, EPERM, ESRCH } from './errno.ts';
+import { DOMID_SELF, type Domain } from './domain.ts';
+import { ECS_FREE, ECS_INTERDOMAIN, ECS_UNBOUND, EvtchnTable } from './event_channel-state.ts';
+
+export * from './event_channel-state.ts';
 import type { Xen } from '../xen.ts';
 
-/** EVTCHNOP_bind_pirq: 0, or pirq_guest_bind's errno. */
-export function evtchnBindPirq(xen: Xen, d: Domain, irq: number, willShare: boolean, handler: (irq: number) => void): number {
-  const rc = xen.irqs.bind(d.domid, irq, willShare, d.domid);
-  if (rc) return rc;
-  const ev = (d.evtchnPirq ??= { bound: new Set(), pending: new Set(), handler, upcall: d.scope.timer('vcpu0.evtchn_upcall', () => upcall(d)) });
-  ev.handler = handler;
-  ev.bound.add(irq);
-  xen.guestIrqs.startup(irq);
+export const EVTCHNOP_bind_interdomain = 0;
+export const EVTCHNOP_close = 3;
+export const EVTCHNOP_send = 4;
+export const EVTCHNOP_alloc_unbound = 6;
+
+/** The domain's table, created on first use (evtchn_init at domain creation). */
+export function evtchnOf(d: Domain): EvtchnTable {
+  d.evtchn ??= new EvtchnTable(d.scope.scope('evtchn'));
+  return d.evtchn;
+}
+
+function log(xen: Xen, caller: number, op: string, cmd: number, domain: number, args: Record<string, number>, rc: number): void {
+  xen.hypercalls.add({ caller, hypercall: 'event_channel_op', op, cmd, domain, args, result: rc }, xen.now);
+}
+
+const self = (caller: number, dom: number) => (dom === DOMID_SELF ? caller : dom);
+
+/** EVTCHNOP_alloc_unbound: a port in `dom` that `remoteDom` may bind; returns the port or -errno. */
+export function evtchnAllocUnbound(xen: Xen, caller: number, dom: number, remoteDom: number): number {
+  const rc = allocUnbound(xen, caller, self(caller, dom), self(caller, remoteDom));
+  log(xen, caller, 'EVTCHNOP_alloc_unbound', EVTCHNOP_alloc_unbound, self(caller, dom), { remote_dom: self(caller, remoteDom), port: rc < 0 ? 0 : rc }, rc < 0 ? rc : 0);
+  return rc;
+}
+
+function allocUnbound(xen: Xen, caller: number, dom: number, remoteDom: number): number {
+  if (dom !== caller && !xen.domain(caller)?.isPrivileged) return -EPERM;
+  const d = xen.domain(dom);
+  if (!d) return -ESRCH;
+  const t = evtchnOf(d);
+  const port = t.freePort();
+  if (port < 0) return port;
+  t.ports[port] = { state: ECS_UNBOUND, remoteDomid: remoteDom, remotePort: 0 };
+  return port;
+}
+
+/** EVTCHNOP_bind_interdomain: binds `remotePort` of `remoteDom` (which must have been offered to the caller). */
+export function evtchnBindInterdomain(xen: Xen, caller: number, remoteDom: number, remotePort: number): number {
+  const rdom = self(caller, remoteDom);
+  const rc = bindInterdomain(xen, caller, rdom, remotePort);
+  log(xen, caller, 'EVTCHNOP_bind_interdomain', EVTCHNOP_bind_interdomain, caller, { remote_dom: rdom, remote_port: remotePort, local_port: rc < 0 ? 0 : rc }, rc < 0 ? rc : 0);
+  return rc;
+}
+
+function bindInterdomain(xen: Xen, caller: number, remoteDom: number, remotePort: number): number {
+  const ld = xen.domain(caller);
+  const rd = xen.domain(remoteDom);
+  if (!ld || !rd) return -ESRCH;
+  const rchn = evtchnOf(rd).port(remotePort);
+  if (!rchn || rchn.state !== ECS_UNBOUND || rchn.remoteDomid !== caller) return -EINVAL;
+  const lt = evtchnOf(ld);
+  const lport = lt.freePort();
+  if (lport < 0) return lport;
+  lt.ports[lport] = { state: ECS_INTERDOMAIN, remoteDomid: remoteDom, remotePort };
+  rd.evtchn!.ports[remotePort] = { state: ECS_INTERDOMAIN, remoteDomid: caller, remotePort: lport };
+  // The binding end gets a pending event at once, so neither side misses a notification.
+  lt.setPending(lport);
+  return lport;
+}
+
+/** EVTCHNOP_send: the peer's port becomes pending. An unbound port swallows the event. */
+export function evtchnSend(xen: Xen, caller: number, port: number): number {
+  const rc = send(xen, caller, port);
+  log(xen, caller, 'EVTCHNOP_send', EVTCHNOP_send, caller, { port }, rc);
+  return rc;
+}
+
+function send(xen: Xen, caller: number, port: number): number {
+  const ld = xen.domain(caller);
+  if (!ld) return -ESRCH;
+  const chn = evtchnOf(ld).port(port);
+  if (!chn) return -EINVAL;
+  if (chn.state === ECS_INTERDOMAIN) {
+    const rd = xen.domain(chn.remoteDomid);
+    if (rd) evtchnOf(rd).setPending(chn.remotePort);
+    return 0;
+  }
+  return chn.state === ECS_UNBOUND ? 0 : -EINVAL;
+}
+
+/** EVTCHNOP_close: frees the port; an interdomain peer goes back to ECS_UNBOUND (offered to us). */
+export function evtchnClose(xen: Xen, caller: number, port: number): number {
+  const d = xen.domain(caller);
+  const rc = d ? closePort(xen, d, port) : -ESRCH;
+  log(xen, caller, 'EVTCHNOP_close', EVTCHNOP_close, caller, { port }, rc);
+  return rc;
+}
+
+function closePort(xen: Xen, d: Domain, port: number): number {
+  const chn = evtchnOf(d).port(port);
+  if (!chn || chn.state === ECS_FREE) return -EINVAL;
+  if (chn.state === ECS_INTERDOMAIN) {
+    const peer = xen.domain(chn.remoteDomid)?.evtchn?.port(chn.remotePort);
+    if (peer) Object.assign(peer, { state: ECS_UNBOUND, remoteDomid: d.domid, remotePort: 0 });
+  }
+  Object.assign(chn, { state: ECS_FREE, remoteDomid: 0, remotePort: 0 });
   return 0;
 }
 
-/** send_guest_pirq: false when the domain has no event channel for `irq` (nothing happens). */
-export function sendGuestPirq(d: Domain, irq: number): boolean {
-  const ev = d.evtchnPirq;
-  if (!ev?.bound.has(irq)) return false;
-  ev.pending.add(irq);
-  ev.upcall.armIn(0);
-  return true;
-}
-
-/** evtchn_do_upcall: each pending physical IRQ to the kernel's handler. */
-function upcall(d: Domain): void {
-  const ev = d.evtchnPirq!;
-  for (const p of [...ev.pending]) {
-    ev.pending.delete(p);
-    if (d.state === 'running') ev.handler(p);
-  }
+/** evtchn_destroy at domain_kill: every port is closed, peers see their ends unbound. */
+export function evtchnDestroy(xen: Xen, d: Domain): void {
+  const t = d.evtchn;
+  if (!t) return;
+  for (let p = 1; p < t.ports.length; p++) if (t.ports[p].state !== ECS_FREE) closePort(xen, d, p);
 }

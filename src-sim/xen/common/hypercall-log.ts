@@ -13,7 +13,7 @@ export interface HypercallRecord {
   /** Virtual time, ns. */
   t: number;
   caller: number;
-  hypercall: 'domctl' | 'memory_op' | 'hvm_op' | 'physdev_op' | 'event_channel_op';
+  hypercall: 'domctl' | 'memory_op' | 'hvm_op' | 'physdev_op' | 'event_channel_op' | 'grant_table_op';
   /** Sub-op name as Xen spells it (`XEN_DOMCTL_assign_device`). */
   op: string;
   /** Its command number (`XEN_DOMCTL_*` value). */

@@ -23,7 +23,8 @@ export function populatePhysmap(xen: Xen, caller: number, domid: number, firstGf
 function populate(xen: Xen, domid: number, firstGfn: number, count: number): number {
   const d = xen.domain(domid);
   if (!d) return -ESRCH;
-  if (!d.p2m || count < 0) return -EINVAL;
+  // A PV domain has no p2m in Xen: it keeps its own phys→machine list of the frames it gets.
+  if ((!d.p2m && d.isHvm) || count < 0) return -EINVAL;
   if (d.totPages + count > d.maxPages) return -ENOMEM;
   let ranges;
   try {
@@ -32,6 +33,7 @@ function populate(xen: Xen, domid: number, firstGfn: number, count: number): num
     if (e instanceof OutOfMemory) return -ENOMEM;
     throw e;
   }
+  if (!d.p2m) return count;
   const mfns: number[] = [];
   for (const r of ranges) for (let i = 0; i < r.count; i++) mfns.push(r.mfn + i);
   d.p2m.setRange(firstGfn, mfns, P2M_RAM_RW);

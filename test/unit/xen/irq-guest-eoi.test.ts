@@ -5,7 +5,7 @@
  * register always retires the highest vector in service.
  */
 import { describe, expect, it } from 'vitest';
-import { evtchnBindPirq } from '../../../src-sim/xen/common/event_channel.ts';
+import { evtchnBindPirq } from '../../../src-sim/xen/common/event_channel-pirq.ts';
 import { RTE_MASKED, RTE_REMOTE_IRR } from '../../../src-sim/hw/intc/io_apic.ts';
 import { bootXen } from '../../scenarios/support/xen-host.ts';
 

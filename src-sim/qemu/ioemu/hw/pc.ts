@@ -6,6 +6,8 @@
  * forwarded to Xen, which routes passthrough INTx by them.
  */
 import type { XcHandle } from '../../../xen/tools/libxc/xc_domain.ts';
+import { RTL8139_IDS } from './rtl8139.ts';
+import { RTL8139_IO_SIZE } from './rtl8139_regs.ts';
 import { PCI_ADDRESS_SPACE_IO, PCI_ADDRESS_SPACE_MEM, PCI_ADDRESS_SPACE_MEM_PREFETCH, PciDevice, configFromIds, pciDefaultWriteConfig, type PciDeviceIds } from './pci.ts';
 
 interface Model {
@@ -35,10 +37,10 @@ export const XEN_PLATFORM: Model = {
 };
 export const RTL8139: Model = {
   name: 'rtl8139',
-  ids: { vendor: 0x10ec, device: 0x8139, classCode: 0x020000, revision: 0x20, interruptPin: 1, subsystemVendor: 0x10ec, subsystem: 0x8139 },
+  ids: RTL8139_IDS,
   regions: [
-    [0, 0x100, PCI_ADDRESS_SPACE_IO],
-    [1, 0x100, PCI_ADDRESS_SPACE_MEM],
+    [0, RTL8139_IO_SIZE, PCI_ADDRESS_SPACE_IO],
+    [1, RTL8139_IO_SIZE, PCI_ADDRESS_SPACE_MEM],
   ],
 };
 export const NE2K_PCI: Model = { name: 'ne2k_pci', ids: { vendor: 0x10ec, device: 0x8029, classCode: 0x020000, interruptPin: 1 }, regions: [[0, 0x100, PCI_ADDRESS_SPACE_IO]] };
