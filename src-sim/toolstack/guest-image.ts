@@ -8,6 +8,7 @@ import type { Domain } from '../xen/common/domain.ts';
 import { guestInterruptsEnabled } from '../xen/arch/x86/hvm/vmx/intr.ts';
 import { doDomctl } from '../xen/common/domctl.ts';
 import { hvmloaderPciSetup } from '../guest/hvmloader/hvmloader.ts';
+import { atLeast } from '../xen/common/version.ts';
 import { hvmloaderApicSetup, hvmloaderInterruptTables } from '../guest/hvmloader/acpi.ts';
 import { Fc5Guest, type GuestCpu } from '../guest/linux/hvm-guest.ts';
 
@@ -33,7 +34,8 @@ export function installHvmImage(xen: Xen, d: Domain, os: { apic: boolean; acpi?:
   d.vcpuEntry = () => {
     const cpu = guestCpu(xen, d);
     hvmloaderApicSetup(cpu);
-    hvmloaderPciSetup(cpu);
+    // hvmloader sizes every BAR before placing any from 3.3 on (xen-3.3's pci_setup).
+    hvmloaderPciSetup(cpu, { sortedPlacement: atLeast(xen.era, '3.3') });
     const tables = os.apic ? hvmloaderInterruptTables(cpu, os.acpi ?? false) : undefined;
     const guest = new Fc5Guest(cpu, xen.world.sim.tracer, d.domid, os.apic, os.malicious, tables);
     onBoot(guest);

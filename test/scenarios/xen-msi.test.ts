@@ -130,9 +130,9 @@ describe('MSI teardown', () => {
       `XEN_DOMCTL_unbind_pt_irq(255, 2, 0, 0, 0, ${0x49}, ${GFLAGS}) = 0`,
       'PHYSDEVOP_unmap_pirq(255) = 0',
       'PHYSDEVOP_unmap_pirq(16) = 0',
-      'XEN_DOMCTL_memory_mapping(0xf2020, 0xfe8e0, 32, 0) = 0',
-      'XEN_DOMCTL_memory_mapping(0xf2040, 0xfe8c0, 32, 0) = 0',
-      'XEN_DOMCTL_ioport_mapping(0xc020, 0xe000, 32, 0) = 0',
+      'XEN_DOMCTL_memory_mapping(0xf3000, 0xfe8e0, 32, 0) = 0',
+      'XEN_DOMCTL_memory_mapping(0xf3020, 0xfe8c0, 32, 0) = 0',
+      'XEN_DOMCTL_ioport_mapping(0xc200, 0xe000, 32, 0) = 0',
     ]);
     expect(real.read(MSI + 2, 2) & 1).toBe(0);
     expect(domainMsi(d).bindings).toEqual([]);

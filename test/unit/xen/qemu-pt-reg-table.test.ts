@@ -37,8 +37,8 @@ const READS: ReadRow[] = [
   { what: 'STATUS shows the capability list (emulated bit) and the device’s other bits', reg: 0x06, size: 2, guest: 0x0010, device: 0x0010 },
   { what: 'revision and class pass through', reg: 0x08, size: 4, guest: 0x02000006, device: 0x02000006 },
   { what: 'cache line size is emulated, starting at 0', reg: 0x0c, size: 1, guest: 0x00, device: 0x10 },
-  { what: 'BAR0 holds the guest address over the device’s flag bits', reg: 0x10, size: 4, guest: 0xf2020000, device: 0xfe8e0000 },
-  { what: 'the I/O BAR keeps the I/O flag under the guest port', reg: 0x18, size: 4, guest: 0x0000c021, device: 0x0000e001 },
+  { what: 'BAR0 holds the guest address over the device’s flag bits', reg: 0x10, size: 4, guest: 0xf3000000, device: 0xfe8e0000 },
+  { what: 'the I/O BAR keeps the I/O flag under the guest port', reg: 0x18, size: 4, guest: 0x0000c201, device: 0x0000e001 },
   { what: 'an unused BAR passes through to the device', reg: 0x1c, size: 4, guest: 0, device: 0 },
   { what: 'subsystem IDs pass through', reg: 0x2c, size: 4, guest: 0x10838086, device: 0x10838086 },
   { what: 'the capability pointer is rebuilt (PM first)', reg: 0x34, size: 1, guest: 0xc8, device: 0xc8 },
@@ -106,10 +106,10 @@ describe('the assigned NIC’s config space under 3.4’s register tables: write
     g.write(0x04, 2, 0x0007);
     const maps = host.xen.hypercalls.records.slice(from).map((r) => [r.op.replace('XEN_DOMCTL_', ''), r.args.first_gfn, r.args.add_mapping]);
     expect(maps).toEqual([
-      ['memory_mapping', '0xf2020', 0],
-      ['memory_mapping', '0xf2040', 0],
-      ['memory_mapping', '0xf2020', 1],
-      ['memory_mapping', '0xf2040', 1],
+      ['memory_mapping', '0xf3000', 0],
+      ['memory_mapping', '0xf3020', 0],
+      ['memory_mapping', '0xf3000', 1],
+      ['memory_mapping', '0xf3020', 1],
     ]);
   });
 
@@ -118,7 +118,7 @@ describe('the assigned NIC’s config space under 3.4’s register tables: write
     g.write(0x10, 4, 0xf5000000);
     const maps = host.xen.hypercalls.records.filter((r) => r.op === 'XEN_DOMCTL_memory_mapping').slice(-2);
     expect(maps.map((r) => [r.args.first_gfn, r.args.add_mapping])).toEqual([
-      ['0xf2020', 0],
+      ['0xf3000', 0],
       ['0xf5000', 1],
     ]);
   });
@@ -127,7 +127,7 @@ describe('the assigned NIC’s config space under 3.4’s register tables: write
     const { host, g, qemuLog } = guest();
     g.write(0x18, 4, 0x00012001);
     expect(qemuLog()).toContain('pt_bar_reg_write: Warning: Guest attempt to set Base Address over the 64KB. [00:03.0][Offset:18h][Address:00012000h][Size:00000020h]');
-    expect(host.xen.hypercalls.records.at(-1)).toMatchObject({ op: 'XEN_DOMCTL_ioport_mapping', args: { first_gport: '0xc020', add_mapping: 0 } });
+    expect(host.xen.hypercalls.records.at(-1)).toMatchObject({ op: 'XEN_DOMCTL_ioport_mapping', args: { first_gport: '0xc200', add_mapping: 0 } });
   });
 
   it('an address written to an unused BAR is warned about and goes to the device', () => {
