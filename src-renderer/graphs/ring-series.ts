@@ -14,6 +14,7 @@ export class RingSeries {
   private lastRawX = Number.NEGATIVE_INFINITY;
   private lastX = Number.NEGATIVE_INFINITY;
   private gapPending = false;
+  private shiftPending = false;
 
   constructor(
     readonly capacity: number,
@@ -28,17 +29,24 @@ export class RingSeries {
     return this.count;
   }
 
-  /** Marks the next sample as the start of a new segment (e.g. after a reconnect). */
+  /** Marks the next sample as the start of a new segment (e.g. after a reconnect: another clock). */
   breakSegment(): void {
+    this.gapPending = true;
+    this.shiftPending = true;
+  }
+
+  /** Breaks the line before the next sample, on the same clock (samples went missing). */
+  breakLine(): void {
     this.gapPending = true;
   }
 
   push(rawX: number, values: readonly number[]): void {
-    if (rawX <= this.lastRawX || this.gapPending) {
+    if (rawX <= this.lastRawX || this.shiftPending) {
       // A restarted clock or a reconnect: continue the axis just after what we have.
       if (this.count > 0) this.offset = this.lastX + 0.5 - rawX;
       this.gapPending = true;
     }
+    this.shiftPending = false;
     this.lastRawX = rawX;
     const x = rawX + this.offset;
     const i = (this.start + this.count) % this.capacity;
@@ -59,6 +67,7 @@ export class RingSeries {
     this.lastRawX = Number.NEGATIVE_INFINITY;
     this.lastX = Number.NEGATIVE_INFINITY;
     this.gapPending = false;
+    this.shiftPending = false;
   }
 
   /** First and last x held, or null when empty. */

@@ -25,16 +25,35 @@ export interface LineSpec {
   columns: readonly number[];
 }
 
+/** Lines named by what the newest sample says it measures (which NIC sits in which slot). */
+export interface IdentityLines {
+  /** Lines for these identity values; empty until a sample says what there is. */
+  from: (identity: Readonly<Record<string, number>>) => LineSpec[];
+  /** The one line drawn while no sample has come (every input summed). */
+  allLabel: string;
+  scale: string;
+  format: (v: number) => string;
+}
+
 export interface StreamSpec {
   series: SeriesName;
+  /**
+   * Which view of the series this chart is, when a series has more than one chart: the chart's
+   * id (its test ids, its key) is `series-view`, or the series' name for the series' first chart.
+   */
+  view?: string;
   title: string;
   /** Catalogue columns read, in ring order. */
   inputs: readonly string[];
+  /** Catalogue columns that say what the inputs measure (not drawn); a change starts the chart afresh. */
+  identity?: readonly string[];
   /** Counters are drawn as rates per virtual second; gauges as they come. */
   counters: boolean;
+  /** Rates are multiplied by this before they are kept (octets/s × 8 / 10⁶ = Mbit/s); 1 unless said. */
+  rateFactor?: number;
   axes: readonly AxisSpec[];
-  /** Fixed lines, or `top` to draw the busiest columns (nonzero only) and sum the rest. */
-  lines: readonly LineSpec[] | { top: number; label: (input: string) => string; allLabel: string; scale: string; format: (v: number) => string };
+  /** Fixed lines, `top` to draw the busiest columns (nonzero only) and sum the rest, or lines per identity. */
+  lines: readonly LineSpec[] | { top: number; label: (input: string) => string; allLabel: string; scale: string; format: (v: number) => string } | IdentityLines;
   /** Said over the chart while every value is zero. */
   flatText: string;
 }
@@ -49,6 +68,11 @@ export interface ChartView {
 /** No sample yet; all zero so far; all zero in the window after something moved; something moving. */
 export type StreamState = 'waiting' | 'flat' | 'quiet' | 'moving';
 
+/** The chart's own id: its series, and its view when the series has several charts. */
+export function chartId(spec: Pick<StreamSpec, 'series' | 'view'>): string {
+  return spec.view ? `${spec.series}-${spec.view}` : spec.series;
+}
+
 /** About a minute of samples at the simulator's 20 samples per wall second. */
 export const RING_CAPACITY = 1200;
 
@@ -59,6 +83,8 @@ export class StreamModel {
   received = 0;
   /** Something moved since this machine's clock started (a quiet chart is then not "yet" flat). */
   private moved = false;
+  /** The identity columns of the newest sample. */
+  private identity: Record<string, number> = {};
 
   constructor(
     readonly spec: StreamSpec,
@@ -75,7 +101,8 @@ export class StreamModel {
     for (let i = 0; i < ns.length; i++) {
       const values = this.spec.inputs.map((c) => columns[c]?.[i] ?? 0);
       this.received++;
-      if (this.spec.counters) added += this.pushRate(ns[i], values);
+      if (this.identityChanged(columns, i)) this.startAfresh();
+      if (this.spec.counters) added += this.pushRate(ns[i], values, columns.wallMs?.[i]);
       else added += this.pushGauge(ns[i], values);
     }
     return added;
@@ -85,6 +112,12 @@ export class StreamModel {
   breakSegment(): void {
     this.rates.clear();
     this.ring.breakSegment();
+  }
+
+  /** Another machine was powered on: its counters start again, and so does the chart. */
+  startAfresh(): void {
+    this.rates.clear();
+    this.restart();
   }
 
   state(): StreamState {
@@ -124,18 +157,37 @@ export class StreamModel {
     return 1;
   }
 
-  private pushRate(virtualNs: number, values: number[]): number {
-    const r = this.rates.push(virtualNs, values);
+  private pushRate(virtualNs: number, values: number[], wallMs: number | undefined): number {
+    const r = this.rates.push(virtualNs, values, wallMs);
     if (r.kind === 'reset') this.restart();
+    if (r.kind === 'gap') this.ring.breakLine();
     if (r.kind !== 'rate') return 0;
-    this.keep(r.step.x, r.step.rates);
+    const f = this.spec.rateFactor ?? 1;
+    this.keep(r.step.x, f === 1 ? r.step.rates : r.step.rates.map((v) => v * f));
     return 1;
+  }
+
+  /** Reads the sample's identity columns; true when they differ from the last sample's. */
+  private identityChanged(columns: Record<string, number[]>, i: number): boolean {
+    const cols = this.spec.identity;
+    if (!cols?.length) return false;
+    const next: Record<string, number> = {};
+    for (const c of cols) next[c] = columns[c]?.[i] ?? -1;
+    const had = Object.keys(this.identity).length > 0;
+    const changed = had && cols.some((c) => next[c] !== this.identity[c]);
+    this.identity = next;
+    return changed;
   }
 
   private pickLines(): LineSpec[] {
     const lines = this.spec.lines;
     if (Array.isArray(lines)) return [...lines];
-    const pick = lines as Exclude<StreamSpec['lines'], readonly LineSpec[]>;
+    if ('from' in lines) {
+      const named = lines.from(this.identity);
+      const all = this.spec.inputs.map((_, k) => k);
+      return named.length ? named : [{ label: lines.allLabel, scale: lines.scale, format: lines.format, columns: all }];
+    }
+    const pick = lines as Exclude<StreamSpec['lines'], readonly LineSpec[] | IdentityLines>;
     const totals = this.ring.totals();
     const moved = totals.map((t, k) => ({ t, k })).filter((c) => c.t > 0).sort((a, b) => b.t - a.t || a.k - b.k);
     const all = this.spec.inputs.map((_, k) => k);

@@ -43,6 +43,8 @@ export const useXenHostStore = defineStore('xen-host', () => {
   const busy = ref<'boot' | 'create' | 'destroy' | null>(null);
   const failure = ref<ShownFailure | null>(null);
   const notice = ref<string | null>(null);
+  /** What the last "Send traffic" started, or why it could not. */
+  const traffic = ref<{ ok: boolean; text: string } | null>(null);
   let client: SimClient | undefined;
 
   const sources = computed(() => [...new Set(lines.value.map((l) => l.source))].sort());
@@ -61,6 +63,7 @@ export const useXenHostStore = defineStore('xen-host', () => {
     c.onEvent('hypercalls', (d) => append(hypercalls, d.first, d.records));
     c.onEvent('ownership', (d) => (ownership.value = d));
     c.onMachineChanged(() => {
+      traffic.value = null;
       booted.value = null;
       domain.value = null;
       firstPacket.value = false;
@@ -164,5 +167,17 @@ export const useXenHostStore = defineStore('xen-host', () => {
     });
   }
 
-  return { lines, hypercalls, ownership, sources, booted, domain, firstPacket, busy, failure, notice, bind, boot, create, destroy, documentOf };
+  /** The link partner of each NIC the guest holds streams `count` frames of `payloadBytes` to it. */
+  async function sendTraffic(count: number, payloadBytes: number): Promise<void> {
+    if (!client) return;
+    try {
+      const r = await client.call('peer.stream', { count, payloadBytes });
+      const to = r.streams.map((s) => `${s.peer} → ${s.bdf}`).join(', ');
+      traffic.value = { ok: true, text: `Streaming ${count.toLocaleString('en-US')} frames of ${payloadBytes} bytes at line rate (${to}); watch Mbit/s in Live` };
+    } catch (e) {
+      traffic.value = { ok: false, text: e instanceof Error ? e.message : String(e) };
+    }
+  }
+
+  return { lines, hypercalls, ownership, sources, booted, domain, firstPacket, busy, failure, notice, traffic, bind, boot, create, destroy, sendTraffic, documentOf };
 });

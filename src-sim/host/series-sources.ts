@@ -2,7 +2,8 @@
  * Where each series of the catalogue gets its numbers: one sampler per subscription, reading
  * the live world on wall-clock ticks. Columns are exactly the catalogue's (the protocol checks).
  */
-import { GSI_COLUMNS, type SeriesName } from '../../src-shared/protocol/index.ts';
+import { GSI_COLUMNS, NIC_SLOTS, nicSlotColumns, type SeriesName } from '../../src-shared/protocol/index.ts';
+import { requesterId } from '../../src-shared/units/bdf.ts';
 import { HeartbeatSampler } from '../metrics/heartbeat.ts';
 import type { World } from '../world/world.ts';
 
@@ -24,7 +25,7 @@ function interrupts(world: World): SeriesSampler {
 
 function nic(world: World): SeriesSampler {
   return (wallMs) => {
-    const p = { wallMs, virtualNs: world.sim.engine.now, rxFrames: 0, txFrames: 0, rxDropped: 0, rxBytes: 0, txBytes: 0 };
+    const p: SeriesPoint = { wallMs, virtualNs: world.sim.engine.now, rxFrames: 0, txFrames: 0, rxDropped: 0, rxBytes: 0, txBytes: 0 };
     for (const n of world.pc.nics) {
       const f = n.nic.frames;
       p.rxFrames += f.rx;
@@ -32,6 +33,13 @@ function nic(world: World): SeriesSampler {
       p.rxDropped += f.rxDropped;
       p.rxBytes += f.rxBytes;
       p.txBytes += f.txBytes;
+    }
+    for (let k = 0; k < NIC_SLOTS; k++) {
+      const n = world.pc.nics[k];
+      const c = nicSlotColumns(k);
+      p[c.bdf] = n ? n.bdf.segment * 0x10000 + requesterId(n.bdf) : -1;
+      p[c.rxBytes] = n?.nic.frames.rxBytes ?? 0;
+      p[c.txBytes] = n?.nic.frames.txBytes ?? 0;
     }
     return p;
   };

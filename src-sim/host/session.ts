@@ -42,6 +42,7 @@ interface Subscription {
   series: SeriesName;
   lastSampleMs: number;
   sampler: SeriesSampler;
+  rateHz: number;
   batcher: ColumnBatcher<SeriesPoint>;
 }
 
@@ -118,7 +119,7 @@ export class SimSession implements SessionContext {
     const id = this.nextSubscription++;
     const rate = Math.min(maxRateHz ?? DEFAULT_SERIES_RATE_HZ, MAX_SERIES_UPDATES_PER_SECOND);
     const sampler = SERIES_SOURCES[series](this.runtime.world);
-    this.subscriptions.set(id, { id, series, lastSampleMs: Number.NEGATIVE_INFINITY, sampler, batcher: new ColumnBatcher(rate) });
+    this.subscriptions.set(id, { id, series, lastSampleMs: Number.NEGATIVE_INFINITY, sampler, rateHz: rate, batcher: new ColumnBatcher(rate) });
     return id;
   }
 
@@ -168,6 +169,11 @@ export class SimSession implements SessionContext {
   /** A new machine: every subscription samples the new world from now on. */
   private machineChanged(w: World): void {
     for (const s of this.subscriptions.values()) {
+      // The old machine's samples go out before the event: no frame mixes two machines, so a
+      // client that starts its charts afresh on the event never takes a rate across them.
+      const old = s.batcher.take(Number.POSITIVE_INFINITY);
+      if (old) this.emit({ type: 'series', subscription: s.id, series: s.series, columns: old });
+      s.batcher = new ColumnBatcher(s.rateHz);
       s.sampler = SERIES_SOURCES[s.series](w);
       s.lastSampleMs = Number.NEGATIVE_INFINITY;
     }

@@ -12,6 +12,12 @@ const Count = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
 const Line = v.pipe(v.string(), v.maxLength(2000));
 const Lines = v.pipe(v.array(Line), v.maxLength(1000));
 
+/** Frames one `peer.stream` may ask for (about 20 virtual seconds of full-size frames at 1 Gbit/s). */
+export const MAX_STREAM_FRAMES = 2_000_000;
+/** A normal Ethernet payload: 46 bytes (shorter is padded) to the 1500-byte MTU. */
+export const MIN_STREAM_PAYLOAD = 46;
+export const MAX_STREAM_PAYLOAD = 1500;
+
 /** A config file as the editor holds it: its name (for messages) and its text. */
 export const ConfigFile = v.strictObject({
   name: v.pipe(v.string(), v.minLength(1), v.maxLength(500)),
@@ -93,5 +99,20 @@ export const xenMethods = {
   'xen.events': {
     params: v.strictObject({ from: From }),
     result: v.strictObject({ lines: v.pipe(v.array(EventLine), v.maxLength(1000)), total: Count }),
+  },
+  /**
+   * The link partner of each NIC a guest holds (or of the one NIC named) streams numbered frames
+   * to it back to back at line rate, as the seed's scp peer did; replaces a stream still running.
+   */
+  'peer.stream': {
+    params: v.strictObject({
+      count: v.pipe(Int, v.minValue(1), v.maxValue(MAX_STREAM_FRAMES)),
+      /** Bytes after the Ethernet header: a normal frame's payload. */
+      payloadBytes: v.pipe(Int, v.minValue(MIN_STREAM_PAYLOAD), v.maxValue(MAX_STREAM_PAYLOAD)),
+      bdf: v.optional(v.pipe(v.string(), v.regex(/^([0-9a-fA-F]{4}:)?[0-9a-fA-F]{2}:[0-1][0-9a-fA-F]\.[0-7]$/, 'must be a PCI address like 0000:02:00.0'))),
+    }),
+    result: v.strictObject({
+      streams: v.pipe(v.array(v.strictObject({ bdf: v.pipe(v.string(), v.maxLength(40)), peer: v.pipe(v.string(), v.maxLength(40)), count: Count, payloadBytes: Count })), v.maxLength(64)),
+    }),
   },
 } as const;

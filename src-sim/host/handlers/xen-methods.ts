@@ -12,12 +12,13 @@ import { BootError, bootFromGrub } from '../../toolstack/host.ts';
 import { assignFailure, firstPacketFailure, FIRST_PACKET_WAIT_NS, GUEST_START_NS, sendFirstFrames } from '../../toolstack/run.ts';
 import type { XendDomain } from '../../toolstack/xend/xend.ts';
 import type { CommandOutput } from '../../toolstack/log.ts';
+import { formatBdf } from '../../../src-shared/units/bdf.ts';
 import { runInSlices } from '../run-slices.ts';
 import { xenRun } from '../xen-run.ts';
 import { grubWhere, hvmWhere } from '../config-lines.ts';
 import { Failure, type HandlerGroup, type SessionContext } from './handler.ts';
 
-type XenMethod = 'xen.boot' | 'xm.create' | 'xm.destroy' | 'xm.list' | 'xm.pciList' | 'xen.hypercalls' | 'xen.events';
+type XenMethod = 'xen.boot' | 'xm.create' | 'xm.destroy' | 'xm.list' | 'xm.pciList' | 'xen.hypercalls' | 'xen.events' | 'peer.stream';
 
 /** Records or lines one read returns at most (the schema's cap). */
 const PAGE = 1000;
@@ -93,6 +94,20 @@ export function xenHandlers(ctx: SessionContext): HandlerGroup<XenMethod> {
       const from = p.from ?? 0;
       return { records: all.slice(from, from + PAGE).map((r) => ({ ...r, args: { ...r.args } })), total: all.length };
     },
+    'peer.stream': (p) => {
+      const host = booted();
+      if (!host) return notBooted('peer.stream');
+      // As xend names them: "02:00.0", with or without the segment.
+      const held = [...host.xend.domains.values()].flatMap((d) => d.pci.map((name) => name.toLowerCase()));
+      const isHeld = (short: string) => held.some((name) => name.endsWith(short));
+      const targets = rt.world.pc.nics.filter((n) => (p.bdf ? bdfKey(p.bdf) === formatBdf(n.bdf) : isHeld(formatBdf(n.bdf, false))));
+      if (!targets.length) {
+        const message = p.bdf ? `params.bdf: ${p.bdf} is not a NIC of this machine (NICs: ${rt.world.pc.nics.map((n) => formatBdf(n.bdf)).join(', ') || 'none'})` : 'peer.stream: no guest holds a NIC; create a guest with one assigned first';
+        return new Failure({ code: 'not-found', message, ...(p.bdf ? { path: 'params.bdf' } : {}) });
+      }
+      for (const n of targets) n.partner.startStream({ dst: n.nic.macAddress, count: p.count, payloadBytes: p.payloadBytes });
+      return { streams: targets.map((n) => ({ bdf: formatBdf(n.bdf), peer: n.partner.id, count: p.count, payloadBytes: p.payloadBytes })) };
+    },
     'xen.events': (p) => {
       const all = xenRun(rt.world).log.lines;
       const from = p.from ?? 0;
@@ -108,5 +123,8 @@ function xmDomain(d: XendDomain): XmDomain {
 function terminal(out: CommandOutput) {
   return { stdout: out.stdout.slice(0, 1000), stderr: out.stderr.slice(0, 1000), exitCode: out.exitCode };
 }
+
+/** "02:00.0" and "0000:02:00.0" name the same function (segment 0 when omitted), in any case. */
+const bdfKey = (text: string) => (/^[0-9a-f]{4}:/i.test(text) ? text : `0000:${text}`).toLowerCase();
 
 const hex2 = (n: number) => n.toString(16).padStart(2, '0');

@@ -43,6 +43,26 @@ describe('the world over the protocol', () => {
     expect(runtime!.world.sim.snapshots.ids).not.toContain('dmar0');
   });
 
+  it('sends the old machine’s samples before machine-changed: no series frame mixes two machines', async () => {
+    const { call, sent } = open({ speed: 1 });
+    const r = await call('series.subscribe', { series: 'nic', maxRateHz: 1 });
+    if (!r.ok || !('subscription' in r.result)) throw new Error('subscribe failed');
+    // At one frame a second, samples of the seed PC are still batched when the bridge desktop powers on.
+    await new Promise((res) => setTimeout(res, 300));
+    await call('host.powerOn', { host: 'desktop-q35-pci-bridge' });
+    await new Promise((res) => setTimeout(res, 1300));
+    const changed = sent.findIndex((m) => m.type === 'event' && m.event === 'machine-changed');
+    const frames = sent.map((m, i) => ({ m, i })).filter(({ m }) => m.type === 'series');
+    const nicsIn = (m: SimToClient) => (m.type === 'series' ? new Set(m.columns.nic1Bdf) : new Set());
+    const before = frames.filter(({ i }) => i < changed);
+    const after = frames.filter(({ i }) => i > changed);
+    expect(before.length).toBeGreaterThan(0);
+    expect(after.length).toBeGreaterThan(0);
+    // The seed PC has one NIC (slot 1 empty); the bridge desktop has three.
+    for (const { m } of before) expect([...nicsIn(m)]).toEqual([-1]);
+    for (const { m } of after) expect([...nicsIn(m)].includes(-1)).toBe(false);
+  });
+
   it('refuses an unknown host profile, naming the known ones, and keeps the machine', async () => {
     const { call } = open();
     const r = await call('host.powerOn', { host: 'cray-1' });

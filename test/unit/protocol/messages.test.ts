@@ -36,6 +36,7 @@ const valid: Record<MethodName, { params: unknown; result: unknown }> = {
   'xm.destroy': { params: { domain: 'fc5-vtd' }, result: { ok: true, stdout: [], stderr: [], exitCode: 0 } },
   'xm.list': { params: {}, result: { booted: true, domains: [] } },
   'xm.pciList': { params: { domain: '1' }, result: { functions: [{ vslot: 4, bdf: '02:00.0' }] } },
+  'peer.stream': { params: { count: 100_000, payloadBytes: 1500 }, result: { streams: [{ bdf: '0000:02:00.0', peer: 'peer0', count: 100_000, payloadBytes: 1500 }] } },
   'xen.hypercalls': {
     params: { from: 0 },
     result: { records: [{ t: 5, caller: 0, hypercall: 'domctl', op: 'XEN_DOMCTL_assign_device', cmd: 37, domain: 1, args: { machine_bdf: '0x00020000' }, result: 0, errno: '0' }], total: 1 },

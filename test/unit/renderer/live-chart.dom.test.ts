@@ -48,6 +48,7 @@ function fakeClient() {
         return () => unsubscribed.push(series);
       },
       onState: () => () => undefined,
+      onMachineChanged: () => () => undefined,
     },
   };
 }

@@ -11,6 +11,7 @@ import HypercallsPanel from '../../../src-renderer/views/run/HypercallsPanel.vue
 import RunControls from '../../../src-renderer/views/run/RunControls.vue';
 import { useXenHostStore } from '../../../src-renderer/stores/xen-host.ts';
 import { useNavigationStore } from '../../../src-renderer/stores/navigation.ts';
+import { useSimStore } from '../../../src-renderer/stores/sim.ts';
 import type { EventLine } from '../../../src-shared/protocol/index.ts';
 
 beforeEach(() => setActivePinia(createPinia()));
@@ -96,5 +97,65 @@ describe('the xen-host store', () => {
     await new Promise((r) => setTimeout(r, 0));
     expect(calls).toContain('xen.events');
     expect(store.lines).toHaveLength(4);
+  });
+});
+
+describe('Send traffic', () => {
+  const domain = { domid: 1, name: 'fc5-vtd', memoryMiB: 256, vcpus: 1, state: 'running' as const, pci: ['02:00.0'] };
+
+  function bound(answer: (params: { count: number; payloadBytes: number }) => unknown) {
+    const asked: unknown[] = [];
+    const fake = {
+      onEvent: () => undefined,
+      onMachineChanged: () => undefined,
+      onState: () => undefined,
+      call: async (method: string, params: { count: number; payloadBytes: number }) => {
+        asked.push({ method, params });
+        return answer(params);
+      },
+    };
+    const store = useXenHostStore();
+    store.bind(fake as never);
+    useSimStore().connection = { phase: 'connected' } as never;
+    return { asked, store };
+  }
+
+  it('waits for a guest that holds a NIC', () => {
+    bound(() => ({ streams: [] }));
+    const w = mount(RunControls);
+    expect(w.get('[data-testid=traffic-send]').attributes('disabled')).toBeDefined();
+    expect(w.get('[data-testid=traffic-form]').text()).toContain('needs a guest holding a NIC');
+  });
+
+  it('asks the simulator for the stream typed in, and says what started', async () => {
+    const { asked, store } = bound((p) => ({ streams: [{ bdf: '0000:02:00.0', peer: 'peer0', ...p }] }));
+    store.domain = domain;
+    const w = mount(RunControls);
+    await w.get('[data-testid=traffic-count]').setValue('5000');
+    await w.get('[data-testid=traffic-payload]').setValue('1000');
+    await w.get('[data-testid=traffic-form]').trigger('submit');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(asked).toEqual([{ method: 'peer.stream', params: { count: 5000, payloadBytes: 1000 } }]);
+    expect(w.get('[data-testid=traffic-notice]').text()).toBe('Streaming 5,000 frames of 1000 bytes at line rate (peer0 → 0000:02:00.0); watch Mbit/s in Live');
+  });
+
+  it('refuses a size outside a normal frame before asking, and says the range', async () => {
+    const { asked, store } = bound(() => ({ streams: [] }));
+    store.domain = domain;
+    const w = mount(RunControls);
+    await w.get('[data-testid=traffic-payload]').setValue('9000');
+    expect(w.get('[data-testid=traffic-send]').attributes('disabled')).toBeDefined();
+    expect(w.get('[data-testid=traffic-form] [role=alert]').text()).toBe('payload: 46 to 1500 bytes');
+    await w.get('[data-testid=traffic-form]').trigger('submit');
+    expect(asked).toEqual([]);
+  });
+
+  it('shows the simulator’s refusal', async () => {
+    const { store } = bound(() => Promise.reject(new Error('peer.stream: no guest holds a NIC; create a guest with one assigned first')));
+    store.domain = domain;
+    const w = mount(RunControls);
+    await w.get('[data-testid=traffic-form]').trigger('submit');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(w.get('[data-testid=traffic-notice]').text()).toBe('peer.stream: no guest holds a NIC; create a guest with one assigned first');
   });
 });
