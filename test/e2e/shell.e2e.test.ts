@@ -37,7 +37,7 @@ describe('the app shell in browser mode', () => {
   it('connects to the simulator and shows the protocol version', async () => {
     await page.goto(serve.url);
     await expect.poll(() => page.getByTestId('status-connection').innerText(), { timeout: 15_000 }).toBe('Simulator connected (browser mode)');
-    expect(await page.getByTestId('status-protocol').innerText()).toMatch(/^protocol v1 · sim \d+\.\d+\.\d+$/);
+    expect(await page.getByTestId('status-protocol').innerText()).toMatch(/^protocol v2 · sim \d+\.\d+\.\d+$/);
   });
 
   it('offers the four areas and loads Monaco with the hvm.conf model', async () => {

@@ -4,6 +4,7 @@ import { createPinia, setActivePinia } from 'pinia';
 import ConnectionBanner from '../../../src-renderer/components/ConnectionBanner.vue';
 import StatusBar from '../../../src-renderer/components/StatusBar.vue';
 import { useSimStore } from '../../../src-renderer/stores/sim.ts';
+import { PROTOCOL_VERSION } from '../../../src-shared/protocol/index.ts';
 
 beforeEach(() => setActivePinia(createPinia()));
 
@@ -24,11 +25,11 @@ describe('what the window says about its simulator', () => {
 
   it('shows virtual time, speed and seed from the last status', () => {
     const sim = useSimStore();
-    sim.connection = { phase: 'connected', transport: 'websocket', protocolVersion: 1, simVersion: '0.1.0' };
+    sim.connection = { phase: 'connected', transport: 'websocket', protocolVersion: PROTOCOL_VERSION, simVersion: '0.1.0' };
     sim.status = { state: 'running', virtualNs: 83_456_789_012, speed: 10, seed: 7, eventsDispatched: 3, host: 'seed-core2-q35' };
     const w = mount(StatusBar);
     expect(w.get('[data-testid=status-virtual-time]').text()).toBe('t = 1:23.456789');
     expect(w.get('[data-testid=status-speed]').text()).toBe('speed 10×');
-    expect(w.get('[data-testid=status-protocol]').text()).toBe('protocol v1 · sim 0.1.0');
+    expect(w.get('[data-testid=status-protocol]').text()).toBe(`protocol v${PROTOCOL_VERSION} · sim 0.1.0`);
   });
 });
