@@ -13,7 +13,7 @@
  * the counts its own interrupt entry kept.
  */
 import type { Tracer } from '../../engine/index.ts';
-import { KernelLog } from './printk.ts';
+import { KERN_ERR, KernelLog } from './printk.ts';
 import { GuestE1000, type GuestBus, type GuestE1000State } from './drivers/net/e1000.ts';
 import { MaliciousE1000, type GuestDomctl } from './drivers/net/e1000-attack.ts';
 import { conf1Read, conf1Write, GuestConf1Access } from './arch/i386/pci/direct.ts';
@@ -42,7 +42,13 @@ export interface Fc5GuestState {
   actions: [number, string[]][];
   log: string[];
   nic?: GuestE1000State;
+  /** note_interrupt's window per IRQ that ever went unhandled: [irq, irq_count, irqs_unhandled, disabled]. */
+  unhandled?: [number, number, number, boolean][];
 }
+
+/** kernel/irq/spurious.c: out of every 100,000 interrupts, more than 99,900 unhandled disables the line. */
+const NOTE_WINDOW = 100_000;
+const NOTE_UNHANDLED_LIMIT = 99_900;
 
 export class Fc5Guest {
   readonly log: KernelLog;
@@ -50,6 +56,8 @@ export class Fc5Guest {
   private imr = [0xff, 0xff];
   /** kstat_cpu(0).irqs: counted by __do_IRQ on entry, handled or not. */
   private readonly kstat = new Array<number>(16).fill(0);
+  /** note_interrupt's irq_count / irqs_unhandled and IRQ_DISABLED, for lines that went unhandled. */
+  private readonly unhandled = new Map<number, { count: number; unhandled: number; disabled: boolean }>();
   /** irq_desc[].action names: setup_irq / request_irq in registration order. */
   private readonly actions = new Map<number, string[]>();
 
@@ -110,7 +118,9 @@ export class Fc5Guest {
 
   /** Snapshot: the 8259 masks it wrote, its interrupt counts and actions, its log and its NIC driver. */
   save(): Fc5GuestState {
-    return { imr: [...this.imr], kstat: [...this.kstat], actions: [...this.actions].map(([irq, n]) => [irq, [...n]]), log: [...this.log.lines], nic: this.nic?.save() };
+    const s: Fc5GuestState = { imr: [...this.imr], kstat: [...this.kstat], actions: [...this.actions].map(([irq, n]) => [irq, [...n]]), log: [...this.log.lines], nic: this.nic?.save() };
+    if (this.unhandled.size) s.unhandled = [...this.unhandled].map(([irq, u]) => [irq, u.count, u.unhandled, u.disabled]);
+    return s;
   }
 
   /** The driver object exists by construction (boot replayed); this loads its fields. */
@@ -121,6 +131,8 @@ export class Fc5Guest {
     this.actions.clear();
     for (const [irq, n] of s.actions) this.actions.set(irq, [...n]);
     this.log.lines.splice(0, this.log.lines.length, ...s.log);
+    this.unhandled.clear();
+    for (const [irq, count, unhandled, disabled] of s.unhandled ?? []) this.unhandled.set(irq, { count, unhandled, disabled });
     if (s.nic) this.nic!.restore(s.nic);
   }
 
@@ -183,7 +195,28 @@ export class Fc5Guest {
       this.cpu.portWrite(0xa0, 1, 0x60 + (irq & 7));
       this.cpu.portWrite(0x20, 1, 0x62);
     } else this.cpu.portWrite(0x20, 1, 0x60 + irq);
-    if (this.nic && irq === this.nic.irq) this.nic.interrupt();
-    this.setImr(irq, false);
+    const handled = this.nic !== undefined && irq === this.nic.irq && this.nic.interrupt();
+    if (this.noteInterrupt(irq, handled)) this.setImr(irq, false);
+  }
+
+  /**
+   * note_interrupt: a level line nobody handles (a stale assertion no EOI can end) would storm
+   * forever; Linux counts and, past 99,900 unhandled of 100,000, disables it. Returns whether
+   * the line may be unmasked again.
+   */
+  private noteInterrupt(irq: number, handled: boolean): boolean {
+    let u = this.unhandled.get(irq);
+    if (!u && handled) return true;
+    if (!u) this.unhandled.set(irq, (u = { count: 0, unhandled: 0, disabled: false }));
+    if (!handled) u.unhandled++;
+    if (++u.count < NOTE_WINDOW) return true;
+    u.count = 0;
+    if (u.unhandled > NOTE_UNHANDLED_LIMIT) {
+      this.log.printk(KERN_ERR, `irq ${irq}: nobody cared (try booting with the "irqpoll" option)`);
+      this.log.printk(KERN_ERR, `Disabling IRQ #${irq}`);
+      u.disabled = true;
+    }
+    u.unhandled = 0;
+    return !u.disabled;
   }
 }

@@ -106,6 +106,11 @@ export class GuestIrqs implements GuestIrqHandling {
     for (const [irq, w] of s.inFlight) this.inFlight.set(irq, new Set(w));
   }
 
+  /** shutdown when the last guest unbinds (IRQ_DISABLED): mask the line. */
+  shutdown(irq: number): void {
+    if (!this.ioapic.masked(irq)) this.ioapic.mask(irq);
+  }
+
   /** startup on the first binding: unmask the line. */
   startup(irq: number): void {
     if (this.ioapic.masked(irq)) this.ioapic.unmask(irq);
