@@ -17,8 +17,13 @@ export function domainDestroy(xen: Xen, d: Domain, current: number): void {
   for (const t of d.dpci.timers.values()) t.cancel();
   d.dpci.kick?.cancel();
   d.intrTimer?.cancel();
+  // pirq_guest_unbind: the domain leaves each line first, then its in-flight EOIs are flushed (a
+  // line still asserted re-fires with nobody left to take it), and a line with no guest left is
+  // disabled, so a device left interrupting cannot storm until it is bound again.
+  const irqs = [...d.mirq.keys()];
+  for (const irq of irqs) xen.irqs.unbind(d.domid, irq);
   xen.guestIrqs?.forget(d);
-  for (const irq of d.mirq.keys()) xen.irqs.unbind(d.domid, irq);
+  for (const irq of irqs) if (xen.irqs.desc(irq).guests.length === 0) xen.guestIrqs?.shutdown(irq);
   d.mirq.clear();
   d.girq.clear();
   releaseDomainMsi(xen, d);

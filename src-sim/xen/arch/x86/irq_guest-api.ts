@@ -23,4 +23,6 @@ export interface GuestIrqHandling {
   isInFlight(irq: number): boolean;
   /** startup on the first binding: unmask the line. */
   startup(irq: number): void;
+  /** shutdown when the last guest unbinds: mask the line. */
+  shutdown(irq: number): void;
 }

@@ -137,6 +137,11 @@ export class GuestIrqs implements GuestIrqHandling {
     this.pendingEoi.splice(0, this.pendingEoi.length, ...(s.pendingEoi ?? []).map((e) => ({ ...e })));
   }
 
+  /** shutdown when the last guest unbinds (IRQ_DISABLED): mask the line. */
+  shutdown(irq: number): void {
+    if (!this.ioapic.masked(irq)) this.ioapic.mask(irq);
+  }
+
   /** startup on the first binding: unmask the line. */
   startup(irq: number): void {
     if (this.ioapic.masked(irq)) this.ioapic.unmask(irq);

@@ -72,7 +72,10 @@ export function dirqAssist(xen: Xen, d: Domain): void {
  */
 export function hvmDpciEoi(xen: Xen, d: Domain, gsi: number, masked = false): void {
   const isa = gsi < 16 ? (gsi === 2 ? 0 : gsi) : undefined;
-  const b = d.girq.get(isa ?? gsi);
+  // 3.2+ (hvm_dpci_isairq_eoi) looks for the binding whose link routes to that ISA IRQ *now*;
+  // 2007 only knows the girq[isa] recorded when an interrupt arrived.
+  const routed = isa !== undefined && atLeast(xen.era, '3.2') ? [...d.mirq.values()].find((m) => d.pciLinkRoute[hvmPciIntxLink(m.device, m.intx)] === isa) : undefined;
+  const b = routed ?? d.girq.get(isa ?? gsi);
   if (!xen.vtd || !b || !d.hvmIrq) return;
   if (!d.dpci.inGuest.delete(b.machineIrq)) return;
   d.hvmIrq.deassert(b.device, b.intx);

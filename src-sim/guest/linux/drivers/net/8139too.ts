@@ -62,6 +62,13 @@ export interface Rtl8139DriverStats {
   txBusy: number;
 }
 
+export interface Guest8139State {
+  stats: Rtl8139DriverStats;
+  mac: string;
+  /** The driver's ring positions: cur_rx, cur_tx, dirty_tx. */
+  rings: [curRx: number, curTx: number, dirtyTx: number];
+}
+
 export class Guest8139 {
   readonly stats: Rtl8139DriverStats = { rxFrames: 0, rxBytes: 0, txFrames: 0, txBytes: 0, interrupts: 0, spurious: 0, txBusy: 0 };
   mac = '';
@@ -81,6 +88,17 @@ export class Guest8139 {
     /** Guest memory the driver owns for its rings (guest-physical). */
     private readonly dmaBase: number,
   ) {}
+
+  /** Snapshot: what the driver counted and where it is in its rings. */
+  save(): Guest8139State {
+    return { stats: { ...this.stats }, mac: this.mac, rings: [this.curRx, this.curTx, this.dirtyTx] };
+  }
+
+  restore(s: Guest8139State): void {
+    Object.assign(this.stats, s.stats);
+    this.mac = s.mac;
+    [this.curRx, this.curTx, this.dirtyTx] = s.rings;
+  }
 
   private get rxRing(): number {
     return this.dmaBase;
@@ -128,17 +146,18 @@ export class Guest8139 {
     return true;
   }
 
-  /** rtl8139_interrupt: read ISR, ack what it saw, then receive and reclaim. */
-  interrupt(): void {
+  /** rtl8139_interrupt: read ISR, ack what it saw, then receive and reclaim; false (IRQ_NONE) when it was not ours. */
+  interrupt(): boolean {
     this.stats.interrupts++;
     const status = this.in(ISR, 2);
     if (!status || status === 0xffff) {
       this.stats.spurious++;
-      return;
+      return false;
     }
     this.out(ISR, 2, status);
     if (status & (INT_ROK | INT_RXOVW | INT_RXERR)) this.rxInterrupt();
     if (status & (INT_TOK | INT_TXERR)) this.txInterrupt();
+    return true;
   }
 
   private rxInterrupt(): void {

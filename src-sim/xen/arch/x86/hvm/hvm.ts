@@ -14,7 +14,11 @@ export function hvmSetPciLinkRoute(xen: Xen, caller: number, domid: number, link
   let rc = 0;
   if (!d || !d.isHvm) rc = -ESRCH;
   else if (link > 3 || isaIrq > 15) rc = -EINVAL;
-  else d.pciLinkRoute[link] = isaIrq;
+  else {
+    const old = d.pciLinkRoute[link];
+    d.pciLinkRoute[link] = isaIrq;
+    d.hvmIrq?.routeChanged(link, old, isaIrq);
+  }
   xen.hypercalls.add({ caller, hypercall: 'hvm_op', op: 'HVMOP_set_pci_link_route', cmd: HVMOP_set_pci_link_route, domain: domid, args: { link, isa_irq: isaIrq }, result: rc }, xen.now);
   return rc;
 }

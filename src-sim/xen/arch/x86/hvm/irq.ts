@@ -49,6 +49,17 @@ export class HvmIrq {
     }
   }
 
+  /**
+   * hvm_set_pci_link_route's fixup: a link asserted while it was routed elsewhere (or nowhere —
+   * a passthrough line can fire before hvmloader routes the links) moves its assertion to the
+   * new ISA IRQ, so the counts stay true and the guest sees the level where it now looks.
+   */
+  routeChanged(link: number, oldIsa: number, newIsa: number): void {
+    if (this.linkAssertCount[link] === 0 || oldIsa === newIsa) return;
+    if (oldIsa && --this.gsiAssertCount[oldIsa] === 0) this.setIsaIrq(oldIsa, false);
+    if (newIsa && this.gsiAssertCount[newIsa]++ === 0) this.setIsaIrq(newIsa, true);
+  }
+
   /** __hvm_pci_intx_deassert. */
   deassert(device: number, intx: number): void {
     const key = device * 4 + intx;
