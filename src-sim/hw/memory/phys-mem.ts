@@ -16,6 +16,9 @@ export interface PhysicalMemoryState {
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
+/** Reads up to this many bytes are copied byte by byte: cheaper than making a view. */
+const SMALL_COPY = 32;
+
 /** Each base64 digit's character code, and each character's digit value (-1: not base64). */
 const B64_CODE = Uint16Array.from(B64, (c) => c.charCodeAt(0));
 const B64_VALUE = new Int16Array(128).fill(-1);
@@ -149,6 +152,17 @@ export class PhysicalMemory {
   /** Copies between `buf` and memory page by page (a transfer may cross pages). */
   private copy(addr: number, buf: Uint8Array, toMemory: boolean): void {
     this.check(addr, buf.length);
+    const start = addr & PAGE_MASK;
+    if (start + buf.length <= PAGE_SIZE) {
+      // Within one page (descriptors, small frames: the DMA hot path) — no views to allocate.
+      const pfn = Math.floor(addr / PAGE_SIZE);
+      if (toMemory) this.pageForWrite(pfn).set(buf, start);
+      else if (buf.length <= SMALL_COPY) {
+        const p = this.pageForRead(pfn);
+        for (let i = 0; i < buf.length; i++) buf[i] = p[start + i];
+      } else buf.set(this.pageForRead(pfn).subarray(start, start + buf.length));
+      return;
+    }
     let done = 0;
     while (done < buf.length) {
       const a = addr + done;
