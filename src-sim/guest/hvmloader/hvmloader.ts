@@ -102,14 +102,7 @@ interface SizedBar {
 /** 3.3+ first pass: each BAR's size, its value restored at once; kept largest first (a stable insert). */
 function sizeBars(fw: Firmware, devfn: number, sized: SizedBar[]): void {
   for (let bar = 0; bar < 7; bar++) {
-    const reg = bar === 6 ? 0x30 : 0x10 + 4 * bar;
-    const orig = fw.read(devfn, reg, 4);
-    fw.write(devfn, reg, 4, 0xffffffff);
-    let bits = fw.read(devfn, reg, 4);
-    fw.write(devfn, reg, 4, orig);
-    if (!bits) continue;
-    bits = (orig & 1) === 0 ? bits & ~0xf : bits & 0xfffc;
-    const size = (bits & -bits) >>> 0;
+    const { reg, size } = probeBar(fw, devfn, bar, true);
     if (!size) continue;
     const at = sized.findIndex((b) => b.size < size);
     sized.splice(at < 0 ? sized.length : at, 0, { devfn, reg, size });
@@ -146,17 +139,23 @@ function pciSpecial(fw: Firmware, devfn: number, cls: number): void {
   }
 }
 
+/** A BAR's size by the all-ones probe (0 when unimplemented), its original value and space. */
+function probeBar(fw: Firmware, devfn: number, bar: number, restore: boolean): { reg: number; orig: number; io: boolean; size: number } {
+  const reg = bar === 6 ? 0x30 : 0x10 + 4 * bar;
+  const orig = fw.read(devfn, reg, 4);
+  fw.write(devfn, reg, 4, 0xffffffff);
+  let bits = fw.read(devfn, reg, 4);
+  if (restore) fw.write(devfn, reg, 4, orig);
+  const io = bar !== 6 && (orig & 1) === 1;
+  bits = io ? bits & 0xfffc : bits & ~0xf;
+  if (bar === 6) bits &= ~1;
+  return { reg, orig, io, size: (bits & -bits) >>> 0 };
+}
+
+/** 2007 / 3.2: size, place and enable each BAR in turn (the probe value stays until placement). */
 function placeBars(fw: Firmware, devfn: number, base: { io: number; mem: number }, placed: BarPlacement[]): void {
   for (let bar = 0; bar < 7; bar++) {
-    const reg = bar === 6 ? 0x30 : 0x10 + 4 * bar;
-    const orig = fw.read(devfn, reg, 4);
-    fw.write(devfn, reg, 4, 0xffffffff);
-    let bits = fw.read(devfn, reg, 4);
-    if (!bits) continue;
-    const io = bar !== 6 && (orig & 1) === 1;
-    bits = io ? bits & ~3 : bits & ~0xf;
-    if (bar === 6) bits &= ~1;
-    const size = (bits & -bits) >>> 0;
+    const { reg, orig, io, size } = probeBar(fw, devfn, bar, false);
     if (!size) continue;
     const which = io ? 'io' : 'mem';
     const at = Math.ceil(base[which] / size) * size;
