@@ -129,7 +129,8 @@ export function registerDomainSnapshots(xen: Xen, d: Domain): void {
         restorePirqs(d, s.pirqs);
         restoreDomainMsi(d, s.msi);
       },
-      d.iommu,
+      // No single object holds both tables (they live in physdev.ts's and io-msi.ts's per-domain maps).
+      undefined,
     ),
     'physdev',
   );
