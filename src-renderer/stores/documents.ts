@@ -65,8 +65,19 @@ export const useDocumentsStore = defineStore('documents', () => {
   const active = computed(() => docs.value.find((d) => d.id === activeId.value) ?? null);
   const anyDirty = computed(() => docs.value.some((d) => d.dirty));
 
+  /**
+   * The backups the host held when the page started, asked for as soon as the file service is
+   * bound: the answer then arrives while the editor's chunk loads, and `restore` (once Monaco
+   * is up) does not wait a round trip more. Taken once; later restores ask again.
+   */
+  let startBackups: ReturnType<FileService['backups']> | undefined;
+
   function bind(service: FileService): void {
     files = service;
+    startBackups = service.backups();
+    // Awaited by restore; this only keeps an early failure from counting as unhandled.
+    startBackups.catch(() => undefined);
+    void refreshRecent();
   }
 
   function say(kind: 'info' | 'error', text: string): void {
@@ -218,14 +229,15 @@ export const useDocumentsStore = defineStore('documents', () => {
    * same id), then add the samples that have no backup. Returns how many were restored.
    */
   async function restore(samples: { id: string; title: string; text: string }[]): Promise<number> {
-    const r = files ? await files.backups() : undefined;
+    const pending = startBackups ?? files?.backups();
+    startBackups = undefined;
+    const r = await pending;
     const backups = r?.ok ? r.value : [];
     if (r && !r.ok) say('error', `Could not read unsaved-change backups: ${r.error.message}`);
     for (const b of backups) add({ id: b.id, title: b.title, path: b.path, language: languageOf(b.title, b.text) }, b.text, true);
     for (const s of samples) if (!backups.some((b) => b.id === s.id)) newDocument(s.title, s.text, s.id);
     activeId.value = docs.value[0]?.id ?? null;
     if (backups.length) say('info', `Restored unsaved changes in ${backups.map((b) => b.title).join(', ')}`);
-    void refreshRecent();
     return backups.length;
   }
 
