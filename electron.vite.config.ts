@@ -1,66 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import vue from '@vitejs/plugin-vue';
-import type { HtmlTagDescriptor, Plugin } from 'vite';
 import { bundleCli } from './src-main/cli/bundle/plugin.ts';
+import { jsonAsParse, preloadFirstView } from './src-main/cli/bundle/renderer-plugins.ts';
 
 const root = import.meta.dirname;
-
-/**
- * The page's first screen is a lazily imported view (the editor and Monaco, most of the app's
- * bytes). Vite fetches a dynamic chunk only when the entry has run and asked for it; hinting it in
- * the page lets the browser fetch and compile it while the entry loads (about 150 ms sooner).
- */
-function preloadFirstView(view: string): Plugin {
-  return {
-    name: 'vtdw-preload-first-view',
-    transformIndexHtml: {
-      order: 'post',
-      handler(_html, ctx) {
-        const bundle = ctx.bundle;
-        if (!bundle) return [];
-        const entry = Object.values(bundle).find((c) => c.type === 'chunk' && c.isEntry);
-        if (!entry || entry.type !== 'chunk') return [];
-        const tags: HtmlTagDescriptor[] = [];
-        // The view's chunk and every chunk it imports (Monaco comes in several), once each.
-        const seen = new Set<string>([entry.fileName, ...entry.imports]);
-        const visit = (file: string): void => {
-          const chunk = bundle[file];
-          if (seen.has(file) || chunk?.type !== 'chunk') return;
-          seen.add(file);
-          tags.push({ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `./${file}` }, injectTo: 'head' });
-          for (const css of chunk.viteMetadata?.importedCss ?? []) tags.push({ tag: 'link', attrs: { rel: 'preload', as: 'style', crossorigin: true, href: `./${css}` }, injectTo: 'head' });
-          chunk.imports.forEach(visit);
-        };
-        // Only the first screen's view: the others (Live with its charts) load when first shown.
-        entry.dynamicImports.filter((f) => bundle[f]?.name === view).forEach(visit);
-        return tags;
-      },
-    },
-  };
-}
-
-/**
- * JSON modules as `JSON.parse('…')` rather than object literals. The renderer imports the host
- * profiles (about 450 kB of config-space bytes) and the xm option history; as literals V8 must
- * parse and build them as code before the editor can start, while JSON.parse reads the same text
- * several times faster (V8's own advice for large data). Vite's `json.stringify` does this for the
- * dev server but not for the bundled build, so the build gets it here.
- */
-function jsonAsParse(): Plugin {
-  return {
-    name: 'vtdw-json-as-parse',
-    enforce: 'pre',
-    async load(id) {
-      if (!id.endsWith('.json') || id.includes('?')) return null;
-      const text = await readFile(id, 'utf8');
-      // Parsed here first so a malformed file fails the build naming it, not the page at start.
-      const compact = JSON.stringify(JSON.parse(text));
-      return { code: `export default JSON.parse(${JSON.stringify(compact)});`, moduleType: 'js' };
-    },
-  };
-}
 
 export default defineConfig({
   main: {
