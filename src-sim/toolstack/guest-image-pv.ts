@@ -7,7 +7,7 @@
  */
 import type { Xen } from '../xen/xen.ts';
 import type { Domain } from '../xen/common/domain.ts';
-import { evtchnAllocUnbound, evtchnBindInterdomain, evtchnClose, evtchnOf, evtchnSend } from '../xen/common/event_channel.ts';
+import { evtchnAllocUnbound, evtchnBindInterdomain, evtchnBindPirq, evtchnClose, evtchnOf, evtchnSend } from '../xen/common/event_channel.ts';
 import { gnttabCopy, gnttabMapGrantRef, gnttabSetupTable, gnttabUnmapGrantRef, mayAccessFrame } from '../xen/common/grant_table.ts';
 import type { MachineMemory, XenHypercalls } from '../guest/linux/include/xen/hypercall.ts';
 import { PvLinuxGuest } from '../guest/linux/pv-guest.ts';
@@ -40,6 +40,8 @@ export function pvHypercalls(xen: Xen, d: Domain): XenHypercalls {
     mem: checkedMemory(xen, d),
     evtchnAllocUnbound: (remote) => evtchnAllocUnbound(xen, id, id, remote),
     evtchnBindInterdomain: (remote, port) => evtchnBindInterdomain(xen, id, remote, port),
+    evtchnBindPirq: (pirq, flags) => evtchnBindPirq(xen, id, pirq, flags),
+    physdevIrqUnmaskNotify: (pirq) => xen.guestIrqs.pirqGuestEoi(d, pirq),
     evtchnSend: (port) => evtchnSend(xen, id, port),
     evtchnClose: (port) => evtchnClose(xen, id, port),
     setUpcall: (handler) => {

@@ -11,12 +11,14 @@ import { startXen } from '../xen/arch/x86/setup.ts';
 import type { XenEra } from '../xen/common/version.ts';
 import { Dom0Linux, type Dom0NetHardware } from '../guest/linux/dom0.ts';
 import { readMem, writeMem } from '../xen/arch/x86/hvm/io.ts';
-import { evtchnBindPirq } from '../xen/common/event_channel-pirq.ts';
 import type { LibpciDev } from '../qemu/ioemu/hw/pass-through.ts';
 import { Xend, type XendDom0 } from './xend/xend.ts';
 import { Xm } from './xm/main.ts';
 import { registerToolstackSnapshots } from './snapshot.ts';
 import { startNetwork } from './network-bridge.ts';
+import { pvHypercalls } from './guest-image-pv.ts';
+import { EvtchnDispatch } from '../guest/linux/drivers/xen/core/evtchn.ts';
+import type { XenHypercalls } from '../guest/linux/include/xen/hypercall.ts';
 
 export class BootError extends Error {}
 
@@ -43,9 +45,12 @@ export function bootFromGrub(world: XenWorld, grubText: string, era: XenEra): Xe
   startXen(xen, words(boot.xenOptions), dom0Cmdline);
   const dom0 = new Dom0Linux({ io: world.pc.io, tracer: world.sim.tracer });
   dom0.boot(dom0Cmdline);
-  dom0.ifup(dom0NetHardware(xen));
+  // dom0's kernel: one hypercall page and one event dispatch for its devices' IRQs and netback.
+  const hv = pvHypercalls(xen, xen.dom0);
+  const evtchn = new EvtchnDispatch(hv);
+  dom0.ifup(dom0NetHardware(xen, hv, evtchn));
   const xend = new Xend(xen, dom0View(dom0), world.sim.rng.stream('xend'));
-  xend.net = startNetwork(xen, dom0);
+  xend.net = startNetwork(xen, dom0, hv, evtchn);
   const host = { xen, dom0, xend, xm: new Xm(xend), title: entry.title };
   registerToolstackSnapshots(world, host, { grub: grubText, era });
   return host;
@@ -54,18 +59,16 @@ export function bootFromGrub(world: XenWorld, grubText: string, era: XenEra): Xe
 /** Where dom0's n-th NIC driver keeps its rings: 1 MiB each, 16 MiB into dom0's memory. */
 const DOM0_NIC_POOL = 0x0100_0000;
 
-/** dom0's 1:1 view of the machine (MMIO where something decodes, else RAM) and its pirq hypercalls. */
-function dom0NetHardware(xen: Xen): Dom0NetHardware {
+/** dom0's 1:1 view of the machine (MMIO where something decodes, else RAM), its hypercalls and event dispatch. */
+function dom0NetHardware(xen: Xen, hv: XenHypercalls, evtchn: EvtchnDispatch): Dom0NetHardware {
   const pc = xen.world.pc;
   return {
     bus: {
       memRead: (a, size) => (pc.mmio.find(a) ? pc.mmio.read(a, size) : readMem(xen, a, size)),
       memWrite: (a, size, v) => (pc.mmio.find(a) ? pc.mmio.write(a, size, v) : writeMem(xen, a, size, v)),
     },
-    pirq: {
-      bindPirq: (irq, willShare, upcall) => evtchnBindPirq(xen, xen.dom0, irq, willShare, upcall),
-      unmaskNotify: (irq) => xen.guestIrqs.pirqGuestEoi(xen.dom0, irq),
-    },
+    pirq: hv,
+    evtchn,
     dmaPool: (n) => xen.dom0.frames[0].mfn * 0x1000 + DOM0_NIC_POOL * (n + 1),
     now: () => xen.now,
   };

@@ -8,12 +8,11 @@
  */
 import type { Xen } from '../xen/xen.ts';
 import { Bridge, type BridgeState } from '../guest/linux/net/bridge/br.ts';
-import { EvtchnDispatch } from '../guest/linux/drivers/xen/core/evtchn.ts';
+import type { EvtchnDispatch } from '../guest/linux/drivers/xen/core/evtchn.ts';
 import { NetbackDriver } from '../guest/linux/drivers/xen/netback/xenbus.ts';
 import type { XenHypercalls } from '../guest/linux/include/xen/hypercall.ts';
 import type { Dom0Linux } from '../guest/linux/dom0.ts';
 import { Xenstored, type XenstoreState } from './xenstore/xenstored.ts';
-import { pvHypercalls } from './guest-image-pv.ts';
 
 /** dom0 pages netback copies received frames from (its skb data for up to 32 frames). */
 const SKB_PAGES = 16;
@@ -29,7 +28,8 @@ export interface Dom0Network {
   evtchn: EvtchnDispatch;
 }
 
-export function startNetwork(xen: Xen, dom0: Dom0Linux): Dom0Network {
+/** `hv` and `evtchn` are dom0's kernel's own (bootFromGrub makes them; its pirq chip shares them). */
+export function startNetwork(xen: Xen, dom0: Dom0Linux, hv: XenHypercalls, evtchn: EvtchnDispatch): Dom0Network {
   const d0 = xen.dom0;
   const scope = d0.scope;
   const xenstore = new Xenstored();
@@ -40,8 +40,6 @@ export function startNetwork(xen: Xen, dom0: Dom0Linux): Dom0Network {
   const xenbr0 = new Bridge('xenbr0', `02:${octet()}:${octet()}:${octet()}:${octet()}:${octet()}`);
   scope.register<BridgeState>({ version: 1, save: () => xenbr0.save(), restore: (s) => xenbr0.restore(s), target: xenbr0 }, 'xenbr0');
   const bridges = new Map([[xenbr0.name, xenbr0]]);
-  const hv = pvHypercalls(xen, d0);
-  const evtchn = new EvtchnDispatch(hv);
   const last = d0.frames[d0.frames.length - 1];
   const skbPages = Array.from({ length: SKB_PAGES }, (_, i) => (last.mfn + last.count - SKB_PAGES + i) * PAGE);
   const netback = new NetbackDriver({ hv, evtchn, xenbus: xenstore, bridges, scope: scope.scope('netback'), skbPages, log: dom0.log });

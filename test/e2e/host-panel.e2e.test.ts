@@ -56,8 +56,18 @@ describe('the Host panel in Assign device', () => {
     const { page } = app;
     await page.keyboard.press('Control+3');
     await expect.poll(() => page.getByTestId('live-host').innerText(), { timeout: 15_000 }).toBe('seed-core2-q35');
-    // The totals the charts' rates come from sit in a disclosure below the charts.
-    await page.getByText('Cumulative counters').click();
+    // The totals the charts' rates come from sit in a disclosure below the charts. A click that a
+    // busy page lost is clicked again, never one that opened it (a second would close it).
+    const totals = page.locator('details.totals');
+    await expect
+      .poll(
+        async () => {
+          if (!(await totals.evaluate((d: HTMLDetailsElement) => d.open))) await page.getByText('Cumulative counters').click();
+          return totals.evaluate((d: HTMLDetailsElement) => d.open);
+        },
+        { timeout: 10_000 },
+      )
+      .toBe(true);
     await expect.poll(() => page.getByTestId('series-nic-rxFrames').innerText(), { timeout: 10_000 }).toBe('0');
     await expect.poll(() => page.getByTestId('series-iotlb-iotlbHits').innerText(), { timeout: 10_000 }).toBe('0');
     await page.screenshot({ path: join(ensureResultsDir(), 'live-machine.png'), fullPage: true });

@@ -117,7 +117,7 @@ describe('rows 8 and 9: one machine line shared by dom0 and the guest', () => {
   it('with `new` (3.2), a lower-priority interrupt on that CPU — dom0’s IDE disk on IRQ 14 — waits in the local APIC until the line is released', () => {
     const s = sharedLine('3.2', 'vtd=1 dom0_mem=1024M');
     let disk = 0;
-    expect(s.host.dom0.pirq!.requestIrq(14, 'ide0', () => disk++)).toBe(0);
+    expect(s.host.dom0.pirq!.requestIrq(14, 'ide0', () => (disk++, true))).toBe(0);
     s.traffic(1, 1);
     s.host.pc.gsi[14].pin('ide0').pulse();
     s.host.pc.sim.engine.runFor(1_000_000);
@@ -130,7 +130,7 @@ describe('rows 8 and 9: one machine line shared by dom0 and the guest', () => {
   it('with `old` (2007), the same disk interrupt goes through at once: only the shared line is held', () => {
     const s = sharedLine('2007', 'vtd=1 ioapic_ack=old dom0_mem=1024M');
     let disk = 0;
-    s.host.dom0.pirq!.requestIrq(14, 'ide0', () => disk++);
+    s.host.dom0.pirq!.requestIrq(14, 'ide0', () => (disk++, true));
     s.traffic(1, 1);
     s.host.pc.gsi[14].pin('ide0').pulse();
     s.host.pc.sim.engine.runFor(1_000);

@@ -16,16 +16,21 @@ import { PCIBACK_PARAMS, pcistubInit, pcistubSeize } from './drivers/xen/pciback
 import { PciSysfs } from './fs/sysfs.ts';
 import { GuestE1000, type GuestBus } from './drivers/net/e1000.ts';
 import { PirqChip, type PirqHypercalls } from './drivers/xen/core/evtchn-pirq.ts';
+import type { EvtchnDispatch } from './drivers/xen/core/evtchn.ts';
 
 export interface Dom0Hardware {
   io: IoPortSpace;
   tracer: Tracer;
 }
 
-/** What dom0 drives its own NICs with: its 1:1 view of machine memory and MMIO, its pirq hypercalls. */
+/**
+ * What dom0 drives its own NICs with: its 1:1 view of machine memory and MMIO, its pirq
+ * hypercalls, and the kernel's one event-channel dispatch (netback's ports are on it too).
+ */
 export interface Dom0NetHardware {
   bus: GuestBus;
   pirq: PirqHypercalls;
+  evtchn: EvtchnDispatch;
   /** Machine address of dom0 memory the driver of its n-th NIC may use for rings and buffers. */
   dmaPool(n: number): number;
   now(): number;
@@ -68,7 +73,7 @@ export class Dom0Linux {
    * request_irq of its line — a physical IRQ, bound to an event channel.
    */
   ifup(hw: Dom0NetHardware): void {
-    this.pirq ??= new PirqChip(hw.pirq, this.log);
+    this.pirq ??= new PirqChip(hw.pirq, hw.evtchn, this.log);
     const e1000s = this.devices.filter((d) => d.driver === 'e1000');
     e1000s.forEach((dev, n) => {
       const name = this.netdevs[n];

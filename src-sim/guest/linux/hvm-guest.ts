@@ -15,7 +15,7 @@
  * the counts its own interrupt entry kept.
  */
 import type { Tracer } from '../../engine/index.ts';
-import { KERN_ERR, KernelLog } from './printk.ts';
+import { KernelLog } from './printk.ts';
 import { GuestE1000, type GuestBus, type GuestE1000State } from './drivers/net/e1000.ts';
 import { MaliciousE1000, type GuestDomctl } from './drivers/net/e1000-attack.ts';
 import { Guest8139, RX_BUF_TOT_LEN, type Guest8139State } from './drivers/net/8139too.ts';
@@ -25,6 +25,7 @@ import { lspci, type LspciOptions } from '../lspci/lspci.ts';
 import type { PciAccess } from '../lspci/ls-device.ts';
 import type { HvmAcpiTables } from '../hvmloader/acpi.ts';
 import { GuestIoApic } from './arch/i386/kernel/io_apic.ts';
+import { SpuriousIrqs, type SpuriousState } from './kernel/irq/spurious.ts';
 
 export interface GuestCpu extends GuestBus {
   portRead(port: number, size: 1 | 2 | 4): number;
@@ -51,15 +52,11 @@ export interface Fc5GuestState {
   /** The 8139too driver, when eth0 is qemu-dm's emulated RTL8139. */
   rtl?: Guest8139State;
   /** note_interrupt's window per IRQ that ever went unhandled: [irq, irq_count, irqs_unhandled, disabled]. */
-  unhandled?: [number, number, number, boolean][];
+  unhandled?: SpuriousState;
 }
 
 /** Where the 8139too driver's rings go (guest-physical), past the e1000's pool. */
 const DMA_POOL_8139 = 0x0200_0000;
-
-/** kernel/irq/spurious.c: out of every 100,000 interrupts, more than 99,900 unhandled disables the line. */
-const NOTE_WINDOW = 100_000;
-const NOTE_UNHANDLED_LIMIT = 99_900;
 
 export class Fc5Guest {
   readonly log: KernelLog;
@@ -71,8 +68,8 @@ export class Fc5Guest {
   private readonly kstat = new Map<number, number>();
   /** IO-APIC mode: the kernel's IO-APIC routing, set up at boot from hvmloader's tables. */
   private ioapic?: GuestIoApic;
-  /** note_interrupt's irq_count / irqs_unhandled and IRQ_DISABLED, for lines that went unhandled. */
-  private readonly unhandled = new Map<number, { count: number; unhandled: number; disabled: boolean }>();
+  /** note_interrupt's windows, for lines that went unhandled. */
+  private readonly spurious: SpuriousIrqs;
   /** irq_desc[].action names: setup_irq / request_irq in registration order. */
   private readonly actions = new Map<number, string[]>();
 
@@ -91,6 +88,7 @@ export class Fc5Guest {
     private readonly tables?: HvmAcpiTables,
   ) {
     this.log = new KernelLog(tracer, `dom${domid}`);
+    this.spurious = new SpuriousIrqs(this.log);
   }
 
   private cfgRead(devfn: number, reg: number, size: 1 | 2 | 4): number {
@@ -138,7 +136,8 @@ export class Fc5Guest {
   save(): Fc5GuestState {
     const s: Fc5GuestState = { imr: [...this.imr], kstat: [...this.kstat], actions: [...this.actions].map(([irq, n]) => [irq, [...n]]), log: [...this.log.lines], nic: this.nic?.save() };
     if (this.rtl) s.rtl = this.rtl.save();
-    if (this.unhandled.size) s.unhandled = [...this.unhandled].map(([irq, u]) => [irq, u.count, u.unhandled, u.disabled]);
+    const unhandled = this.spurious.save();
+    if (unhandled) s.unhandled = unhandled;
     return s;
   }
 
@@ -151,8 +150,7 @@ export class Fc5Guest {
     this.actions.clear();
     for (const [irq, n] of s.actions) this.actions.set(irq, [...n]);
     this.log.lines.splice(0, this.log.lines.length, ...s.log);
-    this.unhandled.clear();
-    for (const [irq, count, unhandled, disabled] of s.unhandled ?? []) this.unhandled.set(irq, { count, unhandled, disabled });
+    this.spurious.restore(s.unhandled);
     if (s.nic) this.nic!.restore(s.nic);
     if (!!s.rtl !== !!this.rtl) throw new Error(`the guest's 8139too driver is ${this.rtl ? 'bound' : 'not bound'} here but ${s.rtl ? 'was' : 'was not'} in the snapshot`);
     if (s.rtl) this.rtl!.restore(s.rtl);
@@ -249,28 +247,7 @@ export class Fc5Guest {
     let handled = false;
     if (this.nic && irq === this.nic.irq) handled = this.nic.interrupt() || handled;
     if (this.rtl && irq === this.rtl.irq) handled = this.rtl.interrupt() || handled;
-    if (this.noteInterrupt(irq, handled)) this.setImr(irq, false);
-  }
-
-  /**
-   * note_interrupt: a level line nobody handles (a stale assertion no EOI can end) would storm
-   * forever; Linux counts and, past 99,900 unhandled of 100,000, disables it. Returns whether
-   * the line may be unmasked again.
-   */
-  private noteInterrupt(irq: number, handled: boolean): boolean {
-    let u = this.unhandled.get(irq);
-    if (!u && handled) return true;
-    if (!u) this.unhandled.set(irq, (u = { count: 0, unhandled: 0, disabled: false }));
-    if (!handled) u.unhandled++;
-    if (++u.count < NOTE_WINDOW) return true;
-    u.count = 0;
-    if (u.unhandled > NOTE_UNHANDLED_LIMIT) {
-      this.log.printk(KERN_ERR, `irq ${irq}: nobody cared (try booting with the "irqpoll" option)`);
-      this.log.printk(KERN_ERR, `Disabling IRQ #${irq}`);
-      u.disabled = true;
-    }
-    u.unhandled = 0;
-    return !u.disabled;
+    if (this.spurious.note(irq, handled)) this.setImr(irq, false);
   }
 
   private count(irq: number): void {

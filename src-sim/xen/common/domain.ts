@@ -16,7 +16,6 @@ import type { Vioapic } from '../arch/x86/hvm/vioapic.ts';
 import type { Vlapic } from '../arch/x86/hvm/vlapic.ts';
 import { newDpciState, type DpciState } from '../drivers/passthrough/dpci-state.ts';
 import type { Scope } from '../../engine/scope.ts';
-import type { PirqEvtchn } from './evtchn-state.ts';
 import type { EvtchnTable } from './event_channel-state.ts';
 import type { GrantTable } from './grant_table-state.ts';
 
@@ -84,8 +83,6 @@ export class Domain {
   interruptHandler?: (vector: number) => void;
   /** vmx_intr_assist's timer: injects on vCPU 0's next entry while the vPIC's INTR is high. */
   intrTimer?: Timer;
-  /** Physical IRQs bound to event channels (a PV domain's own devices: dom0's). */
-  evtchnPirq?: PirqEvtchn;
   /** Event-channel ports and shared_info bits (event_channel.ts), created on first use. */
   evtchn?: EvtchnTable;
   /** Grant-table frames and maptrack (grant_table.ts), created on first use. */

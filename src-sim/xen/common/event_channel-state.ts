@@ -13,6 +13,7 @@ export const ECS_FREE = 0;
 export const ECS_RESERVED = 1;
 export const ECS_UNBOUND = 2;
 export const ECS_INTERDOMAIN = 3;
+export const ECS_PIRQ = 4;
 
 /** NR_EVENT_CHANNELS on x86_32: 32 × 32 bits of shared_info. */
 export const NR_EVENT_CHANNELS = 1024;
@@ -24,6 +25,8 @@ export interface Evtchn {
   remoteDomid: number;
   /** ECS_INTERDOMAIN: the other end. */
   remotePort: number;
+  /** ECS_PIRQ: the physical IRQ bound to it (u.pirq). */
+  pirq?: number;
 }
 
 export interface EvtchnState {
@@ -44,6 +47,8 @@ export class EvtchnTable {
   upcallPending = false;
   /** The guest kernel's event entry (hypervisor_callback → evtchn_do_upcall). */
   upcall?: () => void;
+  /** d->pirq_to_evtchn[]: the port each bound physical IRQ raises (rebuilt from the ports on restore). */
+  readonly pirqToPort = new Map<number, number>();
   private readonly timer: Timer;
 
   /** `scope` is the domain's "evtchn" scope (d1.evtchn): the upcall timer and snapshot live there. */
@@ -115,6 +120,8 @@ export class EvtchnTable {
     checkVersion('evtchn', s, 1);
     this.ports.length = 0;
     this.ports.push(...s.ports.map((p) => ({ ...p })));
+    this.pirqToPort.clear();
+    this.ports.forEach((p, port) => p.state === ECS_PIRQ && p.pirq !== undefined && this.pirqToPort.set(p.pirq, port));
     this.pending.set(s.pending);
     this.mask.set(s.mask);
     this.upcallPending = s.upcallPending;

@@ -1,24 +1,32 @@
 /**
- * Event channels (xen/common/event_channel.c, Xen 3.1/3.2 of 2007), as far as netfront and
- * netback use them: `EVTCHNOP_alloc_unbound` (a port another domain may bind), 
- * `EVTCHNOP_bind_interdomain` (the other end binds it: both ports become ECS_INTERDOMAIN),
- * `EVTCHNOP_send` (sets the peer port's pending bit) and `EVTCHNOP_close`. Each domain has its
- * own port table; the pending and mask bits live in its shared_info page (`evtchn_pending[]`,
- * `evtchn_mask[]`). Setting a pending bit of an unmasked port marks the vCPU's upcall pending,
- * and the domain's upcall (its `evtchn_do_upcall`) runs on the vCPU's next entry. Every call
- * lands in the hypercall log; errors are Xen's errno values.
+ * Event channels (xen/common/event_channel.c, Xen 3.1/3.2 of 2007), as far as netfront,
+ * netback and dom0's own devices use them: `EVTCHNOP_alloc_unbound` (a port another domain may
+ * bind), `EVTCHNOP_bind_interdomain` (the other end binds it: both ports become
+ * ECS_INTERDOMAIN), `EVTCHNOP_bind_pirq` (a physical IRQ on a port of its own: ECS_PIRQ),
+ * `EVTCHNOP_send` (sets the peer port's pending bit) and `EVTCHNOP_close`. Each domain has one
+ * port table for all of them; the pending and mask bits live in its shared_info page
+ * (`evtchn_pending[]`, `evtchn_mask[]`). Setting a pending bit of an unmasked port marks the
+ * vCPU's upcall pending, and the domain's upcall (its `evtchn_do_upcall`) runs on the vCPU's
+ * next entry and finds every pending port, whatever it is bound to. Every call lands in the
+ * hypercall log; errors are Xen's errno values.
  */
-import { EINVAL, EPERM, ESRCH } from './errno.ts';
+import { EEXIST, EINVAL, EPERM, ESRCH } from './errno.ts';
 import { DOMID_SELF, type Domain } from './domain.ts';
-import { ECS_FREE, ECS_INTERDOMAIN, ECS_UNBOUND, EvtchnTable } from './event_channel-state.ts';
+import { ECS_FREE, ECS_INTERDOMAIN, ECS_PIRQ, ECS_UNBOUND, EvtchnTable } from './event_channel-state.ts';
 
 export * from './event_channel-state.ts';
 import type { Xen } from '../xen.ts';
 
 export const EVTCHNOP_bind_interdomain = 0;
+export const EVTCHNOP_bind_pirq = 2;
 export const EVTCHNOP_close = 3;
 export const EVTCHNOP_send = 4;
 export const EVTCHNOP_alloc_unbound = 6;
+
+/** evtchn_bind_pirq_t.flags: the kernel will share the line with other domains' devices. */
+export const BIND_PIRQ__WILL_SHARE = 1;
+/** NR_PIRQS on x86 of the time (= NR_IRQS). */
+const NR_PIRQS = 256;
 
 /** The domain's table, created on first use (evtchn_init at domain creation). */
 export function evtchnOf(d: Domain): EvtchnTable {
@@ -74,6 +82,52 @@ function bindInterdomain(xen: Xen, caller: number, remoteDom: number, remotePort
   return lport;
 }
 
+/**
+ * EVTCHNOP_bind_pirq: a physical IRQ the domain may use (dom0: every one; another domain: those
+ * XEN_DOMCTL_irq_permission gave it) on a free port; pirq_guest_bind refuses a line Xen keeps
+ * or that will not be shared. Returns the port or -errno.
+ */
+export function evtchnBindPirq(xen: Xen, caller: number, pirq: number, flags: number): number {
+  const rc = bindPirq(xen, caller, pirq, flags);
+  log(xen, caller, 'EVTCHNOP_bind_pirq', EVTCHNOP_bind_pirq, caller, { pirq, flags, port: rc < 0 ? 0 : rc }, rc < 0 ? rc : 0);
+  return rc;
+}
+
+function bindPirq(xen: Xen, caller: number, pirq: number, flags: number): number {
+  const d = xen.domain(caller);
+  if (!d) return -ESRCH;
+  if (pirq < 0 || pirq >= NR_PIRQS) return -EINVAL;
+  if (!d.isPrivileged && !d.irqCaps.contains(pirq, pirq)) return -EPERM;
+  const t = evtchnOf(d);
+  if (t.pirqToPort.has(pirq)) return -EEXIST;
+  const port = t.freePort();
+  if (port < 0) return port;
+  const rc = xen.irqs.bind(d.domid, pirq, (flags & BIND_PIRQ__WILL_SHARE) !== 0, d.domid);
+  if (rc) return rc;
+  t.ports[port] = { state: ECS_PIRQ, remoteDomid: 0, remotePort: 0, pirq };
+  t.pirqToPort.set(pirq, port);
+  xen.guestIrqs.startup(pirq);
+  return port;
+}
+
+/** send_guest_pirq: the IRQ's port becomes pending; false when the domain has none for it. */
+export function sendGuestPirq(d: Domain, pirq: number): boolean {
+  const port = d.evtchn?.pirqToPort.get(pirq);
+  if (port === undefined) return false;
+  d.evtchn!.setPending(port);
+  return true;
+}
+
+/**
+ * pirq_guest_unbind: the domain leaves the line and owes it no EOI; a line nobody is bound to
+ * any more is disabled, so a device left interrupting cannot storm.
+ */
+function pirqGuestUnbind(xen: Xen, d: Domain, pirq: number): void {
+  xen.irqs.unbind(d.domid, pirq);
+  xen.guestIrqs.pirqGuestEoi(d, pirq);
+  if (xen.irqs.desc(pirq).guests.length === 0) xen.guestIrqs.shutdown(pirq);
+}
+
 /** EVTCHNOP_send: the peer's port becomes pending. An unbound port swallows the event. */
 export function evtchnSend(xen: Xen, caller: number, port: number): number {
   const rc = send(xen, caller, port);
@@ -109,7 +163,12 @@ function closePort(xen: Xen, d: Domain, port: number): number {
     const peer = xen.domain(chn.remoteDomid)?.evtchn?.port(chn.remotePort);
     if (peer) Object.assign(peer, { state: ECS_UNBOUND, remoteDomid: d.domid, remotePort: 0 });
   }
+  if (chn.state === ECS_PIRQ && chn.pirq !== undefined) {
+    pirqGuestUnbind(xen, d, chn.pirq);
+    d.evtchn!.pirqToPort.delete(chn.pirq);
+  }
   Object.assign(chn, { state: ECS_FREE, remoteDomid: 0, remotePort: 0 });
+  delete chn.pirq;
   return 0;
 }
 

@@ -5,7 +5,7 @@
  * register always retires the highest vector in service.
  */
 import { describe, expect, it } from 'vitest';
-import { evtchnBindPirq } from '../../../src-sim/xen/common/event_channel-pirq.ts';
+import { BIND_PIRQ__WILL_SHARE, evtchnBindPirq, evtchnOf } from '../../../src-sim/xen/common/event_channel.ts';
 import { RTE_MASKED, RTE_REMOTE_IRR } from '../../../src-sim/hw/intc/io_apic.ts';
 import { bootXen } from '../../scenarios/support/xen-host.ts';
 
@@ -18,13 +18,20 @@ function rig(cmdline: string, era: '2007' | '3.2' = '3.2') {
   const { pc, xen } = bootXen(era, cmdline);
   const taken: number[] = [];
   const pins = new Map([16, 17, 18].map((gsi) => [gsi, pc.gsi[gsi].pin(`dev${gsi}`)]));
+  // dom0's upcall: each pending port is its IRQ's handler.
+  const irqOfPort = new Map<number, number>();
+  const table = evtchnOf(xen.dom0);
+  table.upcall = () => {
+    for (const port of table.takePending()) {
+      const i = irqOfPort.get(port)!;
+      taken.push(i);
+      pins.get(i)!.set(false);
+    }
+  };
   for (const irq of pins.keys()) {
-    expect(
-      evtchnBindPirq(xen, xen.dom0, irq, true, (i) => {
-        taken.push(i);
-        pins.get(i)!.set(false);
-      }),
-    ).toBe(0);
+    const port = evtchnBindPirq(xen, 0, irq, BIND_PIRQ__WILL_SHARE);
+    expect(port).toBeGreaterThan(0);
+    irqOfPort.set(port, irq);
   }
   const raise = (gsi: number) => {
     pins.get(gsi)!.set(true);

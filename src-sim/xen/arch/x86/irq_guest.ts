@@ -15,7 +15,7 @@
  *   local APIC's IRR: the "global interrupt problem" of sharing with `new` (xen.md §5.5).
  */
 import type { Domain } from '../../common/domain.ts';
-import { sendGuestPirq } from '../../common/event_channel-pirq.ts';
+import { sendGuestPirq } from '../../common/event_channel.ts';
 import { hvmDoIrqDpci } from '../../drivers/passthrough/io.ts';
 import type { Xen } from '../../xen.ts';
 import type { MachineIoApic } from './io_apic.ts';

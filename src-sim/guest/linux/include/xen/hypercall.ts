@@ -52,6 +52,10 @@ export interface XenHypercalls {
   readonly mem: MachineMemory;
   evtchnAllocUnbound(remoteDom: number): number;
   evtchnBindInterdomain(remoteDom: number, remotePort: number): number;
+  /** EVTCHNOP_bind_pirq (flags: BIND_PIRQ__WILL_SHARE): the port, or -errno. */
+  evtchnBindPirq(pirq: number, flags: number): number;
+  /** PHYSDEVOP_irq_unmask_notify, for the physical IRQ the kernel has just handled. */
+  physdevIrqUnmaskNotify(pirq: number): void;
   evtchnSend(port: number): number;
   evtchnClose(port: number): number;
   /** Installs evtchn_do_upcall: called with the ports found pending (and cleared) in shared_info. */
