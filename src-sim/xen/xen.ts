@@ -43,6 +43,7 @@ export interface XenParams {
   msi: boolean;
   console: string;
   com1: string;
+  com2: string;
   /** Words of the command line no parameter took (Xen ignores them silently). */
   ignored: string[];
 }
@@ -66,6 +67,7 @@ export class Xen {
     msi: false,
     console: 'com1,vga',
     com1: '',
+    com2: '',
     ignored: [],
   };
   vtd?: VtdIommu;

@@ -173,3 +173,31 @@ describe('row 11: two guests with devices on one machine line', () => {
     expect(t.a.stats.rxFrames).toBe(frames);
   });
 });
+
+/**
+ * Row 19: the assigned device's line is one Xen's own serial driver holds — a UART configured
+ * on IRQ 16 (`com1=115200,8n1,0x3f8,16`, as for a PCI serial card on the same INTx line).
+ * ns16550_init_postirq takes the line at boot; pirq_guest_bind then refuses the guest with
+ * -EBUSY, a message shown only at loglvl=all. 2007 and 3.2 ignore the result: the guest boots
+ * and never hears its NIC. 3.4 and 4.0 propagate it: qemu-dm says the binding failed and
+ * turns the device's INTx off.
+ */
+describe('row 19: the device’s IRQ is Xen’s own serial console’s', () => {
+  const rows: { era: XenEra; qemu?: string }[] = [{ era: '2007' }, { era: '3.2' }, { era: '3.4', qemu: 'Error: Binding of interrupt failed! rc=-1' }, { era: '4.0', qemu: 'Error: Binding of interrupt failed! rc=-1' }];
+
+  it.each(rows)('in $era: the guest gets no interrupt from its NIC', ({ era, qemu }) => {
+    const pc = new Pc(hostProfile('seed-core2-q35'), { seed: 2007 });
+    const xen = `${XEN_LINE[era]!} com1=115200,8n1,0x3f8,16 console=com1,vga loglvl=all guest_loglvl=all`;
+    const r = runVtd({ sim: pc.sim, pc }, { era, grub: { name: 'grub.conf', text: grubWith(xen) }, hvm: [{ name: 'hvm.conf', text: SEED_HVM }], until: 'first-packet' });
+    expect(r.result).toBe('failed');
+    expect(r.failure?.message).toMatch(/no frame reached the guest's e1000 driver within 10 ms \(0 interrupts/);
+    expect(r.events.some((e) => e.includes("Cannot bind IRQ 16 to guest. In use by 'ns16550'."))).toBe(true);
+    expect(r.events.some((e) => e.includes('Binding of interrupt failed'))).toBe(qemu !== undefined);
+  });
+
+  it('the same UART left on its default IRQ 4 leaves GSI 16 to the guest', () => {
+    const pc = new Pc(hostProfile('seed-core2-q35'), { seed: 2007 });
+    const r = runVtd({ sim: pc.sim, pc }, { era: '2007', grub: { name: 'grub.conf', text: grubWith(`${XEN_LINE['2007']!} com1=115200,8n1 console=com1,vga`) }, hvm: [{ name: 'hvm.conf', text: SEED_HVM }], until: 'first-packet' });
+    expect(r.result).toBe('ok');
+  });
+});

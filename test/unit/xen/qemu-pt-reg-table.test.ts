@@ -270,9 +270,9 @@ describe('the INTx binding of 3.4’s register_real_device', () => {
   });
 
   it('when Xen holds the line itself, the bind fails: INTx disabled on the device, the pirq unmapped, no machine IRQ', () => {
-    const host = bootSeedHost({ era: '3.4', grub: grubWith('iommu=1 dom0_mem=1024M') });
-    // As if Xen's own serial driver had IRQ 16 (com1=…,16): pirq_guest_bind refuses with -EBUSY.
-    host.xen.irqs.desc(16).xenAction = 'ns16550';
+    // Xen's own serial driver has IRQ 16 (com1=…,16): pirq_guest_bind refuses with -EBUSY.
+    const host = bootSeedHost({ era: '3.4', grub: grubWith('iommu=1 dom0_mem=1024M com1=115200,8n1,0x3f8,16 console=com1,vga') });
+    expect(host.xen.irqs.desc(16).xenAction).toBe('ns16550');
     host.xm.create('/etc/xen/hvm.conf', SEED_HVM);
     const qemu = host.xend.byName('fc5-vtd')!.qemu!;
     expect(qemu.log.lines).toContain('register_real_device: Error: Binding of interrupt failed! rc=-1');

@@ -48,6 +48,15 @@ export class IrqTable {
     return 'unmask';
   }
 
+  /** setup_irq for a handler of Xen's own (`name`, e.g. "ns16550"): 0, or -EBUSY when the line has an action. */
+  setupIrq(irq: number, name: string): number {
+    if (irq < 0 || irq > 255) return -EINVAL;
+    const d = this.desc(irq);
+    if (d.xenAction || d.guests.length) return -EBUSY;
+    d.xenAction = name;
+    return 0;
+  }
+
   /** pirq_guest_bind(v, irq, will_share) for domain `domid`; `current` tags the refusal message. */
   bind(domid: number, irq: number, willShare: boolean, current: number): number {
     if (irq < 0 || irq > 255) return -EINVAL;

@@ -17,6 +17,7 @@ import { PCI_VENDOR_ID } from './pci.ts';
 import { MachineIoApic } from './io_apic.ts';
 import { GuestIrqs } from './irq_guest.ts';
 import { constructDom0 } from './domain_build.ts';
+import { ns16550Init } from '../../drivers/char/ns16550.ts';
 import { registerDomainSnapshots, registerXenSnapshots } from '../../snapshot.ts';
 
 /** The parameters of the era's hypervisor (boolean_param / custom_param registrations). */
@@ -31,6 +32,7 @@ function xenParams(xen: Xen): XenParam[] {
     { name: 'noapic', kind: 'bool', set: (v) => (p.noapic = v === true) },
     { name: 'console', kind: 'string', set: (v) => (p.console = String(v)) },
     { name: 'com1', kind: 'string', set: (v) => (p.com1 = String(v)) },
+    { name: 'com2', kind: 'string', set: (v) => (p.com2 = String(v)) },
   ];
   if (!atLeast(xen.era, '3.3')) params.push({ name: 'vtd', kind: 'bool', set: (v) => (p.iommu.enabled = v === true) });
   else params.push({ name: 'iommu', kind: 'custom', set: (v) => parseIommuParam(String(v), p.iommu, xen) }, { name: 'msi', kind: 'bool', set: (v) => (p.msi = v === true) });
@@ -76,6 +78,8 @@ export function startXen(xen: Xen, cmdline: string, dom0Cmdline = ''): void {
   const dmar = acpiDmarInit(xen);
   setupIoApic(xen);
   xen.ioapicAck.report();
+  // serial_init_postirq: a UART with an IRQ takes that line for Xen before any guest exists.
+  ns16550Init(xen, [xen.params.com1, xen.params.com2]);
 
   const dom0 = new Domain(0, false, xen.world.sim.scope('d0'));
   xen.domains.set(0, dom0);
