@@ -121,7 +121,9 @@ export class EvtchnTable {
     this.ports.length = 0;
     this.ports.push(...s.ports.map((p) => ({ ...p })));
     this.pirqToPort.clear();
-    this.ports.forEach((p, port) => p.state === ECS_PIRQ && p.pirq !== undefined && this.pirqToPort.set(p.pirq, port));
+    this.ports.forEach((p, port) => {
+      if (p.state === ECS_PIRQ && p.pirq !== undefined) this.pirqToPort.set(p.pirq, port);
+    });
     this.pending.set(s.pending);
     this.mask.set(s.mask);
     this.upcallPending = s.upcallPending;

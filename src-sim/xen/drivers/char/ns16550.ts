@@ -68,15 +68,12 @@ export function parseUartConfig(conf: string, defaults: { ioBase: number; irq: n
   return u;
 }
 
-/** ns16550_init then serial_init_postirq for COM1 and COM2: the ports configured, their IRQs taken. */
-export function ns16550Init(xen: Xen, confs: readonly [string, string]): UartConfig[] {
-  const ports: UartConfig[] = [];
+/** ns16550_init then serial_init_postirq for COM1 and COM2: each configured port's IRQ taken. */
+export function ns16550Init(xen: Xen, confs: readonly [string, string]): void {
   confs.forEach((conf, i) => {
     const u = parseUartConfig(conf, COM_DEFAULTS[i]);
     if (!u) return;
     if ('error' in u) return xen.con.printk('error', `ERROR: ${u.error}`);
-    ports.push(u);
     if (u.irq > 0 && xen.irqs.setupIrq(u.irq, 'ns16550') !== 0) xen.con.printk('error', `ERROR: Failed to allocate na16550 IRQ ${u.irq}`);
   });
-  return ports;
 }
